@@ -1,0 +1,39 @@
+# Allied — set-up and everyday commands. A newcomer needs only `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := .tools/bin/uv
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint typecheck pytest bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@if [ ! -x $(UV) ]; then $(PY) -m pip install --quiet --target .tools/lib uv >/dev/null 2>&1 \
+	  && mkdir -p .tools/bin && cp .tools/lib/bin/uv $(UV) || echo "uv unavailable: falling back to pip"; fi
+	@if [ -x $(UV) ]; then VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'; \
+	  else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
+	@touch $(STAMP)
+
+demo: install
+	$(BIN)/allied show korea-2019
+	$(BIN)/allied forecast korea-2019 --model all
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy src
+
+pytest: install
+	$(BIN)/pytest -q
+
+test: install lint typecheck pytest
+
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

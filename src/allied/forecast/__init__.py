@@ -1,0 +1,25 @@
+"""Collective-decision forecasting: one interface, several published models side by side."""
+
+from allied.forecast.base import (
+    BaseForecaster,
+    ForecastError,
+    Forecaster,
+    ForecastInput,
+    ForecastOutput,
+    run_model,
+    weighted_mean,
+)
+from allied.forecast.registry import available, get, register
+
+__all__ = [
+    "BaseForecaster",
+    "ForecastError",
+    "ForecastInput",
+    "ForecastOutput",
+    "Forecaster",
+    "available",
+    "get",
+    "register",
+    "run_model",
+    "weighted_mean",
+]

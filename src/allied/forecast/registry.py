@@ -1,0 +1,43 @@
+"""Registry of forecast models: ``get("eum")``, ``available()``; models register on import."""
+
+from __future__ import annotations
+
+import importlib
+
+from allied.forecast.base import ForecastError, Forecaster
+
+_MODELS: dict[str, Forecaster] = {}
+#: modules that define models; each calls :func:`register` at import time
+_MODULES = ("mean", "eum", "smp", "exchange")
+
+
+def register(model: Forecaster) -> Forecaster:
+    if not model.name:
+        raise ValueError("a model needs a name")
+    _MODELS[model.name] = model
+    return model
+
+
+def _load() -> None:
+    for mod in _MODULES:
+        try:
+            importlib.import_module(f"allied.forecast.{mod}")
+        except ModuleNotFoundError as exc:  # a model module not written yet
+            if exc.name != f"allied.forecast.{mod}":
+                raise
+
+
+def available() -> list[str]:
+    """Names of every registered model, in registration order."""
+    _load()
+    return list(_MODELS)
+
+
+def get(name: str) -> Forecaster:
+    _load()
+    try:
+        return _MODELS[name]
+    except KeyError:
+        raise ForecastError(
+            f"unknown model '{name}'; choose one of {', '.join(_MODELS)} (or 'all')"
+        ) from None
