@@ -2,8 +2,8 @@
 
 from allied.forecast.base import (
     BaseForecaster,
-    ForecastError,
     Forecaster,
+    ForecastError,
     ForecastInput,
     ForecastOutput,
     run_model,

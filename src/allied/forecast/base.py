@@ -16,7 +16,7 @@ model author only writes the one-issue kernel.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -49,7 +49,7 @@ class ForecastInput:
             raise ForecastError(
                 f"shape mismatch: x {self.x.shape}, s {self.s.shape}, c {self.c.shape}"
             )
-        b, a, d = self.x.shape
+        _, a, d = self.x.shape
         if len(self.actors) != a or len(self.issues) != d:
             raise ForecastError(f"{a} actors x {d} issues in arrays, names give {len(self.actors)} x "
                                 f"{len(self.issues)}")
@@ -110,12 +110,18 @@ class ForecastOutput:
 class Forecaster(Protocol):
     """One collective-decision model."""
 
-    name: str
-    title: str
-    citation: str
-    multidimensional: bool
-    parameters: Mapping[str, Any]
-    stochastic: bool
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def citation(self) -> str: ...
+    @property
+    def multidimensional(self) -> bool: ...
+    @property
+    def parameters(self) -> Mapping[str, Any]: ...
+    @property
+    def stochastic(self) -> bool: ...
 
     def run(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from allied.forecast.base import ForecastError, Forecaster
+from allied.forecast.base import Forecaster, ForecastError
 
 _MODELS: dict[str, Forecaster] = {}
 #: modules that define models; each calls :func:`register` at import time

@@ -10,7 +10,7 @@ Deterministic runs use :meth:`Uncertain.point`; sweeps draw with :meth:`Uncertai
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -102,7 +102,7 @@ class Uncertain(BaseModel):
 
 
 #: a scenario figure: a plain number or an :class:`Uncertain` range
-Value = Union[float, Uncertain]
+Value = float | Uncertain
 
 
 def point(v: Value | None) -> float | None:

@@ -1,0 +1,69 @@
+"""The public Python API (re-exported by ``allied``): load a scenario, run each engine, get DataFrames.
+
+>>> import allied
+>>> sc = allied.load("korea-2019")
+>>> allied.forecast(sc, models=["mean", "eum"]).head()        # one row per model × issue × round
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from allied.scenario import Scenario
+from allied.scenario import load as _load
+
+
+def load(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """A built-in scenario by name (``"korea-2019"``) or a file in any supported format."""
+    return _load(name_or_path, overrides)
+
+
+def _scenario(sc: Scenario | str | Path) -> Scenario:
+    return sc if isinstance(sc, Scenario) else load(sc)
+
+
+def forecast_runs(
+    scenario: Scenario | str | Path,
+    models: Sequence[str] = ("all",),
+    issues: Sequence[str] | None = None,
+    rounds: int | None = None,
+    seed: int = 0,
+    **params: Any,
+) -> dict[str, Any]:
+    """Run forecast models; returns ``{model: ModelRun}`` with the raw arrays (see ``allied.forecast``)."""
+    from allied.forecast.runner import run_forecasts
+
+    sc = _scenario(scenario)
+    return run_forecasts(sc.forecast_input(list(issues) if issues else None), list(models), rounds=rounds,
+                         seed=seed, params=params)
+
+
+def forecast(
+    scenario: Scenario | str | Path,
+    models: Sequence[str] = ("all",),
+    issues: Sequence[str] | None = None,
+    rounds: int | None = None,
+    seed: int = 0,
+    **params: Any,
+) -> pd.DataFrame:
+    """Forecasts as a tidy DataFrame: model, issue, round, forecast, mean (issue units)."""
+    runs = forecast_runs(scenario, models, issues, rounds, seed, **params)
+    rows = []
+    for name, run in runs.items():
+        for iss in run.input.issues:
+            for r in run.trajectory(iss):
+                rows.append({"model": name, "issue": iss, "round": r["round"], "forecast": r["forecast"],
+                             "mean": r["mean"]})
+    return pd.DataFrame(rows)
+
+
+def forecast_json(scenario: Scenario | str | Path, models: Sequence[str] = ("all",), **kwargs: Any) -> dict[str, Any]:
+    """The ``allied forecast --format json`` object."""
+    from allied.forecast.runner import to_json
+
+    sc = _scenario(scenario)
+    return to_json(sc.id, forecast_runs(sc, models, **kwargs))

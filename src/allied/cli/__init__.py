@@ -1,0 +1,121 @@
+"""The ``allied`` command: thin front end over the API. Parses, calls, prints.
+
+Each command group lives in its own module with ``register(app)``. Exit codes (DESIGN §5): 0 ok, 2 bad
+input (located message, never a traceback), 1 internal error (a bug: it says so and where to report it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from allied.scenario.errors import Problem, ScenarioError
+
+app = typer.Typer(
+    name="allied",
+    help="Allied: forecast, stress-test and compare strategies in a geopolitical negotiation.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+console = Console()
+err_console = Console(stderr=True)
+
+#: command modules, each with ``register(app)``; a module not written yet is skipped
+COMMAND_MODULES = ("scenario", "forecast", "protocol", "ledger", "sweep", "report", "web")
+
+BUG_URL = "the Allied issue tracker (include the command and this message)"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageError(Exception):
+    """A bad command-line argument (exit 2)."""
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    problems = list(problems)
+    err_console.print(f"[bold red]error:[/] {len(problems)} problem{'s' if len(problems) != 1 else ''} found",
+                      highlight=False)
+    for p in problems:
+        where = f"{p.file}:{p.line}" if p.line else p.file
+        err_console.print(f"  [bold]{where}[/]: [cyan]{p.field}[/]: {p.message}\n      fix: {p.fix}",
+                          highlight=False, markup=True, soft_wrap=True)
+
+
+def guarded(fn: F) -> F:
+    """Turn expected failures into exit 2 with a clear message and bugs into exit 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from allied.forecast.base import ForecastError
+
+        try:
+            return fn(*args, **kwargs)
+        except ScenarioError as exc:
+            print_problems(exc.problems)
+            raise typer.Exit(2) from None
+        except (ForecastError, UsageError) as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        except typer.Exit:
+            raise
+        except KeyboardInterrupt:
+            err_console.print("interrupted")
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a bug: say so, never dump a traceback on the analyst
+            import traceback
+
+            tb = traceback.extract_tb(exc.__traceback__)
+            where = f"{tb[-1].filename}:{tb[-1].lineno}" if tb else "?"
+            err_console.print(f"[bold red]internal error[/] (a bug in Allied, not in your input): "
+                              f"{type(exc).__name__}: {exc}\n  at {where}\n  please report it to {BUG_URL}",
+                              highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_scenario(file: str, sets: list[str] | None = None) -> Any:
+    """Load FILE (path or built-in name) with ``--set`` overrides; raises ScenarioError on bad input."""
+    from allied.scenario import load
+
+    return load(file, sets or [])
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def check_format(fmt: str, allowed: Iterable[str]) -> str:
+    allowed = list(allowed)
+    if fmt not in allowed:
+        raise UsageError(f"--format must be one of {', '.join(allowed)} (got '{fmt}')")
+    return fmt
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f"allied.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"allied.cli.{name}":
+                continue
+            raise
+        mod.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Entry point of the ``allied`` script."""
+    app()

@@ -1,0 +1,92 @@
+"""``allied forecast``: every chosen model side by side, per issue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
+
+FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("forecast")(forecast)
+
+
+def parse_params(items: list[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs; values read as YAML scalars (numbers, words, true/false)."""
+    import yaml
+
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--param needs NAME=VALUE (got '{item}'), e.g. --param VictoryProbModel=Square")
+        k, v = item.split("=", 1)
+        try:
+            out[k.strip()] = yaml.safe_load(v)
+        except yaml.YAMLError:
+            out[k.strip()] = v
+    return out
+
+
+@guarded
+def forecast(
+    file: FileArg,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="model name (repeatable) or 'all'")] = None,
+    issue: Annotated[list[str] | None, typer.Option("--issue", "-i", help="only these issues (repeatable)")] = None,
+    rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: each model's own)")] = None,
+    variant: Annotated[str | None, typer.Option(help="EUM variant: scholz (default), paper, …")] = None,
+    q: Annotated[float | None, typer.Option("--q", help="EUM status-quo probability Q (default 1)")] = None,
+    ties: Annotated[str | None, typer.Option(help="exchange model ties: deterministic or random")] = None,
+    details: Annotated[bool, typer.Option("--details", help="SMP: add the challenge EU matrix and bargains")] = False,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="any model parameter NAME=VALUE")] = None,
+    seed: Annotated[int, typer.Option(help="seed for stochastic models")] = 0,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="override a scenario value PATH=VALUE")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv")] = "table",
+) -> None:
+    """Forecast where each issue settles, with every chosen model side by side.
+
+    Example: allied forecast korea-2019 --model all
+    """
+    from allied.forecast.runner import resolve_models, run_forecasts, to_json
+
+    check_format(format, ("table", "json", "csv"))
+    if rounds is not None and rounds < 0:
+        raise UsageError("--rounds must be 0 or more")
+    sc = load_scenario(file, set_)
+    params = parse_params(param or [])
+    for key, val in (("variant", variant), ("q", q), ("ties", ties)):
+        if val is not None:
+            params[key] = val
+    if details:
+        params["details"] = True
+    names = resolve_models(model or ["all"])
+    inp = sc.forecast_input(issue or None)
+    runs = run_forecasts(inp, names, rounds=rounds, seed=seed, params=params)
+    if format == "json":
+        print_json(to_json(sc.id, runs))
+        return
+    if format == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["model", "issue", "round", "forecast", "mean", "actor", "position"])
+        for name, run in runs.items():
+            for iss in inp.issues:
+                for row in run.trajectory(iss):
+                    for actor, pos in row["positions"].items():
+                        w.writerow([name, iss, row["round"], row["forecast"], row["mean"], actor, pos])
+        sys.stdout.write(buf.getvalue())
+        return
+    from allied.cli.render_forecast import forecast_tables
+
+    for t in forecast_tables(sc, runs):
+        console.print(t)
+
+
+__all__ = ["Table", "forecast", "register"]

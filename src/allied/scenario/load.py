@@ -1,0 +1,171 @@
+"""Load a scenario from a built-in name or a file whose format is detected from its content.
+
+Formats: Allied YAML; a one-issue table ``actor,capability,position,salience``; KTAB's SMP CSV; the
+exchange-model package's tab-separated ``#A/#P/#M/#D`` file and its long CSV
+``actor,issue,position,salience,power``. Every format becomes plain scenario data first, so ``--set``
+overrides and validation work the same on all of them.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from allied.scenario.errors import Problem, ScenarioError
+from allied.scenario.model import FORMAT_VERSION, Scenario
+from allied.scenario.overrides import apply_overrides
+from allied.scenario.table import StanceTable
+from allied.scenario.validate import from_data
+from allied.scenario.yamlio import Loc, load_yaml
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped with Allied."""
+    root = importlib.resources.files("allied.scenario") / "builtin"
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def builtin_text(name: str) -> str:
+    return (importlib.resources.files("allied.scenario") / "builtin" / f"{name}.yaml").read_text("utf-8")
+
+
+def detect(text: str) -> str:
+    """Name of the format of ``text``: yaml, eum-table, ktab-csv, exchange-tsv or exchange-long."""
+    from allied.scenario.readers import eum_table
+
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    first = lines[0].lstrip("\ufeff") if lines else ""
+    if re.match(r"^'?#[APMD0/]'?(\t|,|;|\s)", first) or any(re.match(r"^'?#[APD]'?\t", ln) for ln in lines[:20]):
+        return "exchange-tsv"
+    header = [c.strip().strip('"').lower() for c in first.split(",")]
+    if header[:5] == ["actor", "issue", "position", "salience", "power"] or (
+        {"actor", "issue", "position", "salience", "power"} <= set(header)
+    ):
+        return "exchange-long"
+    if eum_table.looks_like(first):
+        return "eum-table"
+    fields = [c.strip() for c in first.split(",")]
+    if len(fields) >= 4 and re.fullmatch(r"\d+", fields[2] or "x") and re.fullmatch(r"\d+", fields[3] or "x"):
+        return "ktab-csv"
+    return "yaml"
+
+
+def table_to_data(t: StanceTable) -> dict[str, Any]:
+    """Plain scenario data for a parsed table."""
+    sid = re.sub(r"[^A-Za-z0-9_.\-]+", "-", Path(t.source).stem).strip("-") or "table"
+    src = "input"
+    per_issue_cap = any(r.capability is not None for r in t.rows)
+    actors = []
+    for a in t.actors:
+        cap = t.capability.get(a.id)
+        if cap is None:
+            caps = [r.capability for r in t.rows if r.actor == a.id and r.capability is not None]
+            cap = max(caps) if caps else 1.0
+        entry: dict[str, Any] = {"id": a.id, "name": a.name, "capability": cap}
+        if a.description:
+            entry["description"] = a.description
+        actors.append(entry)
+    clout = {a["id"]: a["capability"] for a in actors}
+    issues = []
+    for i in t.issues:
+        entry = {"id": i.id, "name": i.name, "scale": [i.lo, i.hi]}
+        if i.labels:
+            entry["labels"] = dict(i.labels)
+        issues.append(entry)
+    stances = []
+    for r in t.rows:
+        st: dict[str, Any] = {"actor": r.actor, "issue": r.issue, "position": r.position, "salience": r.salience}
+        if per_issue_cap and r.capability is not None and r.capability != clout.get(r.actor):
+            st["capability"] = r.capability
+        st["evidence"] = {"source": src, "note": f"from {Path(t.source).name}"
+                          + (f", line {r.line}" if r.line else "")}
+        stances.append(st)
+    desc = f"Read from {Path(t.source).name} ({t.format})."
+    if t.notes:
+        desc += " " + "; ".join(t.notes) + "."
+    return {
+        "allied": FORMAT_VERSION,
+        "id": sid,
+        "title": t.title or sid,
+        "description": desc,
+        "sources": [{"id": src, "title": Path(t.source).name, "note": f"{t.format} input file"}],
+        "actors": actors,
+        "issues": issues,
+        "stances": stances,
+    }
+
+
+def _read_table(fmt: str, text: str, file: str) -> StanceTable:
+    from allied.scenario.readers import eum_table
+
+    if fmt == "eum-table":
+        return eum_table.read(text, file)
+    if fmt == "ktab-csv":
+        from allied.scenario.readers import ktab
+
+        return ktab.read(text, file)  # type: ignore[attr-defined,no-any-return]
+    from allied.scenario.readers import exchange
+
+    if fmt == "exchange-tsv":
+        return exchange.read_tsv(text, file)  # type: ignore[attr-defined,no-any-return]
+    return exchange.read_long(text, file)  # type: ignore[attr-defined,no-any-return]
+
+
+def read_text(path_or_name: str | Path) -> tuple[str, str]:
+    """(text, display name) of a built-in scenario or a file, with clear errors for unreadable input."""
+    name = str(path_or_name)
+    p = Path(name)
+    if not p.exists() and name in builtin_names():
+        return builtin_text(name), f"<built-in {name}>"
+    if not p.exists():
+        hint = f"built-in scenarios: {', '.join(builtin_names())}"
+        raise ScenarioError([Problem(name, "(file)", "no such file or built-in scenario", f"check the path; {hint}")])
+    if p.is_dir():
+        raise ScenarioError([Problem(name, "(file)", "this is a folder, not a scenario file", "name a file")])
+    if p.stat().st_size > MAX_BYTES:
+        raise ScenarioError([Problem(name, "(file)", f"the file is larger than {MAX_BYTES // 2**20} MB",
+                                     "a scenario is a small text file; check you named the right file")])
+    raw = p.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise ScenarioError([Problem(name, "(file)", "this is a binary file, not a scenario",
+                                     "give a YAML or CSV text file")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError([Problem(name, "(encoding)", "the file is not valid UTF-8 text",
+                                     "save it as UTF-8 (or check it is a text file)", line)]) from None
+    return text, name
+
+
+def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int], str]:
+    """Plain scenario data, line map and display name, before validation."""
+    text, name = read_text(path_or_name)
+    if not text.strip():
+        raise ScenarioError([Problem(name, "(top)", "the file is empty",
+                                     "write a scenario (see docs/scenario-format.md) or a table with a header", 1)])
+    fmt = detect(text)
+    if fmt == "yaml":
+        data, lines = load_yaml(text, name)
+        if isinstance(data, str | int | float) or data is None:
+            raise ScenarioError([Problem(name, "(top)", "not a scenario: the file holds a single value, not YAML "
+                                         "keys or a recognised table",
+                                         "give an Allied YAML scenario or a CSV with the header "
+                                         "actor,capability,position,salience", 1)])
+        return data, lines, name
+    table = _read_table(fmt, text, name)
+    return table_to_data(table), {}, name
+
+
+def load(path_or_name: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Load and validate a scenario (``--set PATH=VALUE`` strings applied first)."""
+    data, lines, name = load_data(path_or_name)
+    sets = list(overrides)
+    if sets:
+        data = apply_overrides(data, sets, name)
+    return from_data(data, lines, name)

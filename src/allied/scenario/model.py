@@ -1,0 +1,183 @@
+"""The scenario data model (DESIGN §4): sources, actors, issues, stances with evidence, and the optional
+``alliance:``, ``protocol:`` and ``outcomes:`` sections. Unknown keys are errors; cross-references
+(actor, issue and source ids) are checked after the fields themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from allied.scenario.sections import AllianceSection, ProtocolSection
+from allied.scenario.uncertain import Uncertain, point
+
+FORMAT_VERSION = 1
+
+
+def _number_or_range(v: Any) -> Any:
+    """Accept a YAML number or a range mapping; refuse text and booleans with a clear message."""
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got the boolean {v!r}")
+    if isinstance(v, int | float):
+        return float(v)
+    if isinstance(v, dict):
+        return Uncertain(**v)
+    if isinstance(v, Uncertain):
+        return v
+    if isinstance(v, str):
+        raise ValueError(f"expected a number, got the text {v!r} (write numbers without quotes)")
+    raise ValueError(f"expected a number or a range {{low, high}}, got {type(v).__name__}")
+
+
+def _number(v: Any) -> Any:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        shown = f"the text {v!r}" if isinstance(v, str) else type(v).__name__
+        raise ValueError(f"expected a number, got {shown}")
+    return float(v)
+
+
+#: a figure: a number or an uncertain range
+Value = Annotated[float | Uncertain, BeforeValidator(_number_or_range)]
+Number = Annotated[float, BeforeValidator(_number)]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Source(_Strict):
+    id: Id
+    title: str
+    author: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    date: dt.date | str | None = None
+    note: str | None = None
+
+
+class Evidence(_Strict):
+    """Where a figure comes from: a verbatim quote from a source, or an analyst's note."""
+
+    source: str | None = None
+    quote: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Evidence:
+        if not (self.quote or self.note):
+            raise ValueError("evidence needs a 'quote' from the source or a 'note' with the reasoning")
+        if self.quote and not self.source:
+            raise ValueError("a quote needs the 'source' it comes from")
+        return self
+
+
+class Actor(_Strict):
+    id: Id
+    name: str
+    capability: Value = Field(description="clout, >= 0; models normalise as they specify")
+    description: str | None = None
+    evidence: Evidence | None = None
+
+
+class Issue(_Strict):
+    id: Id
+    name: str
+    scale: tuple[Number, Number]
+    labels: dict[float, str] = Field(default_factory=dict)
+    status_quo: Value | None = None
+    units: str | None = None
+    description: str | None = None
+    evidence: Evidence | None = None
+
+    @field_validator("scale")
+    @classmethod
+    def _increasing(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not v[0] < v[1]:
+            raise ValueError(f"scale [{v[0]:g}, {v[1]:g}] must run from low to high (write [{v[1]:g}, {v[0]:g}])")
+        return v
+
+    @property
+    def lo(self) -> float:
+        return self.scale[0]
+
+    @property
+    def hi(self) -> float:
+        return self.scale[1]
+
+
+class Stance(_Strict):
+    actor: str
+    issue: str
+    position: Value
+    salience: Value = Field(description="0..100")
+    capability: Value | None = Field(default=None, description="per-issue override of the actor's clout")
+    evidence: Evidence | None = None
+
+
+class Outcome(_Strict):
+    """What actually happened next, for backtesting."""
+
+    id: Id
+    description: str
+    issue: str | None = None
+    value: Number | None = None
+    date: dt.date | str | None = None
+    source: str
+
+
+class Scenario(_Strict):
+    allied: int
+    id: Id
+    title: str
+    as_of: dt.date | str | None = None
+    description: str | None = None
+    sources: list[Source] = Field(default_factory=list)
+    actors: list[Actor]
+    issues: list[Issue]
+    stances: list[Stance]
+    alliance: AllianceSection | None = None
+    protocol: ProtocolSection | None = None
+    outcomes: list[Outcome] = Field(default_factory=list)
+
+    @field_validator("allied")
+    @classmethod
+    def _version(cls, v: int) -> int:
+        if v != FORMAT_VERSION:
+            raise ValueError(f"format version {v} is not supported; this Allied reads 'allied: {FORMAT_VERSION}'")
+        return v
+
+    # --- convenient look-ups -------------------------------------------------------------------
+    def actor(self, actor_id: str) -> Actor:
+        return next(a for a in self.actors if a.id == actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        return next(i for i in self.issues if i.id == issue_id)
+
+    def stance(self, actor_id: str, issue_id: str) -> Stance | None:
+        return next((s for s in self.stances if s.actor == actor_id and s.issue == issue_id), None)
+
+    def capability(self, stance: Stance) -> float:
+        """Point capability of a stance: its per-issue override, else the actor's clout."""
+        v = point(stance.capability) if stance.capability is not None else point(self.actor(stance.actor).capability)
+        assert v is not None
+        return v
+
+    # --- arrays and frames (implemented in allied.scenario.arrays) -------------------------------
+    def forecast_input(self, issues: list[str] | None = None, values: dict[str, Any] | None = None,
+                       samples: int | None = None) -> Any:
+        """``ForecastInput`` arrays ``[B, A, D]`` (point values unless ``values`` gives samples by path)."""
+        from allied.scenario.arrays import forecast_input
+
+        return forecast_input(self, issues, values, samples)
+
+    def arrays(self, issue: str, values: dict[str, Any] | None = None) -> Any:
+        """``[B, A]`` arrays ``x, s, c`` for one issue (DESIGN §3), as a one-issue ``ForecastInput``."""
+        return self.forecast_input([issue], values)
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with one row per stance."""
+        from allied.scenario.arrays import to_frame
+
+        return to_frame(self)

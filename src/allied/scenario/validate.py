@@ -1,0 +1,190 @@
+"""Turn plain data into a :class:`Scenario`, with every problem located (file, line, field, fix)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from pydantic import ValidationError
+
+from allied.scenario.errors import Problem, ScenarioError
+from allied.scenario.model import Scenario
+from allied.scenario.uncertain import Uncertain
+from allied.scenario.yamlio import Loc, _dotted
+
+_FIXES = {
+    "missing": "add this field",
+    "extra_forbidden": "remove it or correct its spelling (unknown keys are errors)",
+    "float_parsing": "write a plain number",
+    "float_type": "write a plain number",
+    "int_type": "write a whole number",
+    "int_parsing": "write a whole number",
+    "string_type": "write text (quote it if it looks like a number)",
+    "list_type": "write a list ('- item' lines or [a, b])",
+    "dict_type": "write a mapping ('key: value' lines)",
+    "model_type": "write a mapping ('key: value' lines)",
+    "tuple_type": "write a list of two numbers, e.g. [0, 100]",
+    "too_short": "give the full list, e.g. scale: [0, 100]",
+    "too_long": "give exactly the expected number of items",
+    "string_pattern_mismatch": "use letters, digits, '_', '-' or '.' only (no spaces)",
+    "string_too_short": "give a non-empty value",
+    "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
+}
+
+
+def _line(lines: dict[Loc, int], loc: Loc) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    """Drop pydantic's union-branch markers (e.g. 'float', 'Uncertain', 'function-before[...]')."""
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and (part in {"float", "Uncertain", "str", "int", "date"} or "[" in part
+                                      or part.startswith("function-") or part == "tuple[float, float]"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _fix_for(err: Any) -> str:
+    typ = err.get("type", "")
+    if typ == "value_error":
+        msg = str(err.get("msg", ""))
+        if "low" in msg and "high" in msg and "swap" in msg:
+            return "swap low and high"
+        if "version" in msg:
+            return "write 'allied: 1' at the top"
+        if "scale" in msg:
+            return "write the scale as [low, high] with low < high"
+        if "quote" in msg or "note" in msg:
+            return "add a verbatim 'quote' with its 'source', or a 'note' saying how the figure was estimated"
+        if "number" in msg:
+            return "write a plain number (no quotes), or a range such as {low: 10, high: 20}"
+        return "correct the value as the message says"
+    return _FIXES.get(typ, "correct this value")
+
+
+def from_data(data: Any, lines: dict[Loc, int], file: str) -> Scenario:
+    """Validate plain data (from YAML or a converted table) into a Scenario, or raise ScenarioError."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "nothing"
+        raise ScenarioError([Problem(file, "(top)", f"expected a scenario mapping, found {kind}",
+                                     "start the file with 'allied: 1', 'id:', 'title:', 'actors:', 'issues:', "
+                                     "'stances:' (see docs/scenario-format.md)", 1)])
+    if "allied" not in data:
+        raise ScenarioError([Problem(file, "allied", "this is not an Allied scenario: the 'allied: 1' version key is "
+                                     "missing", "add 'allied: 1' as the first line", 1)])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        seen = set()
+        for err in exc.errors():
+            loc = _clean_loc(tuple(err["loc"]))
+            key = (loc, err["type"])
+            if key in seen:
+                continue
+            seen.add(key)
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown key '{loc[-1]}'"
+            elif err["type"] == "missing":
+                msg = f"required field '{loc[-1]}' is missing"
+            problems.append(Problem(file, _dotted(loc) or "(top)", msg, _fix_for(err), _line(lines, loc)))
+        raise ScenarioError(problems) from None
+    problems = cross_check(scenario, data, lines, file)
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _range_of(v: float | Uncertain) -> tuple[float, float]:
+    if isinstance(v, Uncertain):
+        lo, hi = v.bounds()
+        vals = [x for x in (v.low, v.mode, v.high, v.mean) if x is not None]
+        return min([*vals, lo]), (max([*vals, hi]) if v.mean is None else max(vals))
+    return v, v
+
+
+def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file: str) -> list[Problem]:
+    """References, duplicates and values against scales: what field types alone cannot check."""
+    out: list[Problem] = []
+
+    def add(loc: Loc, msg: str, fix: str) -> None:
+        out.append(Problem(file, _dotted(loc), msg, fix, _line(lines, loc)))
+
+    sections: list[tuple[str, list[Any]]] = [("sources", sc.sources), ("actors", sc.actors),
+                                             ("issues", sc.issues), ("outcomes", sc.outcomes)]
+    for section, items in sections:
+        counts = Counter(it.id for it in items)
+        for k, it in enumerate(items):
+            if counts[it.id] > 1:
+                add((section, k, "id"), f"the id '{it.id}' is used more than once in {section}",
+                    "give every entry its own id")
+                counts[it.id] = 0
+    sources = {s.id for s in sc.sources}
+    actors = {a.id for a in sc.actors}
+    issues = {i.id: i for i in sc.issues}
+
+    def check_evidence(loc: Loc, ev: Any) -> None:
+        if ev is not None and ev.source and ev.source not in sources:
+            add((*loc, "evidence", "source"), f"unknown source '{ev.source}'",
+                f"use one of the ids under 'sources:' ({', '.join(sorted(sources)) or 'none defined'}) "
+                "or add it there")
+
+    for k, a in enumerate(sc.actors):
+        lo, _ = _range_of(a.capability)
+        if lo < 0:
+            add(("actors", k, "capability"), f"capability {lo:g} is negative", "capability is clout, 0 or more")
+        check_evidence(("actors", k), a.evidence)
+    for k, iss in enumerate(sc.issues):
+        if iss.status_quo is not None:
+            lo, hi = _range_of(iss.status_quo)
+            if lo < iss.lo or hi > iss.hi:
+                add(("issues", k, "status_quo"), f"status quo outside the scale [{iss.lo:g}, {iss.hi:g}]",
+                    "move it inside the scale or widen the scale")
+        for lab in iss.labels:
+            if not iss.lo <= lab <= iss.hi:
+                add(("issues", k, "labels", str(lab)),
+                    f"label at {lab:g} lies outside the scale [{iss.lo:g}, {iss.hi:g}]", "label points on the scale only")
+        check_evidence(("issues", k), iss.evidence)
+    pairs: Counter[tuple[str, str]] = Counter((s.actor, s.issue) for s in sc.stances)
+    for k, st in enumerate(sc.stances):
+        if st.actor not in actors:
+            add(("stances", k, "actor"), f"unknown actor '{st.actor}'",
+                f"use one of {', '.join(sorted(actors))} or add the actor under 'actors:'")
+        if st.issue not in issues:
+            add(("stances", k, "issue"), f"unknown issue '{st.issue}'",
+                f"use one of {', '.join(sorted(issues))} or add the issue under 'issues:'")
+        else:
+            iss = issues[st.issue]
+            lo, hi = _range_of(st.position)
+            if lo < iss.lo or hi > iss.hi:
+                add(("stances", k, "position"),
+                    f"position {lo:g}..{hi:g} is off the scale [{iss.lo:g}, {iss.hi:g}] of '{iss.id}'",
+                    "give a position on the issue's scale (in its own units)")
+        lo, hi = _range_of(st.salience)
+        if lo < 0 or hi > 100:
+            add(("stances", k, "salience"), f"salience {lo:g}..{hi:g} is outside 0..100",
+                "give salience on 0..100 (multiply 0–1 values by 100)")
+        if st.capability is not None and _range_of(st.capability)[0] < 0:
+            add(("stances", k, "capability"), "capability is negative", "capability is clout, 0 or more")
+        if pairs[(st.actor, st.issue)] > 1:
+            add(("stances", k), f"a second stance for actor '{st.actor}' on issue '{st.issue}'",
+                "keep one stance per actor and issue")
+            pairs[(st.actor, st.issue)] = 0
+        check_evidence(("stances", k), st.evidence)
+    for k, oc in enumerate(sc.outcomes):
+        if oc.issue is not None and oc.issue not in issues:
+            add(("outcomes", k, "issue"), f"unknown issue '{oc.issue}'", "name an issue defined under 'issues:'")
+    for iss_id in issues:
+        if not any(s.issue == iss_id for s in sc.stances):
+            add(("issues", next(k for k, i in enumerate(sc.issues) if i.id == iss_id)),
+                f"issue '{iss_id}' has no stances", "add stances for it or remove the issue")
+    if not sc.actors:
+        add(("actors",), "no actors", "list at least one actor")
+    return out
