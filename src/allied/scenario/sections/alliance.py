@@ -65,12 +65,12 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("in_kind", "host_nation_support_in_kind"),
     ("in-kind", "host_nation_support_in_kind"),
     ("stationing_cost", "stationing_cost"),
+    ("term", "agreement_term"),
     ("host", "host_nation_support"),
     ("cost_sharing", "host_nation_support"),
     ("cost-sharing", "host_nation_support"),
     ("contribution", "host_nation_support"),
     ("sma", "host_nation_support"),
-    ("term", "agreement_term"),
     ("troop", "troops"),
     ("tariff", "tariff_threat"),
     ("deficit", "trade_balance"),
@@ -221,6 +221,7 @@ class AllianceItem(_Strict):
 class ExchangeRate(_Strict):
     """Units of ``currency`` per one unit of the reporting currency in ``year``."""
 
+    id: Code | None = Field(default=None, description="name for --set paths, e.g. krw_2019")
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     year: int = Field(ge=1800, le=2200)
     rate: MaybeValue
@@ -311,6 +312,10 @@ class AllianceSection(_Strict):
                     if who not in known:
                         raise ValueError(
                             f"items[{n}] ({it.item}) names {who!r}, not among members {self.members}")
+        names = [it.item for it in self.items]
+        for name in names:
+            if names.count(name) > 1:
+                raise ValueError(f"two items are named {name!r}; give every item its own name (e.g. hns_2019)")
         seen: set[tuple[str, int]] = set()
         for r in self.exchange_rates:
             if (r.currency, r.year) in seen:
