@@ -19,9 +19,15 @@ def _tidy(v: Any) -> Any:
     return v
 
 
-def to_data(sc: Scenario) -> dict[str, Any]:
-    """The normalised scenario as plain data (what ``allied show --format json`` prints)."""
+def to_data(sc: Scenario, json_safe: bool = True) -> dict[str, Any]:
+    """The normalised scenario as plain data (what ``allied show --format json`` prints); with
+    ``json_safe=False`` dates stay dates (YAML writes them unquoted, so they read back as dates)."""
     data = sc.model_dump(mode="python", by_alias=True, exclude_none=True)
+    for key in ("alliance", "protocol"):
+        if key in data and not data[key]:
+            del data[key]
+    if not json_safe:
+        return _tidy(data)  # type: ignore[no-any-return]
     for key in ("as_of",):
         if key in data and not isinstance(data[key], str):
             data[key] = data[key].isoformat()
@@ -29,14 +35,11 @@ def to_data(sc: Scenario) -> dict[str, Any]:
         for entry in data.get(section, []):
             if "date" in entry and not isinstance(entry["date"], str):
                 entry["date"] = entry["date"].isoformat()
-    for key in ("alliance", "protocol"):
-        if key in data and not data[key]:
-            del data[key]
     return _tidy(data)  # type: ignore[no-any-return]
 
 
 def to_yaml(sc: Scenario) -> str:
-    return dump_yaml(to_data(sc))
+    return dump_yaml(to_data(sc, json_safe=False))
 
 
 def to_ktab_csv(sc: Scenario) -> str:

@@ -12,8 +12,16 @@ from allied.scenario.errors import Problem, ScenarioError
 Loc = tuple[str | int, ...]
 
 
+_SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
+
+
 def _construct(node: yaml.Node, path: Loc, lines: dict[Loc, int], file: str) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag not in _SAFE_TAGS:
+        raise ScenarioError([Problem(
+            file, _dotted(path) or "(top)",
+            f"the YAML tag {node.tag!r} is not allowed (tags are never executed)",
+            "remove the tag and write a plain value", node.start_mark.line + 1)])
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
