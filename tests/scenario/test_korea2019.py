@@ -111,5 +111,7 @@ def test_arrays_shape_and_units(sc) -> None:
     assert 0 < inp.s.max() <= 1.0
     assert not inp.mask[inp.actors.index("PRK"), k]  # North Korea has no stance on cost-sharing
     one = sc.arrays("sanctions_relief", values={"stances.USA.sanctions_relief.position": [0.0, 20.0]})
-    assert one.shape == (2, 6, 1)
-    assert list(one.x[:, usa, 0]) == [0.0, 20.0]
+    assert one.x.shape == one.s.shape == one.c.shape == (2, 6)
+    assert list(one.x[:, one.actors.index("USA")]) == [0.0, 20.0]
+    cost = sc.arrays("cost_sharing")
+    assert cost.actors == ("USA", "ROK", "JPN") and (cost.lo, cost.hi) == (800.0, 1300.0)

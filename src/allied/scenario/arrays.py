@@ -9,6 +9,7 @@ arrays of length ``B``; every other figure takes its point value.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -84,6 +85,22 @@ def forecast_input(
     lo = np.array([sc.issue(d).lo for d in ids])
     hi = np.array([sc.issue(d).hi for d in ids])
     return ForecastInput(x, s, c, lo, hi, tuple(actors), tuple(ids), None if present.all() else present)
+
+
+class IssueArrays(NamedTuple):
+    """One issue's ``[B, A]`` arrays over the actors who take part in it."""
+
+    x: np.ndarray
+    s: np.ndarray
+    c: np.ndarray
+    actors: tuple[str, ...]
+    lo: float
+    hi: float
+
+
+def issue_arrays(sc: Scenario, issue: str, values: Mapping[str, np.ndarray] | None = None) -> IssueArrays:
+    one = forecast_input(sc, [issue], values).issue(0)
+    return IssueArrays(one.x[:, :, 0], one.s[:, :, 0], one.c[:, :, 0], one.actors, float(one.lo[0]), float(one.hi[0]))
 
 
 def to_frame(sc: Scenario) -> pd.DataFrame:

@@ -173,8 +173,11 @@ class Scenario(_Strict):
         return forecast_input(self, issues, values, samples)
 
     def arrays(self, issue: str, values: dict[str, Any] | None = None) -> Any:
-        """``[B, A]`` arrays ``x, s, c`` for one issue (DESIGN §3), as a one-issue ``ForecastInput``."""
-        return self.forecast_input([issue], values)
+        """``[B, A]`` arrays ``x`` (issue units), ``s`` (0–1), ``c`` for one issue (DESIGN §3), over the actors
+        who take part in it (``.actors``), with the scale in ``.lo``/``.hi``."""
+        from allied.scenario.arrays import issue_arrays
+
+        return issue_arrays(self, issue, values)
 
     def to_frame(self) -> Any:
         """A pandas DataFrame with one row per stance."""
