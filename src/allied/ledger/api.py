@@ -55,7 +55,7 @@ class LedgerResult:
             "year": int(r["year"]), "item": r["item"], "kind": r["kind"], "from": r["from"], "to": r["to"],
             "value": _f(r["value"]), "unit": r["unit"], "range": _range(r), "lens": r["lens"],
             "viewpoint": r["viewpoint"], "effect": r["effect"], "value_reporting": _f(r["value_reporting"]),
-            "reporting_unit": r["reporting_unit"], "signed": _f(r["signed"]),
+            "reporting_unit": r["reporting_unit"], "signed": _f(r["signed"]), "additive": bool(r["additive"]),
             "evidence": {"source": r["source"], "quote": r["quote"], "note": r["note"]},
             "contested": r["contested"] if isinstance(r["contested"], str) else None,
         } for r in self.lines.to_dict("records")]
@@ -75,9 +75,22 @@ class LedgerResult:
             burden["panel"] = _records(self.burden.table)
             burden["missing"] = _records(self.burden.missing)
             burden["notes"] = self.burden.notes
-        return {"scenario": self.scenario, "members": self.members, "patron": self.patron,
+        return _clean({"scenario": self.scenario, "members": self.members, "patron": self.patron,
                 "reporting_unit": self.tables.reporting_unit, "lines": lines, "totals": totals,
-                "missing": _records(self.missing), "burden": burden, "tests": self.tests, "notes": self.notes}
+                "missing": _records(self.missing), "burden": burden, "tests": self.tests, "notes": self.notes})
+
+
+def _clean(x: Any) -> Any:
+    """NaN → None and numpy scalars → Python, recursively (strict JSON)."""
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        return None if math.isnan(x) else float(x)
+    return x
 
 
 def _f(x: Any) -> float | None:

@@ -127,7 +127,7 @@ def _number_or_range(v: Any) -> Any:
     if isinstance(v, dict):
         return Uncertain(**v)
     if isinstance(v, str):
-        raise ValueError(f"expected a number, got the text {v!r} (write numbers without quotes)")
+        raise ValueError(f"expected a number, got the text {v!r} (write the number bare, e.g. 924)")
     raise ValueError(f"expected a number or a range {{low, high}}, got {type(v).__name__}")
 
 
