@@ -1,0 +1,156 @@
+"""``allied sweep``, ``allied sensitivity`` and ``allied runs``: uncertainty at scale (DESIGN §5, §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from allied.cli import UsageError, check_format, console, err_console, guarded, load_scenario, print_json
+
+FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
+ModelOpt = Annotated[str, typer.Option("--model", "-m",
+                                       help="a forecast model (eum, mean, smp, …), protocol or ledger")]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a scenario value PATH=VALUE")]
+ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="model parameter NAME=VALUE")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sweep")(sweep)
+    app.command("sensitivity")(sensitivity)
+    app.command("runs")(runs)
+
+
+def _params(items: list[str] | None) -> dict[str, Any]:
+    from allied.cli.forecast import parse_params
+
+    return parse_params(items or [])
+
+
+@guarded
+def sweep(
+    file: FileArg,
+    model: ModelOpt,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="number of Monte Carlo samples")],
+    seed: Annotated[int, typer.Option(help="seed; sample i draws from its own stream [seed, i]")] = 0,
+    engine: Annotated[str, typer.Option(help="local (process pool) or dask")] = "local",
+    workers: Annotated[int | None, typer.Option(help="worker processes (default: one per core)")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler (tcp://host:8786)")] = None,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="run folder (default under $ALLIED_HOME/runs)")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="continue the run in --out, skip finished chunks")] = False,
+    chunk_size: Annotated[int | None, typer.Option("--chunk-size", help="samples per chunk (default ~N/16)")] = None,
+    rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: the model's own)")] = None,
+    param: ParamOpt = None,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for --scheduler")] = 10.0,
+    set_: SetOpt = None,
+    format: FormatOpt = "table",
+) -> None:
+    """Run a Monte Carlo sweep over every uncertain value and store the samples as Parquet.
+
+    Example: allied sweep korea-2019 --model eum --samples 10000 --out runs/eum
+    """
+    from allied.sweep.runner import run_sweep
+
+    check_format(format, ("table", "json"))
+    if samples < 1:
+        raise UsageError(f"--samples must be 1 or more (got {samples})")
+    if resume and out is None:
+        raise UsageError("--resume needs --out RUNDIR, the folder of the run to continue")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    sc = load_scenario(file, set_)
+    res = run_sweep(sc, model, samples, seed=seed, out=out, resume=resume, engine=engine, workers=workers,
+                    scheduler=scheduler, chunk_size=chunk_size, params=_params(param), rounds=rounds,
+                    timeout=timeout, progress=True)
+    if format == "json":
+        print_json(res.to_json())
+        return
+    t = Table(title=f"{sc.id} · {model}: {res.target} over {res.samples_done:,} samples", title_justify="left")
+    for col in ("issue", "mean", "sd", "p05", "p50", "p95"):
+        t.add_column(col, justify="left" if col == "issue" else "right")
+    for key, st in res.summary.items():
+        t.add_row(key, *(_fmt(st[c]) for c in ("mean", "sd", "p05", "p50", "p95")))
+    console.print(t)
+    extra = f", {res.resumed_chunks} chunks were already done" if res.resumed_chunks else ""
+    console.print(f"samples in {res.out}/samples/*.parquet ({res.seconds:.1f} s{extra})", highlight=False)
+
+
+@guarded
+def sensitivity(
+    file: FileArg,
+    model: ModelOpt,
+    method: Annotated[str, typer.Option(help="sobol or morris")] = "sobol",
+    samples: Annotated[int, typer.Option("--samples", "-n",
+                                         help="base samples (Sobol: N(K+2) runs; Morris: trajectories)")] = 256,
+    issue: Annotated[list[str] | None, typer.Option("--issue", "-i", help="only these issues (repeatable)")] = None,
+    seed: Annotated[int, typer.Option(help="seed of the sample design")] = 0,
+    top: Annotated[int, typer.Option(help="inputs shown per issue in the table")] = 10,
+    rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: the model's own)")] = None,
+    param: ParamOpt = None,
+    set_: SetOpt = None,
+    format: FormatOpt = "table",
+) -> None:
+    """Which uncertain inputs drive each forecast: Sobol or Morris indices (SALib).
+
+    Example: allied sensitivity korea-2019 --method sobol --model eum --issue cost_sharing
+    """
+    from allied.sweep.sensitivity import scenario_sensitivity
+
+    check_format(format, ("table", "json"))
+    if method not in ("sobol", "morris"):
+        raise UsageError(f"--method must be sobol or morris (got '{method}')")
+    if samples < 2:
+        raise UsageError(f"--samples must be 2 or more (got {samples})")
+    sc = load_scenario(file, set_)
+    res = scenario_sensitivity(sc, model, method, samples, seed, issue or None, _params(param), rounds)
+    if format == "json":
+        print_json(res.to_json())
+        return
+    cols = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma")
+    for key in res.indices:
+        t = Table(title=f"{sc.id} · {model} · {key}: {method} indices ({res.evaluations:,} runs)",
+                  title_justify="left")
+        t.add_column("#", justify="right")
+        t.add_column("input")
+        for c in cols:
+            t.add_column(c, justify="right")
+        for r, (name, m) in enumerate(res.ranked(key)[:top], start=1):
+            t.add_row(str(r), name, *(_fmt(m[c]) for c in cols))
+        console.print(t)
+
+
+@guarded
+def runs(format: FormatOpt = "table") -> None:
+    """List the sweeps recorded in the run registry ($ALLIED_HOME/runs.sqlite)."""
+    from allied.sweep.registry import list_runs, registry_path
+
+    check_format(format, ("table", "json"))
+    rows = list_runs()
+    if format == "json":
+        print_json({"registry": str(registry_path()), "runs": rows})
+        return
+    if not rows:
+        err_console.print(f"no runs recorded yet in {registry_path()}", highlight=False)
+        return
+    t = Table(title=f"runs in {registry_path()}", title_justify="left")
+    for col in ("started", "scenario", "model", "samples", "done", "seed", "status", "out"):
+        t.add_column(col, justify="right" if col in ("samples", "done", "seed") else "left")
+    for r in rows:
+        started = dt.datetime.fromtimestamp(r["started"]).strftime("%Y-%m-%d %H:%M") if r["started"] else ""
+        status = r["status"] if r["exists"] else "deleted"
+        t.add_row(started, r["scenario"], r["model"], f"{r['samples']:,}", f"{r['samples_done'] or 0:,}",
+                  str(r["seed"]), status, r["out"])
+    console.print(t)
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return "—"
+    a = abs(v)
+    return f"{v:,.1f}" if a >= 1000 else f"{v:.3g}" if a < 0.01 and v != 0 else f"{v:.3f}"
+
+
+__all__ = ["register", "runs", "sensitivity", "sweep"]
