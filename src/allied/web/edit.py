@@ -1,0 +1,134 @@
+"""State-changing requests (all POST; the same-origin rule lives in :mod:`allied.web.security`): upload a
+scenario, make a working copy, edit a stance, delete a user file. Built-ins are never written to."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from allied.scenario import ScenarioError
+from allied.scenario.errors import Problem
+from allied.web import engines, views
+from allied.web.app import MAX_UPLOAD, page
+from allied.web.pages import entry_of, store_of
+
+router = APIRouter()
+
+
+@router.post("/upload")
+async def upload(request: Request) -> Response:
+    """Store an uploaded scenario file after validating it exactly as the CLI does."""
+    store = store_of(request)
+    form = await request.form(max_files=1, max_fields=4)
+    try:
+        f = form.get("file")
+        if not isinstance(f, UploadFile) or not f.filename:
+            problems = [Problem("upload", "file", "no file was chosen", "choose a scenario file, then Upload")]
+            return page(request, "index.html", {**views.index_context(store), "upload_problems": problems},
+                        status_code=422)
+        raw = await f.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise HTTPException(413, f"The file is larger than {MAX_UPLOAD // 2**20} MB.")
+        try:
+            entry = store.save_upload(f.filename, raw)
+        except ScenarioError as exc:
+            ctx = {**views.index_context(store), "upload_problems": exc.problems, "upload_name": f.filename}
+            return page(request, "index.html", ctx, status_code=422)
+    finally:
+        await form.close()
+    return RedirectResponse(f"/scenarios/{entry.key}", status_code=303)
+
+
+@router.post("/scenarios/{key}/copy")
+def copy(request: Request, key: str) -> Response:
+    """Make an editable working copy (YAML, in the scenarios folder) and open its editor."""
+    store = store_of(request)
+    entry = entry_of(request, key)
+    try:
+        new = store.working_copy(entry)
+    except ScenarioError:
+        raise HTTPException(422, "This file does not load as a scenario; fix it before copying.") from None
+    return RedirectResponse(f"/scenarios/{new.key}/forecast", status_code=303)
+
+
+@router.post("/scenarios/{key}/delete")
+def delete(request: Request, key: str) -> Response:
+    """Delete a file of the user folder (built-ins cannot be deleted)."""
+    entry = entry_of(request, key)
+    if entry.builtin or entry.path is None:
+        raise HTTPException(403, "Built-in scenarios cannot be deleted.")
+    entry.path.unlink(missing_ok=True)
+    return RedirectResponse("/", status_code=303)
+
+
+def _number(form: Any, name: str, where: str, problems: list[Problem], file: str) -> float | None:
+    raw = str(form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        v = float(raw)
+    except ValueError:
+        v = math.nan
+    if not math.isfinite(v):
+        problems.append(Problem(file, where, f"'{raw[:40]}' is not a number", "type a number, e.g. 30 or 12.5"))
+        return None
+    return v
+
+
+def _value(form: Any, f: str, where: str, problems: list[Problem], file: str) -> Any:
+    """A figure from the editor's fields ``f``, ``f_low``, ``f_high`` (and ``f_sd`` for a normal range)."""
+    pt = _number(form, f, where, problems, file)
+    lo = _number(form, f"{f}_low", where, problems, file)
+    hi = _number(form, f"{f}_high", where, problems, file)
+    sd = _number(form, f"{f}_sd", where, problems, file)
+    if lo is None and hi is None:
+        if pt is None:
+            problems.append(Problem(file, where, "no value given", "type a number"))
+            return None
+        return {"mean": pt, "sd": sd} if sd is not None else pt
+    if lo is None or hi is None:
+        problems.append(Problem(file, where, "a range needs both its low and its high end",
+                                "fill in both ends, or clear both for a single number"))
+        return None
+    return {"low": lo, "mode": pt, "high": hi} if pt is not None else {"low": lo, "high": hi}
+
+
+@router.post("/scenarios/{key}/stance")
+async def stance(request: Request, key: str) -> Response:
+    """Change one stance's position and salience (point and range) in a working copy; answer with the
+    fresh forecasts of every model (HTMX) or a redirect to the forecast page."""
+    store = store_of(request)
+    entry = entry_of(request, key)
+    form = await request.form(max_files=0, max_fields=20)
+    actor, issue = str(form.get("actor") or ""), str(form.get("issue") or "")
+    base = f"stances.{actor}.{issue}"
+    problems: list[Problem] = []
+    fields = {f: _value(form, f, f"{base}.{f}", problems, entry.key) for f in ("position", "salience")}
+    htmx = request.headers.get("hx-request") == "true"
+    dom = views.dom_id(actor, issue)
+    sc = None
+    if not problems:
+        try:
+            sc = store.edit(entry, stances={(actor, issue): fields})
+        except ScenarioError as exc:
+            problems = exc.problems
+    if problems or sc is None:
+        return page(request, "_row_error.html", {"dom": dom, "problems": problems}, status_code=422,
+                    headers={"HX-Reswap": "none"} if htmx else None)
+    if not htmx:
+        return RedirectResponse(f"/scenarios/{entry.key}/forecast?issue={quote(issue)}", status_code=303)
+    return page(request, "_forecast.html",
+                {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue), "clear": dom})
+
+
+@router.get("/scenarios/{key}/edit")
+def edit_page(request: Request, key: str) -> Response:
+    """The stance editor lives on the forecast page."""
+    entry_of(request, key)
+    return RedirectResponse(f"/scenarios/{key}/forecast", status_code=303)
+

@@ -1,0 +1,235 @@
+"""The web app's calls into the engines. Thin: each function calls a public API and shapes its result for
+a template; an engine that is missing or fails gives a :class:`Section` marked "not available" with the
+reason, never an error page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from allied.scenario import Scenario, ScenarioError
+from allied.scenario.writer import to_yaml
+from allied.web import figures
+
+
+@dataclass
+class Section:
+    """What a page shows for one engine."""
+
+    available: bool = True
+    message: str = ""  # why not available, or a note
+    tables: list[tuple[str, str]] = field(default_factory=list)  # (caption, HTML of a DataFrame)
+    figures: list[tuple[str, str]] = field(default_factory=list)  # (title, plotly JSON)
+    notes: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def unavailable(what: str, exc: BaseException | None = None) -> Section:
+    why = f"{what} is not available in this installation"
+    if exc is not None:
+        why = f"{what} is not available: {type(exc).__name__}: {exc}"
+    return Section(available=False, message=why)
+
+
+def optional(module: str) -> Any | None:
+    """Import an engine module that may not exist yet; None when it is missing."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+
+
+def html_table(df: pd.DataFrame, float_format: str = "{:,.4g}", index: bool = False) -> str:
+    """A DataFrame as an escaped HTML table."""
+    return str(df.to_html(index=index, escape=True, border=0, classes="data", na_rep="–",
+                          float_format=lambda v: float_format.format(v)))
+
+
+# --- forecast ---------------------------------------------------------------------------------------
+class _Cache:
+    """A small LRU cache of engine results by scenario content (the pages rerun nothing they ran)."""
+
+    def __init__(self, size: int = 32) -> None:
+        self.size = size
+        self._d: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str], make: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+        value = make()
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+        return value
+
+
+_cache = _Cache()
+
+
+def digest(sc: Scenario) -> str:
+    return hashlib.sha256(to_yaml(sc).encode()).hexdigest()
+
+
+def model_names() -> list[str]:
+    from allied.forecast.registry import available
+
+    return available()
+
+
+def _run_forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str]]:
+    from allied.api import forecast
+
+    frames, errors = [], {}
+    for m in model_names():
+        try:
+            frames.append(forecast(sc, models=[m]))
+        except ScenarioError as exc:
+            errors[m] = "; ".join(p.message for p in exc.problems)
+        except Exception as exc:  # one model failing must not hide the others
+            errors[m] = f"{type(exc).__name__}: {exc}"
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["model", "issue", "round", "forecast", "mean"])
+    return frame, errors
+
+
+def forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Every registered model's forecast by round (``allied.forecast`` rows), and the models that failed."""
+    return _cache.get(("forecast", digest(sc)), lambda: _run_forecasts(sc))  # type: ignore[no-any-return]
+
+
+def final_table(frame: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
+    """Issue × model table of final forecasts (the last round each model ran)."""
+    issues = [i.id for i in sc.issues]
+    if frame.empty:
+        return pd.DataFrame(index=issues)
+    last = frame.sort_values("round").groupby(["issue", "model"], sort=False)["forecast"].last()
+    table = last.unstack("model")
+    models = list(dict.fromkeys(frame["model"]))
+    return table.reindex(index=issues, columns=models)
+
+
+def forecast_section(sc: Scenario, issue: str | None = None) -> Section:
+    """The forecast table, the chosen issue's trajectories and the overview of every issue."""
+    try:
+        frame, errors = forecasts(sc)
+    except Exception as exc:
+        return unavailable("Forecasting", exc)
+    table = final_table(frame, sc)
+    ids = [i.id for i in sc.issues]
+    chosen = issue if issue in ids else ids[0]
+    iss = sc.issue(chosen)
+    from allied.scenario.uncertain import point
+
+    sq = point(iss.status_quo) if iss.status_quo is not None else None
+    rows = []
+    for i in sc.issues:
+        vals = {m: (None if pd.isna(table.loc[i.id, m]) else float(table.loc[i.id, m])) for m in table.columns}
+        rows.append({"id": i.id, "name": i.name, "units": i.units or "", "scale": i.scale, "values": vals,
+                     "status_quo": point(i.status_quo) if i.status_quo is not None else None})
+    sec = Section(notes=[f"{m}: failed — {e}" for m, e in errors.items()])
+    sec.data = {"models": list(table.columns), "rows": rows, "issue": chosen, "issues": ids}
+    if not frame.empty:
+        sec.figures.append((f"{iss.name}: forecast by round",
+                            figures.embed(figures.trajectories(frame, chosen, iss.scale,
+                                                               f"{iss.name} — forecast by round", sq))))
+        scales = {i.id: i.scale for i in sc.issues}
+        sec.figures.append(("Final forecasts", figures.embed(figures.finals(table, scales))))
+    return sec
+
+
+# --- ledger -----------------------------------------------------------------------------------------
+_LINE_COLUMNS = ["year", "item", "from", "to", "viewpoint", "lens", "effect", "value", "low", "high", "unit",
+                 "contested", "source", "quote", "note"]
+
+
+def _report_figure(build: Callable[[], Any]) -> str | None:
+    """A figure from the report package, embedded; None when the report package cannot draw it."""
+    try:
+        fig = build()
+    except Exception:
+        return None
+    return figures.embed(fig) if fig is not None else None
+
+
+def ledger_section(sc: Scenario) -> Section:
+    """Ledger lines per year, viewpoint and lens, totals, missing items, burden measures and tests."""
+    mod = optional("allied.ledger")
+    if mod is None:
+        return unavailable("The alliance ledger")
+    if sc.alliance is None:
+        return Section(available=False, message="This scenario has no alliance: section, so there is no ledger.")
+    try:
+        res = mod.ledger(sc)
+    except ScenarioError as exc:
+        return Section(available=False, message="; ".join(str(p) for p in exc.problems))
+    except Exception as exc:
+        return unavailable("The alliance ledger", exc)
+    sec = Section(message=f"Members: {', '.join(res.members)}" + (f"; patron {res.patron}" if res.patron else ""))
+    warning = res.tests.get("warning") if isinstance(res.tests, dict) else None
+    if warning:
+        sec.notes.append(f"Exploitation tests: {warning}")
+    sec.notes.extend(str(n) for n in res.notes)
+
+    def ledger_fig() -> Any:
+        from allied.report.figures import ledger_fig as fig
+        from allied.report.prep_engines import ledger_lines, money_lines
+
+        money = money_lines(ledger_lines(res.to_json()))
+        return fig(money) if len(money) else None
+
+    embedded = _report_figure(ledger_fig)
+    if embedded:
+        sec.figures.append(("Ledger: costs and benefits by viewpoint", embedded))
+    lines = res.lines[[c for c in _LINE_COLUMNS if c in res.lines.columns]]
+    sec.tables.append(("Ledger lines (each member's viewpoint, each lens)", html_table(lines)))
+    sec.tables.append(("Totals per year, viewpoint and lens", html_table(res.totals)))
+    if len(res.missing):
+        sec.tables.append(("Missing items (listed, never counted as zero)", html_table(res.missing)))
+    if len(res.item_measures):
+        sec.tables.append(("Measures from the items", html_table(res.item_measures)))
+    if res.burden is not None:
+        sec.tables.append(("Burden measures from the ally-year panel", html_table(res.burden.table)))
+    return sec
+
+
+# --- report -----------------------------------------------------------------------------------------
+def report_html(sc: Scenario, samples: int | None = None) -> str | None:
+    """The self-contained HTML report, or None when the report package is missing."""
+    mod = optional("allied.report")
+    if mod is None or not hasattr(mod, "build_report"):
+        return None
+    kwargs = {"samples": samples} if samples is not None else {}
+    return str(mod.build_report(sc, **kwargs))
+
+
+# --- protocol ---------------------------------------------------------------------------------------
+def protocol_section(sc: Scenario) -> Section:
+    """Every preset protocol compared: outcome statistics, each player's value, each ally's ranking."""
+    mod = optional("allied.protocol")
+    api = getattr(mod, "compare", None) if mod is not None else None
+    if api is None:
+        return unavailable("The protocol engine")
+    try:
+        result = api(sc)
+    except ScenarioError as exc:
+        return Section(available=False, message="; ".join(str(p) for p in exc.problems))
+    except Exception as exc:
+        return unavailable("The protocol engine", exc)
+    sec = Section()
+    if isinstance(result, pd.DataFrame):
+        sec.tables.append(("Protocols compared", html_table(result)))
+    return sec

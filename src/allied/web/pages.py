@@ -1,0 +1,122 @@
+"""Read-only pages: the scenario list, a scenario's evidence, forecasts, protocols, ledger, downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from allied.scenario import Scenario, ScenarioError
+from allied.scenario.writer import to_yaml
+from allied.web import engines, views
+from allied.web.app import page
+from allied.web.store import Entry, Store
+
+router = APIRouter()
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.store  # type: ignore[no-any-return]
+
+
+def entry_of(request: Request, key: str) -> Entry:
+    """The listed scenario named ``key``; 404 for anything else (no request path reaches the disk)."""
+    entry = store_of(request).get(key)
+    if entry is None:
+        raise HTTPException(404, "No such scenario. Scenarios are named as the list on the start page shows them.")
+    return entry
+
+
+def loaded(request: Request, key: str) -> tuple[Entry, Scenario | None, list[Any]]:
+    entry = entry_of(request, key)
+    try:
+        return entry, store_of(request).scenario(entry), []
+    except ScenarioError as exc:
+        return entry, None, exc.problems
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    return page(request, "index.html", views.index_context(store_of(request)))
+
+
+@router.get("/scenarios/{key}", response_class=HTMLResponse)
+def scenario(request: Request, key: str) -> HTMLResponse:
+    entry, sc, problems = loaded(request, key)
+    ctx: dict[str, Any] = {"entry": entry, "sc": sc, "problems": problems, "tab": "scenario"}
+    if sc is not None:
+        ctx.update(views.evidence(sc))
+    return page(request, "scenario.html", ctx, status_code=200 if sc is not None else 422)
+
+
+def _needs(request: Request, key: str, tab: str) -> tuple[Entry, Scenario] | HTMLResponse:
+    entry, sc, problems = loaded(request, key)
+    if sc is None:
+        return page(request, "scenario.html", {"entry": entry, "sc": None, "problems": problems, "tab": tab},
+                    status_code=422)
+    return entry, sc
+
+
+@router.get("/scenarios/{key}/forecast", response_class=HTMLResponse)
+def forecast(request: Request, key: str, issue: str | None = None) -> HTMLResponse:
+    got = _needs(request, key, "forecast")
+    if isinstance(got, HTMLResponse):
+        return got
+    entry, sc = got
+    ctx = {"entry": entry, "sc": sc, "tab": "forecast", "fc": engines.forecast_section(sc, issue),
+           "stances": views.stance_rows(sc)}
+    return page(request, "forecast.html", ctx)
+
+
+@router.get("/scenarios/{key}/forecast/panel", response_class=HTMLResponse)
+def forecast_panel(request: Request, key: str, issue: str | None = None) -> HTMLResponse:
+    got = _needs(request, key, "forecast")
+    if isinstance(got, HTMLResponse):
+        return got
+    entry, sc = got
+    return page(request, "_forecast.html", {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue)})
+
+
+@router.get("/scenarios/{key}/protocol", response_class=HTMLResponse)
+def protocol(request: Request, key: str) -> HTMLResponse:
+    got = _needs(request, key, "protocol")
+    if isinstance(got, HTMLResponse):
+        return got
+    entry, sc = got
+    return page(request, "engine.html", {"entry": entry, "sc": sc, "tab": "protocol",
+                                         "heading": "Negotiating protocols compared",
+                                         "sec": engines.protocol_section(sc)})
+
+
+@router.get("/scenarios/{key}/ledger", response_class=HTMLResponse)
+def ledger(request: Request, key: str) -> HTMLResponse:
+    got = _needs(request, key, "ledger")
+    if isinstance(got, HTMLResponse):
+        return got
+    entry, sc = got
+    return page(request, "engine.html", {"entry": entry, "sc": sc, "tab": "ledger",
+                                         "heading": "Alliance ledger", "sec": engines.ledger_section(sc)})
+
+
+@router.get("/scenarios/{key}/download.yaml")
+def download_yaml(request: Request, key: str) -> Response:
+    _, sc, _ = loaded(request, key)
+    if sc is None:
+        raise HTTPException(422, "This file does not load as a scenario; fix the problems shown on its page.")
+    name = f"{views.safe_stem(sc.id)}.yaml"
+    return Response(to_yaml(sc), media_type="application/x-yaml; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/scenarios/{key}/report.html")
+def download_report(request: Request, key: str) -> Response:
+    _, sc, _ = loaded(request, key)
+    if sc is None:
+        raise HTTPException(422, "This file does not load as a scenario; fix the problems shown on its page.")
+    html = engines.report_html(sc)
+    if html is None:
+        raise HTTPException(503, "The HTML report is not available in this installation.")
+    name = f"{views.safe_stem(sc.id)}-report.html"
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
