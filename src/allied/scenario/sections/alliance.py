@@ -67,6 +67,7 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("stationing_cost", "stationing_cost"),
     ("term", "agreement_term"),
     ("host", "host_nation_support"),
+    ("hns", "host_nation_support"),
     ("cost_sharing", "host_nation_support"),
     ("cost-sharing", "host_nation_support"),
     ("contribution", "host_nation_support"),
