@@ -82,6 +82,7 @@ class ExchangeModel(BaseForecaster):
         "variant": "equal-gain",
         "p": 1.0,
         "repetitions": 1,
+        "arithmetic": "float",
     }
 
     def run(
@@ -120,6 +121,15 @@ class ExchangeModel(BaseForecaster):
 
             prefs, votes, rec = run_random_rate(xi, s, c, present, n_rounds, float(par["p"]),
                                                 int(par["repetitions"]), ties == "random", gen)
+        elif par["arithmetic"] == "decimal":
+            if ties == "random":
+                raise ForecastError("arithmetic='decimal' reproduces the package's deterministic tie order only")
+            from allied.forecast.exchange_exact import run_exact
+
+            rec4 = run_exact(np.asarray(inp.x, dtype=float), lo, hi, s, c, present, n_rounds)
+            prefs, votes, rec = rec4[0], rec4[1], rec4[2:]
+        elif par["arithmetic"] != "float":
+            raise ForecastError(f"arithmetic must be 'float' or 'decimal', not '{par['arithmetic']}'")
         else:
             from allied.forecast.exchange_kernel import run_batch
 
