@@ -62,7 +62,7 @@ class SpatialModelOfPolitics(BaseForecaster):
         codes = K.resolve_codes(p)
         details = bool(p["details"])
         persp = _perspective(p["perspective"], inp.actors)
-        b, a, d = inp.shape
+        b, a, _d = inp.shape
         if a < 2:
             raise ForecastError("smp needs at least 2 actors (KTAB itself asks for 3)")
         if rounds is not None and rounds < 0:
@@ -154,7 +154,7 @@ def _assemble(inp: ForecastInput, parts: list[tuple[smp_sim.Trace, np.ndarray]],
     fr = []
     for t, _ in parts:
         b = t.positions[0].shape[0]
-        seq = [np.full(b, np.nan)] + t.frac
+        seq = [np.full(b, np.nan), *t.frac]
         arr = np.stack(seq, axis=1)
         if arr.shape[1] < r_out + 1:
             arr = np.concatenate([arr, np.full((b, r_out + 1 - arr.shape[1]), np.nan)], axis=1)
@@ -183,7 +183,7 @@ def _details(parts: list[tuple[smp_sim.Trace, np.ndarray]], r_out: int, lo: np.n
             arr = np.stack([dt[key] for dt in t.details], axis=1)
             if arr.shape[1] < r_out:
                 fill = -1 if arr.dtype.kind in "iu" else np.nan
-                pad = np.full((arr.shape[0], r_out - arr.shape[1]) + arr.shape[2:], fill, dtype=arr.dtype)
+                pad = np.full((arr.shape[0], r_out - arr.shape[1], *arr.shape[2:]), fill, dtype=arr.dtype)
                 arr = np.concatenate([arr, pad], axis=1)
             chunks.append(arr)
         val = np.concatenate(chunks)

@@ -54,7 +54,10 @@ def point_distances(x: Array, s: Array, y: Array) -> Array:
 
 def bs_util(d: Array, r: Array | float) -> Array:
     """KTAB's scalar utility of distance ``d`` with normalised risk attitude ``r``."""
-    return np.where(d <= 1.0, (1.0 - d) * (1.0 + d * r), (1.0 - d) * (1.0 + r))
+    near = (1.0 - d) * (1.0 + d * r)
+    if np.all(d <= 1.0):  # always, unless a bargain rule has put a position outside [0, 1]
+        return near
+    return np.where(d <= 1.0, near, (1.0 - d) * (1.0 + r))
 
 
 def vote(vr: int, w: Array, u1: Array, u2: Array) -> Array:
@@ -114,14 +117,14 @@ def coalitions(u: Array, w: Array, vr: int) -> Array:
     negative votes of that pair (this matters only for the asymmetric ASymProsp rule).
     """
     n_opt = u.shape[-1]
-    v = vote(vr, w[:, :, None, None], u[:, :, :, None], u[:, :, None, :])  # [B, A, O, O]
-    pos = np.where(v > 0, v, 0.0).sum(1)
-    neg = np.where(v < 0, -v, 0.0).sum(1)
-    lower = np.tri(n_opt, k=-1, dtype=bool)
-    c = np.where(lower, pos, np.swapaxes(neg, -1, -2))
-    c = K.MIN_COALITION + c
-    eye = np.eye(n_opt, dtype=bool)
-    return np.where(eye, K.MIN_COALITION, c)
+    lo_a, lo_o = np.tril_indices(n_opt, -1)
+    v = vote(vr, w[:, :, None], u[:, :, lo_a], u[:, :, lo_o])  # [B, A, pairs]: v_k(a:o), a > o
+    pos = np.maximum(v, 0.0).sum(1)
+    neg = -np.minimum(v, 0.0).sum(1)
+    c = np.full((u.shape[0], n_opt, n_opt), K.MIN_COALITION)
+    c[:, lo_a, lo_o] = K.MIN_COALITION + pos
+    c[:, lo_o, lo_a] = K.MIN_COALITION + neg
+    return c
 
 
 def victory_probs(c: Array, vpm: int) -> Array:
@@ -162,8 +165,12 @@ def pce(c: Array, p: Array, mask: Array, pcem: int) -> Array:
     m = mask.astype(bool)
     mf = m.astype(float)
     if pcem == PCE_CONDITIONAL:
-        pm = np.where(m[:, :, None, :], p[:, None, :, :], 1.0)
-        q = pm.prod(-1) * mf
+        # p_a ∝ Π_{b in queue} P[a > b], in logs: Σ_b m_b log P[a, b] for every queue at once
+        with np.errstate(divide="ignore"):
+            logp = np.log(p)
+        lq = np.matmul(mf, np.swapaxes(logp, -1, -2))  # [B, Q, O]
+        lq = np.where(m, lq, -np.inf)
+        q = np.exp(lq - lq.max(-1, keepdims=True))
         return q / q.sum(-1, keepdims=True)
     n = mf.sum(-1, keepdims=True)
     prob = mf / n
@@ -173,7 +180,7 @@ def pce(c: Array, p: Array, mask: Array, pcem: int) -> Array:
         pmask = p[:, None, :, :] * mf[:, :, None, :]  # [B, Q, O, O], columns outside the queue zeroed
         for _ in range(K.MARKOV_MAX_ITER):
             # q_a = (1/n) Σ_b P[a,b] (p_a + p_b)
-            q = (pmask.sum(-1) * prob + np.einsum("bqab,bqb->bqa", pmask, prob)) / n
+            q = (pmask.sum(-1) * prob + np.einsum("zqab,zqb->zqa", pmask, prob)) / n
             q = q * mf
             change = np.abs(q - prob).max(-1)
             prob = np.where(active[..., None], (prob + q) / 2.0, prob)
@@ -211,7 +218,7 @@ def scalar_pce(u: Array, w: Array, mask: Array, vr: int, vpm: int, pcem: int) ->
 def risk_attitudes(vd: Array, cap: Array, codes: dict[str, int]) -> Array:
     """Inferred risk attitudes ``R[B, N]`` of the current state (SMPState::setAllAUtil, steps 1–3)."""
     u0 = bs_util(vd, 0.0)
-    full = np.ones(vd.shape[:1] + (1, vd.shape[-1]), dtype=bool)
+    full = np.ones((*vd.shape[:1], 1, vd.shape[-1]), dtype=bool)
     p = scalar_pce(u0, cap, full, codes["VotingRule"], codes["VictoryProbModel"], codes["PCEModel"])[:, 0]
     return big_r(p, codes["BigRRange"])
 
@@ -283,6 +290,58 @@ def challenge_pairs(
     p_ji = chji / (chij + chji)
     du_i = _edu(uii + uij, uii + uii, uij + uij, p_ij, p_ji, sj)
     du_j = _edu(uji + ujj, uji + uji, ujj + ujj, p_ij, p_ji, sj) if both else None
+    return p_ij, du_i, du_j
+
+
+def challenge_own(vd: Array, rest: Array, sal_tot: Array, cap: Array, vr: int, tpc: int,
+                  both: bool = False) -> tuple[Array, Array, Array | None]:
+    """:func:`challenge_pairs` for every pair (i, j) seen by the initiator (h = i), as ``[B, N, N]``.
+
+    Broadcasts over ``[B, I, J, N]`` instead of gathering, so only the terms that depend on j and the
+    third party n are N³; the diagonal (i = j) is meaningless.
+    """
+    w = sal_tot * cap
+    vdt = np.swapaxes(vd, -1, -2)
+    uni = bs_util(vdt, rest)[:, :, None, :]  # [B, I, 1, N]: U^i(n, i)
+    unj = bs_util(vdt[:, None, :, :], rest[:, :, None, :])  # [B, I, J, N]: U^i(n, j)
+    r_ii = np.diagonal(rest, axis1=1, axis2=2)[:, :, None]
+    uij = bs_util(vd, r_ii)  # U^i(i, j)
+    uji = bs_util(vdt, rest)  # U^i(j, i) = bs(d_j(x_i), r^i_j)
+    ones = np.ones_like(uij)
+    ci = vote(vr, w[:, :, None], ones, uij)
+    cj = vote(vr, w[:, None, :], uji, ones)
+    chij = K.MIN_CHALLENGE_COALITION + np.where(ci > 0, ci, 0.0) + np.where(cj > 0, cj, 0.0)
+    chji = K.MIN_CHALLENGE_COALITION - np.where(ci < 0, ci, 0.0) - np.where(cj < 0, cj, 0.0)
+    wn = w[:, None, None, :]
+    v0 = vote(vr, wn, uni, unj)
+    c_i, c_j = chij[..., None], chji[..., None]
+    cni = c_i + np.maximum(v0, 0.0)  # adding an exact 0 leaves c_i unchanged, as KTAB's branch does
+    cnj = c_j - np.minimum(v0, 0.0)
+    pin = cni / (cni + cnj)
+    pjn = 1.0 - pin
+    if tpc == TPC_FULL:
+        a = uni + uni + uni
+        b_ = unj + unj + unj
+        c_, d_ = a, b_
+    elif tpc == TPC_SEMI:
+        a = uni + uni + 1.0
+        b_ = unj + unj + unj
+        c_ = uni + uni + uni
+        d_ = unj + unj + 1.0
+    else:
+        a = uni + uni + 1.0
+        b_ = unj + unj + 1.0
+        c_, d_ = a, b_
+    vn = vote(vr, wn, pin * a + pjn * b_, pin * c_ + pjn * d_)
+    n = vd.shape[-1]
+    eye = np.eye(n, dtype=bool)
+    vn = vn * ~(eye[:, None, :] | eye[None, :, :])  # only third parties (n is neither i nor j) vote
+    chij = chij + np.maximum(vn, 0.0).sum(-1)
+    chji = chji - np.minimum(vn, 0.0).sum(-1)
+    p_ij = chij / (chij + chji)
+    p_ji = chji / (chij + chji)
+    du_i = _edu(ones + uij, ones + ones, uij + uij, p_ij, p_ji, sal_tot[:, None, :])
+    du_j = _edu(uji + ones, uji + uji, ones + ones, p_ij, p_ji, sal_tot[:, None, :]) if both else None
     return p_ij, du_i, du_j
 
 

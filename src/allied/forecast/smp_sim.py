@@ -86,8 +86,10 @@ def _challenges(vd: Array, rest: Array, stot: Array, cap: Array, hh_mode: str, c
         return smp_numba.challenge_matrix(vd, rest, stot, cap, codes["VotingRule"],
                                           codes["ThirdPartyCommit"], both,
                                           -1 if hh_mode == "own" else fixed_h)
+    if hh_mode == "own":
+        return sk.challenge_own(vd, rest, stot, cap, codes["VotingRule"], codes["ThirdPartyCommit"], both)
     ii, jj = sk.all_pairs(b, n)
-    hh = ii if hh_mode == "own" else np.full_like(ii, fixed_h)
+    hh = np.full_like(ii, fixed_h)
     p, di, dj = sk.challenge_pairs(vd, rest, stot, cap, np.ascontiguousarray(ii), np.ascontiguousarray(jj),
                                    np.ascontiguousarray(hh), codes["VotingRule"],
                                    codes["ThirdPartyCommit"], both=both)
@@ -185,9 +187,11 @@ def bcn_step(
             assert du_j is not None
             det = {"p_win": p_ij, "gain_initiator": du, "gain_receiver": du_j}
         else:
-            pp, gi, gj = _challenges(vd, rest, stot, cap, "fixed", codes, both=True, fixed_h=int(perspective))
+            pp, gi, gj = _challenges(vd, rest, stot, cap, "fixed", codes, both=True, fixed_h=0 if perspective is None else int(perspective))
             assert gj is not None
             det = {"p_win": pp, "gain_initiator": gi, "gain_receiver": gj}
+        for key in ("p_win", "gain_initiator", "gain_receiver"):
+            det[key] = np.where(eye, np.nan, det[key])
         det.update(
             target=np.where(has, tgt, -1),
             bargain_initiator=np.broadcast_to(who, o_tgt.shape).copy(),
@@ -271,7 +275,7 @@ def _pad_details(det: dict[str, Any], b: int, rows: Array) -> dict[str, Array]:
     for key, val in det.items():
         val = np.asarray(val)
         fill: Any = -1 if val.dtype.kind in "iu" else np.nan
-        full = np.full((b,) + val.shape[1:], fill, dtype=val.dtype if val.dtype.kind in "iu" else float)
+        full = np.full((b, *val.shape[1:]), fill, dtype=val.dtype if val.dtype.kind in "iu" else float)
         full[rows] = val
         out[key] = full
     return out

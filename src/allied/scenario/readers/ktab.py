@@ -16,7 +16,6 @@ the file, reporting every problem with its line and field.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import re
 from collections.abc import Sequence
@@ -252,6 +251,10 @@ def scenario_to_csv(sc: Any) -> str:
     """KTAB SMP CSV of an Allied scenario (point values; per-issue capabilities averaged, as model smp does)."""
     from allied.scenario.uncertain import point
 
+    def pt(v: Any) -> float:
+        val = point(v)
+        return 0.0 if val is None else float(val)
+
     pos, sal, cap = [], [], []
     for a in sc.actors:
         prow, srow, crow = [], [], []
@@ -262,11 +265,11 @@ def scenario_to_csv(sc: Any) -> str:
                 prow.append(50.0)
                 srow.append(0.0)
                 continue
-            prow.append(100.0 * (float(point(st.position)) - lo) / (hi - lo))
-            srow.append(float(point(st.salience)))
+            prow.append(100.0 * (pt(st.position) - lo) / (hi - lo))
+            srow.append(pt(st.salience))
             crow.append(sc.capability(st))
         pos.append(prow)
         sal.append(srow)
-        cap.append(sum(crow) / len(crow) if crow else float(point(a.capability)))
+        cap.append(sum(crow) / len(crow) if crow else pt(a.capability))
     return write_ktab_csv(sc.title, sc.description or "", [a.id for a in sc.actors], [i.id for i in sc.issues],
-                          cap, pos, sal, [a.name for a in sc.actors])
+                          cap, pos, sal, [a.description or a.name for a in sc.actors])
