@@ -68,3 +68,14 @@ def test_loader_locates_alliance_errors(tmp_path):
         load(path)
     p = exc.value.problems[0]
     assert p.field.startswith("alliance.items") and "disagrees" in p.message and p.line is not None
+
+
+def test_korea_alliance_round_trips_through_the_yaml_writer(tmp_path):
+    from allied.scenario.writer import to_yaml
+
+    sc = load("korea-2019")
+    path = tmp_path / "k.yaml"
+    path.write_text(to_yaml(sc), encoding="utf-8")
+    again = load(path)
+    assert again.alliance == sc.alliance
+    assert "from: ROK" in path.read_text(encoding="utf-8")

@@ -10,8 +10,9 @@
   rate of substitution of Q for the private good at the Nash point; > 1 means under-provision.
 * Joint products (Sandler 1993, JCR 37(3); Sandler & Hartley 2001, JEL 39): defence also yields an
   ally-specific private benefit, ``u_i = x_i^(1-a_i-c_i) Q^(a_i) (pi q_i)^(c_i)``. The best response solves
-  ``c/q + a/(q + Q_-i) = (1-a-c)/(Y-q)`` numerically (bisection on (0, Y), where the left minus the right side
-  falls strictly); with ``c > 0`` every ally contributes. ``pi`` scales utility only and does not move choices.
+  ``c/q + a/(q + Q_-i) = (1-a-c)/(Y-q)`` numerically (safeguarded Newton on (0, Y), where the left minus the
+  right side falls strictly, so the root stays bracketed); with ``c > 0`` every ally contributes. ``pi``
+  scales utility only and does not move choices.
 * Comparative statics: equilibria over a grid of private shares ``c``, solved as one batch.
 
 Every solver is batched over a leading sample axis ``B`` (incomes and shares ``[B, n]``).
@@ -53,8 +54,11 @@ def _pure_gs(Y: np.ndarray, a: np.ndarray, tol: float, max_iter: int) -> tuple[n
 
 
 @njit(cache=True, nogil=True)
-def _jp_best(Y: float, a: float, c: float, R: float, tol: float) -> float:
-    """Root of c/q + a/(q+R) - (1-a-c)/(Y-q) on (0, Y) by bisection (0 when it is negative at q -> 0)."""
+def _jp_best(Y: float, a: float, c: float, R: float, guess: float, tol: float) -> float:
+    """Root of f(q) = c/q + a/(q+R) - (1-a-c)/(Y-q) on (0, Y) (0 when f <= 0 as q -> 0).
+
+    f falls strictly on (0, Y), so the root is bracketed; Newton steps from ``guess`` (the previous sweep's
+    choice), falling back to bisection whenever a step leaves the bracket."""
     k = 1.0 - a - c
     if c <= 0.0:
         if R <= 0.0:
@@ -63,18 +67,27 @@ def _jp_best(Y: float, a: float, c: float, R: float, tol: float) -> float:
             return 0.0
     lo = 0.0
     hi = Y
+    x = guess
+    if not (0.0 < x < Y):
+        x = 0.5 * Y
     for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        f = a / (mid + R) - k / (Y - mid)
+        f = a / (x + R) - k / (Y - x)
+        df = -a / ((x + R) * (x + R)) - k / ((Y - x) * (Y - x))
         if c > 0.0:
-            f += c / mid
+            f += c / x
+            df -= c / (x * x)
         if f > 0.0:
-            lo = mid
+            lo = x
         else:
-            hi = mid
-        if hi - lo <= tol * Y:
-            break
-    return 0.5 * (lo + hi)
+            hi = x
+        step = -f / df
+        nxt = x + step
+        if not (lo < nxt < hi):
+            nxt = 0.5 * (lo + hi)
+        if abs(nxt - x) <= tol * Y or hi - lo <= tol * Y:
+            return nxt
+        x = nxt
+    return x
 
 
 @njit(cache=True, nogil=True)
@@ -89,7 +102,7 @@ def _joint_gs(Y: np.ndarray, a: np.ndarray, c: np.ndarray, tol: float,
             delta = 0.0
             for i in range(n):
                 others = Q - q[b, i]
-                new = _jp_best(Y[b, i], a[b, i], c[b, i], others, tol * 1e-3)
+                new = _jp_best(Y[b, i], a[b, i], c[b, i], others, q[b, i], tol * 1e-3)
                 d = abs(new - q[b, i])
                 if d > delta:
                     delta = d
