@@ -108,7 +108,13 @@ async def stance(request: Request, key: str) -> Response:
     actor, issue = str(form.get("actor") or ""), str(form.get("issue") or "")
     base = f"stances.{actor}.{issue}"
     problems: list[Problem] = []
-    fields = {f: _value(form, f, f"{base}.{f}", problems, entry.key) for f in ("position", "salience")}
+    if not entry.editable:
+        problems.append(Problem(entry.key, base, "this scenario is not a working copy (built-ins and your "
+                                "original files are never changed)", "make a working copy first"))
+    fields = {f: _value(form, f, f"{base}.{f}", problems, entry.key) for f in ("position", "salience")
+              if any(k in form for k in (f, f"{f}_low", f"{f}_high"))}
+    if not fields:
+        problems.append(Problem(entry.key, base, "nothing to change", "send a position or a salience"))
     htmx = request.headers.get("hx-request") == "true"
     dom = views.dom_id(actor, issue)
     sc = None

@@ -51,7 +51,8 @@ def sanitise(name: str, default: str = "scenario") -> str:
     """A safe file stem from a client-supplied file name (base name only, no dots at the ends)."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = re.sub(r"\.(ya?ml|csv|tsv|txt)$", "", base, flags=re.IGNORECASE)
-    stem = re.sub(r"[^A-Za-z0-9_\-]+", "-", base).strip("-_.")[:60]
+    stem = re.sub(r"[^A-Za-z0-9_\-]+", "-", base)
+    stem = re.sub(r"-{2,}", "-", stem).strip("-_.")[:60].strip("-_.")
     return stem or default
 
 
@@ -119,6 +120,10 @@ class Store:
                 hit = load(entry.path)
             except ScenarioError as exc:
                 hit = ScenarioError([_rename(p, entry.key) for p in exc.problems])
+            except Exception as exc:  # a reader bug must not take the page down
+                hit = ScenarioError([Problem(entry.key, "(file)", f"the file could not be read "
+                                             f"({type(exc).__name__}: {exc})",
+                                             "check that it is an Allied scenario or a supported table")])
             self._cache[ck] = hit
         if isinstance(hit, ScenarioError):
             raise hit
@@ -178,6 +183,10 @@ class Store:
                 load(path)
             except ScenarioError as exc:
                 raise ScenarioError([_rename(p, filename or shown) for p in exc.problems]) from None
+            except Exception as exc:  # a reader bug must still answer as bad input, not as a crash
+                raise ScenarioError([Problem(filename or shown, "(file)", f"the file could not be read "
+                                             f"({type(exc).__name__}: {exc})",
+                                             "check that it is an Allied scenario or a supported table")]) from None
             return self._commit(path, name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
