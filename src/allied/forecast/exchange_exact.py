@@ -20,6 +20,7 @@ import numpy as np
 _W_SAL = Decimal(0.4)  # the package converts the float weights, keeping their binary error
 _W_FIX = Decimal(0.1)
 _TINY = 1e-10
+_CAP_TOL = Decimal("1e-9")
 
 
 def _dec(v: float) -> Decimal:
@@ -50,8 +51,9 @@ class _Ex:
 
 class _Round:
     def __init__(self, x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
-                 members: list[list[int]]) -> None:
+                 members: list[list[int]], knife_edge: bool = True) -> None:
         self.x, self.s, self.c, self.members = x, s, c, members
+        self.knife_edge = knife_edge
         self.w: list[Decimal] = []
         for d, mem in enumerate(members):
             den = Decimal(0)
@@ -98,7 +100,11 @@ class _Round:
         n1 = self.adjust(e, a, a.y)
         xt = x[o.a][a.sup]
         assert xt is not None
-        if (xt - n0 >= 0 and xt - n1 >= 0) or (xt - n0 <= 0 and xt - n1 <= 0):
+        d0, d1 = xt - n0, xt - n1
+        if not self.knife_edge:  # the float kernel's rule: distances within 1e-9 count as zero
+            d0 = d0 if abs(d0) > _CAP_TOL else Decimal(0)
+            d1 = d1 if abs(d1) > _CAP_TOL else Decimal(0)
+        if (d0 >= 0 and d1 >= 0) or (d0 <= 0 and d1 <= 0):
             return
         delta = abs(self.by_position(e, a, xt))
         r_s = (delta * s[a.a][a.sup] * c[a.a][a.sup]) / w[a.sup]
@@ -182,9 +188,9 @@ class _Round:
 
 def _one_round(x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
                members: list[list[int]], present: np.ndarray, recs: list[tuple[Any, ...]], sample: int,
-               rnd: int) -> tuple[list[list[Decimal | None]], list[list[Decimal | None]]]:
+               rnd: int, knife_edge: bool) -> tuple[list[list[Decimal | None]], list[list[Decimal | None]]]:
     n_a, n_d = present.shape
-    st = _Round(x, s, c, members)
+    st = _Round(x, s, c, members, knife_edge)
     nbs = [st.mean(d, {}) for d in range(n_d)]
     left = [[bool(present[a, d]) and x[a][d] <= nbs[d] for d in range(n_d)] for a in range(n_a)]  # type: ignore
     exchanges: list[_Ex] = []
@@ -235,9 +241,12 @@ def _one_round(x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[li
 
 
 def run_exact(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
-              present: np.ndarray, rounds: int) -> tuple[np.ndarray, ...]:
+              present: np.ndarray, rounds: int, knife_edge: bool = True) -> tuple[np.ndarray, ...]:
     """Same contract as :func:`allied.forecast.exchange_kernel.run_batch` (deterministic ties only), but
-    positions come in issue units and are mapped to 0–100 in decimals as the package does."""
+    positions come in issue units and are mapped to 0–100 in decimals as the package does.
+
+    ``knife_edge=False`` reads outcome-to-position distances within 1e-9 as zero, the float kernel's rule,
+    so that the two implementations can be checked against each other."""
     nb, n_a, n_d = x_units.shape
     steps = []
     for d in range(n_d):
@@ -257,7 +266,7 @@ def run_exact(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray
         cd = [[_dec(c[b, a, d]) for d in range(n_d)] for a in range(n_a)]
         prefs[b, 0] = votes[b, 0] = x[b]
         for r in range(rounds):
-            vote, xd = _one_round(xd, sd, cd, members, present, recs, b, r + 1)
+            vote, xd = _one_round(xd, sd, cd, members, present, recs, b, r + 1, knife_edge)
             votes[b, r + 1] = [[np.nan if v is None else float(v) for v in row] for row in vote]
             prefs[b, r + 1] = [[np.nan if v is None else float(v) for v in row] for row in xd]
     n = len(recs)
