@@ -133,3 +133,19 @@ def test_cli_bad_input_exits_2_with_message():
     assert "alliance.items" in r.output and "expected a number" in r.output
     r2 = CliRunner().invoke(app, ["ledger", "korea-2019", "--format", "xml"])
     assert r2.exit_code == 2 and "--format" in r2.output
+
+
+def test_cli_exchange_rate_override_moves_the_dollar_figure():
+    r = CliRunner().invoke(app, ["ledger", "korea-2019", "--year", "2019", "--format", "json",
+                                 "--set", "alliance.exchange_rates.krw_2019.rate=1166"])
+    assert r.exit_code == 0, r.output
+    won = [ln for ln in json.loads(r.stdout)["lines"] if ln["item"] == "hns_2019_won"]
+    assert won[0]["value_reporting"] == pytest.approx(1.0389e12 / 1166 / 1e6)  # ≈ 891, not 924
+
+
+def test_scenario_without_alliance_section():
+    from allied.scenario.sections.alliance import AllianceSection
+
+    res = ledger(AllianceSection())
+    assert res.lines.empty and res.totals.empty and "0 members" in res.tests["warning"]
+    assert res.to_json()["lines"] == []

@@ -181,3 +181,21 @@ def test_long_frame_columns(tmp_path):
     path.write_text(WB_API, encoding="utf-8")
     assert list(read_world_bank(path).columns) == ["country", "code", "year", "value", "variable", "unit"]
     assert isinstance(read_world_bank(path), pd.DataFrame)
+
+
+def test_merge_panel_from_two_sources(tmp_path):
+    from allied.ledger.loaders import merge_panel
+
+    wb = tmp_path / "API.csv"
+    wb.write_text(WB_API, encoding="utf-8")
+    gdp = to_panel(read_world_bank(wb), "gdp", {"ROK": "KOR", "USA": "USA"}, scale=1e-6)
+    milex = tmp_path / "milex.csv"
+    milex.write_text("\n".join(",".join("" if c is None else f'"{c}"' for c in r) for r in SIPRI_ROWS))
+    dfn = to_panel(read_sipri(milex), "defence", {"ROK": "Korea, South", "USA": "United States of America"})
+    panel = merge_panel(gdp, dfn)
+    row = panel.set_index(["member", "year"]).loc[("ROK", 2018)]
+    assert row["gdp"] == pytest.approx(1_700_000.0) and row["defence"] == 1200.0
+    assert np.isnan(panel.set_index(["member", "year"]).loc[("ROK", 2019), "gdp"])  # missing stays missing
+    clash = dfn.assign(defence=dfn["defence"] + 1)
+    with pytest.raises(ValueError, match="disagree on defence"):
+        merge_panel(dfn, clash)

@@ -5,7 +5,7 @@ from allied.ledger.api import LedgerResult, alliance_of, ledger, load_panel
 from allied.ledger.batch import LedgerPlan, plan, sample_totals
 from allied.ledger.exploitation import MIN_MEMBERS, ExploitationWarning, exploitation_tests
 from allied.ledger.lines import LedgerTables, build_ledger
-from allied.ledger.loaders import read_panel_csv, read_sipri, read_world_bank, to_panel
+from allied.ledger.loaders import merge_panel, read_panel_csv, read_sipri, read_world_bank, to_panel
 from allied.ledger.measures import burden_measures
 from allied.ledger.money import convert
 from allied.ledger.theory import comparative_statics, nash_joint_product, nash_public_good
@@ -24,6 +24,7 @@ __all__ = [
     "exploitation_tests",
     "ledger",
     "load_panel",
+    "merge_panel",
     "nash_joint_product",
     "nash_public_good",
     "plan",

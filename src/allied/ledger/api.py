@@ -154,7 +154,7 @@ def item_measures(tables: LedgerTables) -> pd.DataFrame:
     money = parse_money_unit(tables.reporting_unit)
     assert money is not None
     rows = []
-    hns = ln[(ln["kind"] == "host_nation_support") & ln["value_reporting"].notna() & (ln["effect"] == "cost")]
+    hns = ln[(ln["kind"] == "host_nation_support") & ln["signed"].notna() & (ln["effect"] == "cost")]
     troops = ln[(ln["kind"] == "troops") & ln["value"].notna()]
     for (year, payer), g in hns.groupby(["year", "viewpoint"]):
         t = troops[(troops["year"] == year) & ((troops["from"] == payer) | (troops["to"] == payer))]

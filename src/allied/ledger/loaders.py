@@ -287,3 +287,31 @@ def panel_frame(rows: list[PanelRow]) -> pd.DataFrame:
     recs = [{"member": r.member, "year": r.year, **{c: (point(getattr(r, c)) if getattr(r, c) is not None
                                                         else np.nan) for c in PANEL_NUMERIC}} for r in rows]
     return pd.DataFrame(recs, columns=["member", "year", *PANEL_NUMERIC])
+
+
+def merge_panel(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Outer-join panel pieces (e.g. ``to_panel`` of SIPRI defence and World Bank GDP) on ``member, year``.
+
+    A column given by two pieces for the same member-year must agree (else ValueError); gaps stay missing."""
+    out: pd.DataFrame | None = None
+    for f in frames:
+        if out is None:
+            out = f.copy()
+            continue
+        both = [c for c in f.columns if c in out.columns and c not in ("member", "year")]
+        merged = out.merge(f, on=["member", "year"], how="outer", suffixes=("", "__new"))
+        for c in both:
+            a, b = merged[c], merged[c + "__new"]
+            clash = a.notna() & b.notna() & ~np.isclose(a.fillna(0), b.fillna(0))
+            if clash.any():
+                r = merged[clash].iloc[0]
+                raise ValueError(f"two sources disagree on {c} for {r['member']} in {r['year']}")
+            merged[c] = a.fillna(b)
+            merged = merged.drop(columns=c + "__new")
+        out = merged
+    if out is None:
+        return pd.DataFrame(columns=["member", "year", *PANEL_NUMERIC])
+    for c in PANEL_NUMERIC:
+        if c not in out:
+            out[c] = np.nan
+    return out[["member", "year", *PANEL_NUMERIC]].sort_values(["year", "member"]).reset_index(drop=True)
