@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from ledger_helpers import synthetic_panel
@@ -81,3 +82,12 @@ def test_missing_panel_file_is_a_located_error(scenario_file):
     (path.parent / "ledger_panel12.csv").unlink()
     r = CliRunner().invoke(app, ["ledger", str(path)])
     assert r.exit_code == 2 and "panel CSV not found" in r.output
+
+
+def test_year_with_too_few_allies_refused_in_result(scenario_file):
+    path, panel = scenario_file
+    extra = panel.iloc[:3].assign(year=2021)  # only three allies reported for 2021
+    pd.concat([panel, extra]).to_csv(path.parent / "ledger_panel12.csv", index=False)
+    res = ledger(path)
+    assert "spearman" in res.tests["by_year"]["2020"]
+    assert "3 members" in res.tests["by_year"]["2021"]["warning"]

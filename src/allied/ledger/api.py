@@ -9,6 +9,7 @@ DESIGN §5).
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from allied.ledger.exploitation import MIN_MEMBERS, exploitation_tests, refusal
+from allied.ledger.exploitation import MIN_MEMBERS, ExploitationWarning, exploitation_tests, refusal
 from allied.ledger.lines import LedgerTables, build_ledger
 from allied.ledger.loaders import panel_frame, read_panel_csv
 from allied.ledger.measures import Burden, burden_measures
@@ -193,7 +194,9 @@ def ledger(source: Any, year: int | None = None, base_dir: str | Path | None = N
         by_year = {}
         for y, g in panel.groupby("year", sort=True):
             ben = burden.table[burden.table["year"] == y].set_index("member")["benefit_share"]
-            by_year[str(int(y))] = exploitation_tests(g.set_index("member", drop=False), ben,
-                                                      min_members=min_members)
+            with warnings.catch_warnings():  # the refusal is carried in the result itself
+                warnings.simplefilter("ignore", ExploitationWarning)
+                by_year[str(int(y))] = exploitation_tests(g.set_index("member", drop=False), ben,
+                                                          min_members=min_members)
         tests["by_year"] = by_year
     return LedgerResult(sid, members, section.patron, tables, burden, item_measures(tables), tests)
