@@ -7,6 +7,9 @@ both give identical numbers. Imported only when a batch is large enough to repay
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from numba import njit
 
@@ -102,12 +105,18 @@ def _scholz_sample(x0, s, c, rounds, q, half, pos, risk):  # type: ignore[no-unt
             conf_pos = x[i]
             comp_key = np.inf
             comp_pos = x[i]
+            usq = 2.0 - 4.0 * half ** r[i]
             for j in range(n):
                 if x[j] == x[i]:
                     continue
+                # both values as i sees them: same distance and exponent, so one pair of utilities
                 dd = abs(x[i] - x[j])
-                eij = _eu(r[i], False, P[i, j], dd, R, s[j], q, half)
-                eji = _eu(r[i], False, P[j, i], dd, R, s[i], q, half)
+                us = 2.0 - 4.0 * (0.5 - 0.5 * (dd / R)) ** r[i]
+                uf = 2.0 - 4.0 * (0.5 + 0.5 * (dd / R)) ** r[i]
+                pij = P[i, j]
+                pji = P[j, i]
+                eij = s[j] * (pij * us + (1.0 - pij) * uf) + (1.0 - s[j]) * us - q * usq
+                eji = s[i] * (pji * us + (1.0 - pji) * uf) + (1.0 - s[i]) * us - q * usq
                 if eji > eij and eij > 0:
                     if dd < conf_key:
                         conf_key = dd
@@ -257,13 +266,36 @@ def run_batch(x0, s, c, rounds, q, paper, half, pos, risk):  # type: ignore[no-u
             _scholz_sample(x0[b], s[b], c[b], rounds, q, half, pos[b], risk[b])
 
 
+def _threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def run(x0: np.ndarray, s: np.ndarray, c: np.ndarray, rounds: int, variant: str,
         q: float) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``[B, R+1, A]`` and risk exponents ``[B, R, A]`` (see :func:`eum_kernel.run_eum`)."""
+    """Positions ``[B, R+1, A]`` and risk exponents ``[B, R, A]`` (see :func:`eum_kernel.run_eum`).
+
+    The kernel releases the GIL, so large batches are split over one thread per available core; each
+    sample is independent, so the split does not change any number.
+    """
     bsz, n = x0.shape
     pos = np.empty((bsz, rounds + 1, n))
     risk = np.ones((bsz, rounds, n))
-    run_batch(np.ascontiguousarray(x0, dtype=np.float64), np.ascontiguousarray(s, dtype=np.float64),
-              np.ascontiguousarray(c, dtype=np.float64), int(rounds), float(q), variant == "paper", 0.5, pos, risk)
+    x0, s, c = (np.ascontiguousarray(a, dtype=np.float64) for a in (x0, s, c))
+    paper = variant == "paper"
+    parts = min(_threads(), max(1, bsz // 256))
+    edges = np.linspace(0, bsz, parts + 1).astype(int)
+
+    def work(k: int) -> None:
+        sl = slice(edges[k], edges[k + 1])
+        run_batch(x0[sl], s[sl], c[sl], int(rounds), float(q), paper, 0.5, pos[sl], risk[sl])
+
+    if parts == 1:
+        work(0)
+    else:
+        with ThreadPoolExecutor(parts) as ex:
+            list(ex.map(work, range(parts)))
     return pos, risk
 
