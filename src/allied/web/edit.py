@@ -82,10 +82,13 @@ def _number(form: Any, name: str, where: str, problems: list[Problem], file: str
 
 def _value(form: Any, f: str, where: str, problems: list[Problem], file: str) -> Any:
     """A figure from the editor's fields ``f``, ``f_low``, ``f_high`` (and ``f_sd`` for a normal range)."""
+    seen = len(problems)
     pt = _number(form, f, where, problems, file)
     lo = _number(form, f"{f}_low", where, problems, file)
     hi = _number(form, f"{f}_high", where, problems, file)
     sd = _number(form, f"{f}_sd", where, problems, file)
+    if len(problems) > seen:
+        return None
     if lo is None and hi is None:
         if pt is None:
             problems.append(Problem(file, where, "no value given", "type a number"))

@@ -33,7 +33,7 @@ SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".txt")
 WORK = ".work"
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 _TMP = ".allied-tmp"
-_WORKCOPY = re.compile(r"\.work(-\d+)?(\.yaml)?$")
+_WORKCOPY = re.compile(r"\.work(\.yaml)?$")
 
 
 def default_folder() -> Path:
