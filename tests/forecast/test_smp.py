@@ -205,3 +205,28 @@ def test_absent_actor_is_nan_and_bad_inputs(dummy: ForecastInput) -> None:
         get("smp").run(ForecastInput(dummy.x, dummy.s, c0, dummy.lo, dummy.hi, dummy.actors, dummy.issues))
     with pytest.raises(ForecastError, match="VotingRule"):
         get("smp").run(dummy, VotingRule="Majority")
+
+
+def test_numba_and_numpy_kernels_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from allied.forecast import smp_kernel
+
+    rng = np.random.default_rng(45)
+    n, d = 45, 2
+    x = rng.uniform(0, 100, (2, n, d))
+    s = rng.uniform(0.1, 1, (2, n, d))
+    s = s / s.sum(-1, keepdims=True) * 0.9
+    c = np.repeat(rng.uniform(10, 200, (2, n, 1)), d, axis=2)
+    inp = ForecastInput(x, s, c, np.zeros(d), np.full(d, 100.0), tuple(f"A{i}" for i in range(n)), ("p", "q"))
+    assert smp_kernel.use_numba(n)
+    fast = get("smp").run(inp, rounds=3, details=True)
+    monkeypatch.setattr(smp_kernel, "NUMBA_MIN_ACTORS", 10**9)
+    slow = get("smp").run(inp, rounds=3, details=True)
+    np.testing.assert_allclose(fast.positions, slow.positions, atol=1e-12)
+    for key in ("p_win", "gain_initiator", "gain_receiver"):
+        np.testing.assert_allclose(fast.extras["details"][key], slow.extras["details"][key], atol=1e-12)
+
+
+def test_default_run_has_no_detail_tables(dummy: ForecastInput) -> None:
+    out = get("smp").run(dummy, rounds=2)
+    assert "details" not in out.extras
+    assert set(out.extras) == {"position_prob", "distinct", "risk", "effective_power", "fractional_change"}

@@ -28,6 +28,22 @@ IVB_S1P1, IVB_S2P2, IVB_S2PMAX = range(3)
 BM_INIT_ONLY, BM_INIT_RCVR, BM_PW_COMP = range(3)
 
 
+#: from this many actors on, the O(N³) kernels run in numba (:mod:`allied.forecast.smp_numba`); below it
+#: numpy is faster than importing numba (about a second)
+NUMBA_MIN_ACTORS = 40
+
+
+def use_numba(n_actors: int) -> bool:
+    """Whether to run the numba kernels for ``n_actors`` actors (numba is imported lazily)."""
+    if n_actors < NUMBA_MIN_ACTORS:
+        return False
+    try:
+        import numba  # noqa: F401
+    except ImportError:  # pragma: no cover - numba is a declared dependency
+        return False
+    return True
+
+
 class KernelError(ArithmeticError):
     """A KTAB consistency check failed (e.g. a Markov PCE that does not converge)."""
 
@@ -116,6 +132,10 @@ def coalitions(u: Array, w: Array, vr: int) -> Array:
     As in Model::coalitions only the lower-left pairs ``a > o`` are voted on; ``C[o, a]`` collects the
     negative votes of that pair (this matters only for the asymmetric ASymProsp rule).
     """
+    if use_numba(u.shape[1]):
+        from allied.forecast import smp_numba
+
+        return smp_numba.coalitions(u, w, vr)
     n_opt = u.shape[-1]
     lo_a, lo_o = np.tril_indices(n_opt, -1)
     v = vote(vr, w[:, :, None], u[:, :, lo_a], u[:, :, lo_o])  # [B, A, pairs]: v_k(a:o), a > o
@@ -168,7 +188,8 @@ def pce(c: Array, p: Array, mask: Array, pcem: int) -> Array:
         # p_a ∝ Π_{b in queue} P[a > b], in logs: Σ_b m_b log P[a, b] for every queue at once
         with np.errstate(divide="ignore"):
             logp = np.log(p)
-        lq = np.matmul(mf, np.swapaxes(logp, -1, -2))  # [B, Q, O]
+        # einsum rather than matmul: multithreaded BLAS is many times slower on a busy machine
+        lq = np.einsum("zqb,zab->zqa", mf, logp)  # [B, Q, O]
         lq = np.where(m, lq, -np.inf)
         q = np.exp(lq - lq.max(-1, keepdims=True))
         return q / q.sum(-1, keepdims=True)

@@ -73,7 +73,7 @@ def _challenges(vd: np.ndarray, rest: np.ndarray, stot: np.ndarray, cap: np.ndar
                 add_i = 0.0
                 add_j = 0.0
                 for m in range(n):
-                    if m == i or m == j:
+                    if m == i or m == j:  # noqa: SIM109
                         continue
                     r = rest[b, h, m]
                     uni = _bs(vd[b, m, i], r)
@@ -116,6 +116,32 @@ def _challenges(vd: np.ndarray, rest: np.ndarray, stot: np.ndarray, cap: np.ndar
                     win_j = uji + uji
                     dj_out[b, i, j] = ((1 - sj) * win_j + sj * (pij * win_j + pji * 2.0)) - (uji + 1.0)
     return p_out, di_out, dj_out
+
+
+@njit(cache=True, nogil=True)
+def _coalitions(u: np.ndarray, w: np.ndarray, vr: int, minc: float) -> np.ndarray:
+    nb, na, no = u.shape
+    c = np.empty((nb, no, no))
+    for b in range(nb):
+        for i in range(no):
+            c[b, i, i] = minc
+            for j in range(i):
+                cij = minc
+                cji = minc
+                for k in range(na):
+                    v = _vote(vr, w[b, k], u[b, k, i], u[b, k, j])
+                    if v > 0:
+                        cij = cij + v
+                    if v < 0:
+                        cji = cji - v
+                c[b, i, j] = cij
+                c[b, j, i] = cji
+    return c
+
+
+def coalitions(u: np.ndarray, w: np.ndarray, vr: int) -> np.ndarray:
+    """Model::coalitions for options ``u[B, A, O]`` with weights ``w[B, A]`` → ``C[B, O, O]``."""
+    return _coalitions(np.ascontiguousarray(u), np.ascontiguousarray(w), int(vr), K.MIN_COALITION)
 
 
 def challenge_matrix(vd: np.ndarray, rest: np.ndarray, stot: np.ndarray, cap: np.ndarray, vr: int, tpc: int,

@@ -17,11 +17,6 @@ from allied.forecast import smp_params as K
 
 Array = np.ndarray
 
-#: above this many actors the O(N³) challenge kernel runs in numba (importing numba costs ~1 s,
-#: more than the whole numpy run for small N)
-NUMBA_MIN_ACTORS = 40
-
-
 @dataclass
 class Trace:
     """Per-state records of one batch (lists over states; each entry is for all B samples)."""
@@ -33,16 +28,6 @@ class Trace:
     forecast: list[Array] = field(default_factory=list)  # [B, D]
     frac: list[Array] = field(default_factory=list)  # [B]
     details: list[dict[str, Array]] = field(default_factory=list)  # per turn (state t -> t+1)
-
-
-def _use_numba(n: int) -> bool:
-    if n < NUMBA_MIN_ACTORS:
-        return False
-    try:
-        import numba  # noqa: F401
-    except ImportError:  # pragma: no cover - numba is a declared dependency
-        return False
-    return True
 
 
 def state_view(x: Array, s: Array, cap: Array, codes: dict[str, int]) -> tuple[Array, Array, Array]:
@@ -80,7 +65,7 @@ def report(x: Array, vd: Array, rest: Array, cap: Array, codes: dict[str, int]) 
 def _challenges(vd: Array, rest: Array, stot: Array, cap: Array, hh_mode: str, codes: dict[str, int],
                 both: bool, fixed_h: int = 0) -> tuple[Array, Array, Array | None]:
     b, n = stot.shape
-    if _use_numba(n):
+    if sk.use_numba(n):
         from allied.forecast import smp_numba
 
         return smp_numba.challenge_matrix(vd, rest, stot, cap, codes["VotingRule"],
@@ -187,7 +172,8 @@ def bcn_step(
             assert du_j is not None
             det = {"p_win": p_ij, "gain_initiator": du, "gain_receiver": du_j}
         else:
-            pp, gi, gj = _challenges(vd, rest, stot, cap, "fixed", codes, both=True, fixed_h=0 if perspective is None else int(perspective))
+            h = 0 if perspective is None else int(perspective)
+            pp, gi, gj = _challenges(vd, rest, stot, cap, "fixed", codes, both=True, fixed_h=h)
             assert gj is not None
             det = {"p_win": pp, "gain_initiator": gi, "gain_receiver": gj}
         for key in ("p_win", "gain_initiator", "gain_receiver"):
