@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from allied.scenario.model import Scenario
 from allied.sweep.engines import get_engine
 from allied.sweep.errors import SweepError
 from allied.sweep.executors import default_workers, open_executor
-from allied.sweep.inputs import scenario_inputs
+from allied.sweep.inputs import InputSpace, scenario_inputs
 from allied.sweep.store import RunStore, allied_home, scenario_hash
 
 #: at most this many samples per chunk by default (memory per chunk: see docs/scaling.md)
@@ -46,6 +48,7 @@ class ChunkTask:
     """Everything a worker needs for one chunk (picklable)."""
 
     scenario: Scenario
+    space: InputSpace
     model: str
     params: dict[str, Any]
     rounds: int | None
@@ -56,28 +59,28 @@ class ChunkTask:
     stop: int
 
 
-def run_chunk(task: ChunkTask) -> tuple[int, pd.DataFrame]:
+def run_chunk(task: ChunkTask) -> tuple[int, pa.Table]:
     """Compute one chunk: draw its samples from their own streams, evaluate, return the long table."""
     engine = get_engine(task.model, task.params, task.rounds, task.issues)
-    draw = scenario_inputs(task.scenario).sample(task.seed, task.start, task.stop, keep_streams=True)
+    draw = task.space.sample(task.seed, task.start, task.stop, keep_streams=True)
     keys, cols = engine.evaluate(task.scenario, draw)
     assert draw.sample_ids is not None
     return task.chunk, long_table(draw.sample_ids, keys, cols)
 
 
-def long_table(sample_ids: np.ndarray, keys: Sequence[str], cols: dict[str, np.ndarray]) -> pd.DataFrame:
-    """One row per sample and key: ``sample``, ``issue`` and every column, sample-major."""
+def long_table(sample_ids: np.ndarray, keys: Sequence[str], cols: dict[str, np.ndarray]) -> pa.Table:
+    """One row per sample and key: ``sample``, ``issue`` and every column, sample-major (an Arrow table)."""
     n, k = len(sample_ids), len(keys)
     data: dict[str, Any] = {
-        "sample": np.repeat(np.asarray(sample_ids, dtype=np.int64), k),
-        "issue": np.tile(np.asarray(keys, dtype=object), n),
+        "sample": pa.array(np.repeat(np.asarray(sample_ids, dtype=np.int64), k)),
+        "issue": pa.array(list(keys) * n, type=pa.string()),
     }
     for name, arr in cols.items():
         a = np.asarray(arr)
         if a.shape != (n, k):
             raise ValueError(f"engine column '{name}' has shape {a.shape}, expected {(n, k)}")
-        data[name] = a.reshape(-1)
-    return pd.DataFrame(data)
+        data[name] = pa.array(np.ascontiguousarray(a).reshape(-1))
+    return pa.table(data)
 
 
 @dataclass
@@ -124,11 +127,13 @@ def _sql_list(keys: Sequence[str]) -> str:
 
 
 def summarise(out: Path, target: str, keys: Sequence[str]) -> dict[str, dict[str, float | None]]:
-    """mean, sd, p05, p50, p95 of ``target`` per key, over every stored sample (DuckDB on the Parquet)."""
+    """mean, sd, p05, p50, p95 of ``target`` per key, over every stored sample (DuckDB on the Parquet,
+    streaming, so memory does not grow with the number of samples)."""
     import duckdb
 
     glob = _sql_str(str(out / "samples" / "part-*.parquet"))
     con = duckdb.connect()
+    con.execute("SET threads = 1")  # one ordered scan: the same samples give the same bits, however chunked
     rows = con.sql(
         f"SELECT issue, count(*), avg({target}), stddev_samp({target}), "
         f"quantile_cont({target}, [0.05, 0.5, 0.95]) FROM read_parquet('{glob}') GROUP BY issue").fetchall()
@@ -228,15 +233,15 @@ def run_sweep(
             from allied.sweep.progress import progress_bar
 
             with progress_bar(samples, f"{sc.id} · {model}", enabled=progress, done=already) as advance:
-                def on_part(k: int, frame: pd.DataFrame) -> None:
+                def on_part(k: int, table: pa.Table) -> None:
                     nonlocal done
-                    store.write_part(k, frame)
-                    n = int(frame["sample"].nunique()) if len(frame) else 0
+                    store.write_part(k, table)
+                    n = len(pc.unique(table["sample"])) if table.num_rows else 0
                     done += n
                     advance(n)
 
-                tasks = [ChunkTask(sc, model, params, rounds, list(issues) if issues else None, int(seed), k, a, b)
-                         for k, a, b in todo]
+                only = list(issues) if issues else None
+                tasks = [ChunkTask(sc, space, model, params, rounds, only, int(seed), k, a, b) for k, a, b in todo]
                 _drive(ex, tasks, on_part, window=2 * n_workers)
             status = "done"
         except KeyboardInterrupt:
@@ -255,10 +260,10 @@ def run_sweep(
     return result
 
 
-def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pd.DataFrame], None], window: int) -> None:
+def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pa.Table], None], window: int) -> None:
     """Keep at most ``window`` chunks in flight; write each as it finishes."""
     it = iter(tasks)
-    inflight: dict[Future[tuple[int, pd.DataFrame]], int] = {}
+    inflight: dict[Future[tuple[int, pa.Table]], int] = {}
 
     def submit() -> None:
         t = next(it, None)

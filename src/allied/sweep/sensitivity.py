@@ -140,16 +140,26 @@ def scenario_sensitivity(sc: Scenario, model: str, method: str = "sobol", sample
             raise SweepError(f"--issue {', '.join(bad)}: not an output of '{model}' on {sc.id}; "
                              f"choose from {', '.join(keys)}")
     wanted = list(issues) if issues else keys
+    full = scenario_inputs(sc)
+
+    def run(engine: Any, outputs: list[str]) -> SensitivityResult:
+        space = full.subset(engine.uses(sc, full, outputs))
+
+        def f(draw: Draw) -> dict[str, np.ndarray]:
+            ks, cols = engine.evaluate(sc, draw)
+            y = cols[engine.target]
+            return {k: y[:, ks.index(k)] for k in outputs}
+
+        return analyse(space, f, method, samples, seed)
+
     if isinstance(eng, ForecastEngine) and not eng.model.multidimensional:
-        eng.issues = wanted  # one-issue models: compute only the issues asked for
-    space = scenario_inputs(sc)
-    space = space.subset(eng.uses(sc, space, wanted))
-
-    def f(draw: Draw) -> dict[str, np.ndarray]:
-        ks, cols = eng.evaluate(sc, draw)
-        y = cols[eng.target]
-        return {k: y[:, ks.index(k)] for k in wanted}
-
-    res = analyse(space, f, method, samples, seed)
+        # a one-issue model: each issue depends only on its own stances and the actors' clout, so each issue
+        # gets its own (smaller) design and no spurious indices for other issues' inputs
+        parts = [run(ForecastEngine(model, dict(params or {}), rounds, [iss]), [iss]) for iss in wanted]
+        res = SensitivityResult(method, sorted({n for p in parts for n in p.inputs}),
+                                {k: v for p in parts for k, v in p.indices.items()}, parts[0].samples,
+                                sum(p.evaluations for p in parts))
+    else:
+        res = run(eng, wanted)
     res.meta = {"scenario": sc.id, "model": model, "target": eng.target}
     return res

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from allied.scenario.model import Scenario
 from allied.sweep.errors import SweepError
@@ -122,14 +123,16 @@ class RunStore:
                 out.add(int(m.group(1)))
         return out
 
-    def write_part(self, chunk: int, frame: pd.DataFrame) -> Path:
+    def write_part(self, chunk: int, table: pa.Table | pd.DataFrame) -> Path:
         """Write one chunk atomically (temporary file + ``os.replace``)."""
+        import pyarrow.parquet as pq
+
         final = self.part_path(chunk)
         tmp = final.with_name(f"{final.name}.tmp{os.getpid()}")
-        frame.to_parquet(tmp, index=False, engine="pyarrow")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        if isinstance(table, pd.DataFrame):
+            table = pa.Table.from_pandas(table, preserve_index=False)
+        pq.write_table(table, tmp)
+        os.replace(tmp, final)  # atomic: readers and a resumed run see the whole part or none of it
         return final
 
     def update_meta(self, **changes: Any) -> None:
