@@ -129,3 +129,22 @@ def test_bad_parameters_refused():
         nash_public_good([10.0, 5.0], 1.2)
     with pytest.raises(ValueError):
         nash_joint_product([10.0, 5.0], 0.6, 0.5)
+
+
+def test_many_equal_allies_reach_the_fixed_point():
+    # 200 equal allies with a = 0.01: best-response sweeps crawl (contraction factor near 1); the solver
+    # must still return the symmetric closed form and confirm it as a best-response fixed point
+    n, Y, a = 200, 100.0, 0.01
+    eq = nash_public_good(np.full(n, Y), a)
+    assert eq.converged.all()
+    assert np.allclose(eq.q, a * Y / (1 + (1 - a) * (n - 1)), rtol=1e-9)
+
+
+def test_aggregate_finish_equals_best_response_sweeps():
+    rng = np.random.default_rng(5)
+    Y = rng.lognormal(3, 1, (50, 20))
+    a = rng.uniform(0.05, 0.5, (50, 20))
+    swept = nash_public_good(Y, a)
+    finished = nash_public_good(Y, a, max_iter=1)  # forces the aggregate route for every sample
+    assert swept.converged.all() and finished.converged.all()
+    assert np.allclose(swept.q, finished.q, atol=1e-8)
