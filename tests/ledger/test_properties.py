@@ -60,3 +60,15 @@ def test_missing_rate_named():
 
     with pytest.raises(MissingRate, match="KRW"):
         convert(1.0, "KRW", "USD", {})
+
+
+def test_burden_on_empty_panel_and_theatre_assumption():
+    from allied.ledger.measures import PANEL_COLUMNS
+
+    assert burden_measures(pd.DataFrame(columns=PANEL_COLUMNS)).table.empty
+    df = pd.DataFrame({"member": ["P", "A"], "year": 2020, "gdp": [100.0, 50.0], "defence": [10.0, 1.0],
+                       "theatre_spending": [2.0, np.nan]})
+    b = burden_measures(df, patron="P", patron_spending="theatre")
+    # with only its theatre spending counted, the patron's defence share is 2 / (2 + 1)
+    assert b.table.set_index("member").loc["P", "defence_share"] == 2 / 3
+    assert any("theatre" in n for n in b.notes)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from allied.ledger.money import to_reporting
-from allied.scenario.sections.alliance import AllianceItem, AllianceSection, parse_money_unit
+from allied.scenario.sections.alliance import DEFAULT_LENS, AllianceItem, AllianceSection, parse_money_unit
 from allied.scenario.uncertain import Uncertain, point
 
 #: kinds each ally (non-patron member) is expected to report per year when the section names a patron
@@ -136,8 +136,6 @@ def _absent(section: AllianceSection, year: int | None,
         (list(DEFAULT_EXPECTED) if section.patron else []))
     if not kinds:
         return []
-    from allied.scenario.sections.alliance import DEFAULT_LENS
-
     years = [year] if year is not None else section.years
     allies = [m for m in section.all_members if m != section.patron]
     present = {(it.year, who, it.resolved_kind) for it in section.items for who in (it.from_, it.to)}

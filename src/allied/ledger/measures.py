@@ -84,12 +84,12 @@ def burden_measures(panel: pd.DataFrame, weights: dict[str, float] | None = None
         g["hns_per_soldier"] = hns / g["troops_hosted"].where(g["troops_hosted"] > 0)
         g["hns_stationing_share"] = hns / g["stationing_cost"].where(g["stationing_cost"] > 0)
         rows.append(g)
-    table = pd.concat(rows, ignore_index=True) if rows else p
+    cols = ["member", "year", "defence_gdp", "defence_share", "gdp_share", "share_ratio", "broad_burden",
+            "pop_share", "exposure_share", "benefit_share", "hns_per_soldier", "hns_stationing_share"]
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
     miss = []
     for col in ("gdp", "defence"):
         for m, y in zip(table.loc[table[col].isna(), "member"], table.loc[table[col].isna(), "year"], strict=True):
             miss.append({"year": y, "member": m, "field": col, "reason": f"{col} missing for {m} in {y}"})
-    cols = ["member", "year", "defence_gdp", "defence_share", "gdp_share", "share_ratio", "broad_burden",
-            "pop_share", "exposure_share", "benefit_share", "hns_per_soldier", "hns_stationing_share"]
     return Burden(table[cols].reset_index(drop=True),
                   pd.DataFrame(miss, columns=["year", "member", "field", "reason"]), notes)
