@@ -1,0 +1,83 @@
+"""``allied report`` (self-contained HTML report) and ``allied plot`` (one paper figure)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from allied.cli import UsageError, console, guarded, load_scenario
+
+FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
+SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a value: PATH=VALUE (repeatable)")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.command("plot")(plot)
+
+
+def _writable(out: Path) -> None:
+    if out.is_dir():
+        raise UsageError(f"-o {out} is a folder; give a file name, e.g. -o {out / 'report.html'}")
+    if not out.parent.exists():
+        raise UsageError(f"the folder {out.parent} does not exist; create it or choose another -o")
+
+
+@guarded
+def report(
+    file: FileArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path("report.html"),
+    samples: Annotated[int, typer.Option("--samples", "-n", help="sweep size for the sensitivity section "
+                                                                  "(0 skips it)")] = 64,
+    seed: Annotated[int, typer.Option(help="seed for stochastic models and the sweep")] = 0,
+    set_: SetOpt = None,
+) -> None:
+    """Write one self-contained HTML report (works offline, printable): evidence, forecasts, protocols,
+    ledger, sensitivity and outcomes.
+
+    Example: allied report korea-2019 -o report.html
+    """
+    from allied.report import write_report
+
+    if samples < 0:
+        raise UsageError("--samples must be 0 or more")
+    _writable(output)
+    sc = load_scenario(file, set_)
+    t0 = time.perf_counter()
+    path = write_report(sc, output, samples=samples, seed=seed)
+    size = path.stat().st_size / 1e6
+    console.print(f"wrote {path} ({size:.1f} MB) in {time.perf_counter() - t0:.1f} s", highlight=False)
+
+
+@guarded
+def plot(
+    file: FileArg,
+    figure: Annotated[str, typer.Option("--figure", "-F", help="trajectories, forecast-comparison, "
+                                                                "protocol-comparison, tornado, ledger, outcomes")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="fig.png, fig.svg or fig.pdf")],
+    issue: Annotated[str | None, typer.Option("--issue", "-i", help="issue (trajectories, tornado)")] = None,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="only these models (repeatable); "
+                                                                            "tornado: the model to analyse")] = None,
+    samples: Annotated[int, typer.Option("--samples", "-n", help="tornado: base sample size")] = 64,
+    set_: SetOpt = None,
+) -> None:
+    """Draw one publication figure with matplotlib (PNG, SVG or PDF from the file name).
+
+    Example: allied plot korea-2019 --figure trajectories --issue deal_structure -o traj.pdf
+    """
+    from allied.report.plot import FORMATS, FigureUnavailable, make_figure, normalise_name, save_figure
+
+    try:
+        name = normalise_name(figure)
+        if output.suffix.lower() not in FORMATS:
+            raise FigureUnavailable(f"-o must end in {', '.join(FORMATS)} (got '{output.name}')")
+        _writable(output)
+        sc = load_scenario(file, set_)
+        fig = make_figure(sc, name, issue=issue, models=model, samples=samples)
+        save_figure(fig, output)
+    except FigureUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    console.print(f"wrote {output}", highlight=False)

@@ -1,0 +1,422 @@
+"""The report's sections, each a function ``(Results, Page) -> html``; a missing engine gives a box, never an error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from allied.report import figures as F
+from allied.report import prep as P
+from allied.report import prep_engines as E
+from allied.report.html import Page, esc, evidence_cell, table, unavailable, warning
+from allied.report.style import pretty
+from allied.scenario.uncertain import Uncertain, point
+
+if TYPE_CHECKING:
+    from allied.report.build import Results
+
+NAV = (("glance", "At a glance"), ("evidence", "Evidence"), ("forecast", "Forecasts"), ("protocol", "Protocols"),
+       ("ledger", "Ledger"), ("sensitivity", "Sensitivity"), ("outcomes", "Outcomes"), ("method", "Method & sources"))
+
+
+def _guard(title: str, fn: Callable[[], str]) -> str:
+    """Render a sub-part; a bug in the report's own drawing code also ends in a box, not a failed report."""
+    try:
+        return fn()
+    except Exception as exc:
+        return unavailable(title, f"could not be drawn ({type(exc).__name__}: {exc})")
+
+
+def _label_cell(issue: Any) -> Callable[[Any, pd.Series], str]:
+    return lambda v, row: esc(P.nearest_label(issue, v))
+
+
+# --- at a glance ---------------------------------------------------------------------------------
+def glance(res: Results, page: Page) -> str:
+    sc = res.sc
+    cards = [_guard("The dispute", lambda: _dispute_card(res)), _guard("Protocol ranking", lambda: _ranking_card(res)),
+             _guard("Ledger", lambda: _ledger_card(res))]
+    key = _guard("Key forecasts", lambda: _key_table(res))
+    fig = _guard("Positions figure", lambda: page.figure(
+        F.positions_fig(sc, P.positions_frame(sc, res.runs), P.allies(sc)), "forecast",
+        "actors' positions and model forecasts on every issue"))
+    return (f'<section id="glance"><h2>At a glance</h2><div class="grid3">{"".join(cards)}</div>'
+            f'<div class="grid2"><div><h3>Key forecasts (final round, issue units)</h3>{key}</div>'
+            f"<div><h3>Where each actor stands, where each model says it settles</h3>{fig}</div></div></section>")
+
+
+def _dispute_card(res: Results) -> str:
+    sc = res.sc
+    split = P.widest_split(sc)
+    if split is None:
+        return '<div class="card"><h3>The dispute</h3><p class="small">No issue has two allies\' stances.</p></div>'
+    iss = split["issue"]
+    boxes = []
+    for cls, actor, st, pos in zip(("a", "b"), split["actors"], split["stances"], split["positions"], strict=True):
+        ev = st.evidence
+        q = f'<div class="quote">{esc(ev.quote)}</div>' if ev and ev.quote else \
+            f'<div class="small"><span class="badge est">estimate</span> {esc(ev.note if ev else "")}</div>'
+        boxes.append(f'<div class="{cls}"><b>{esc(actor)}</b>: {P.fmt(pos)} — '
+                     f"<b>{esc(P.nearest_label(iss, pos) or '')}</b>{q}</div>")
+    fc = ", ".join(f"{esc(m)} {P.fmt(r.final(iss.id))}" for m, r in res.runs.items() if iss.id in r.input.issues)
+    lo, hi = P.end_labels(iss)
+    return (f'<div class="card"><h3>The dispute: {esc(pretty(iss.id))}</h3>'
+            f'<div class="small">{esc(iss.name)} — scale {iss.lo:g} = {esc(lo)} … {iss.hi:g} = {esc(hi)}</div>'
+            f'<div class="vs">{"".join(boxes)}</div>'
+            f'<p class="small"><b>Forecasts:</b> {fc or "no model ran"}</p></div>')
+
+
+def _ranking_card(res: Results) -> str:
+    head = '<div class="card"><h3>Which negotiating protocol each ally prefers</h3>'
+    if not res.protocol.ok:
+        return head + unavailable("Protocol engine", res.protocol.error or "") + "</div>"
+    ranks = E.rankings(res.protocol.value)
+    frame = E.protocol_frame(res.protocol.value)
+    lists = []
+    for who, order in ranks.items():
+        items = "".join(f"<li>{esc(p)}</li>" for p in order)
+        lists.append(f'<div><b>{esc(who)}</b><ol class="rank">{items}</ol></div>')
+    first = {w: o[0] for w, o in ranks.items() if o}
+    split = len(set(first.values())) > 1
+    verdict = ("The allies disagree: " + "; ".join(f"{esc(w)} ranks <b>{esc(p)}</b> first" for w, p in first.items())
+               if split else "The allies agree on " + esc(next(iter(first.values()), "—")))
+    extra = ""
+    if not frame.empty and "p_full" in frame:
+        best = frame.sort_values("p_full", ascending=False).iloc[0]
+        extra = f'<p class="small">Highest chance of a full deal: {esc(best["protocol"])} ({best["p_full"]:.0%}).</p>'
+    return head + f'<p class="big">{verdict}</p><div class="vs">{"".join(lists)}</div>{extra}</div>'
+
+
+def _ledger_card(res: Results) -> str:
+    head = '<div class="card"><h3>Alliance ledger (the transactional view)</h3>'
+    items = _alliance_items(res.sc)
+    if items.empty:
+        return head + '<p class="small">The scenario has no alliance section.</p></div>'
+    rows = []
+    for _, it in items.iterrows():
+        flag = ' <span class="badge contested">contested</span>' if it["contested"] else ""
+        rows.append(f"<li>{esc(it['from'])}→{esc(it['to'])} {esc(pretty(str(it['item'])))} ({it['year']}): "
+                    f"<b>{esc(P.fmt(it['value']))} {esc(it['unit'])}</b>{flag}</li>")
+    note = ""
+    if res.ledger.ok:
+        warns = E.ledger_warnings(res.ledger.value)
+        note = f'<p class="small">{esc(warns[0])}</p>' if warns else ""
+    else:
+        note = unavailable("Ledger engine", res.ledger.error or "")
+    return head + f'<ul class="small" style="padding-left:18px;margin:4px 0">{"".join(rows)}</ul>{note}</div>'
+
+
+def _alliance_items(sc: Any) -> pd.DataFrame:
+    al = sc.alliance
+    items = getattr(al, "items", None) if al is not None else None
+    rows = []
+    for it in items or []:
+        ev = it.evidence
+        rows.append({"item": it.item, "from": it.from_, "to": it.to, "year": it.year,
+                     "value": point(it.value) if it.value is not None else None,
+                     "range": P.range_text(it.value) if isinstance(it.value, Uncertain) else "", "unit": it.unit,
+                     "contested": it.contested or "", "quote": ev.quote if ev else None,
+                     "source": ev.source if ev else None, "note": ev.note if ev else None})
+    return pd.DataFrame(rows)
+
+
+def _key_table(res: Results) -> str:
+    sc, runs = res.sc, res.runs
+    if not runs:
+        return unavailable("Forecasts", "no forecast model ran")
+    fin = P.final_frame(sc, runs).reset_index()
+    head = res.headline_model
+    fin["scale"] = [f"{sc.issue(i).lo:g}–{sc.issue(i).hi:g} {sc.issue(i).units or ''}" for i in fin["issue"]]
+    fin["reads"] = [P.nearest_label(sc.issue(i), v) for i, v in zip(fin["issue"], fin[head], strict=True)]
+    cols = {"issue": "issue", "scale": "scale", **{m: m for m in runs}, "reads": f"reads as ({head})"}
+    return table(fin, cols, render={"issue": lambda v, r: f"<b>{esc(pretty(v))}</b>"})
+
+
+# --- evidence ------------------------------------------------------------------------------------
+def evidence(res: Results, page: Page) -> str:
+    sc = res.sc
+    srcs = P.source_titles(sc)
+    actors = P.actors_frame(sc)
+    issues = P.issues_frame(sc)
+    stances = P.stances_frame(sc)
+    n_q = int((~stances["estimate"]).sum())
+    ev = lambda v, r: evidence_cell(r.get("quote"), r.get("source"), r.get("note"), srcs, r.get("range", ""))  # noqa: E731
+    out = [f'<section id="evidence"><h2>Evidence: the scenario as given</h2>'
+           f'<p class="lead">{len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances — '
+           f"{n_q} backed by a verbatim quote from the source, {len(stances) - n_q} analyst estimates with a "
+           f"range and a note.</p>",
+           "<h3>Actors</h3>",
+           table(actors.assign(ev=""), {"id": "id", "name": "name", "capability": "capability", "range": "range",
+                                        "ev": "evidence"}, render={"ev": ev}),
+           "<h3>Issues and their scales</h3>",
+           table(issues.assign(ev=""), {"id": "id", "name": "name", "low": "low", "high": "high", "units": "units",
+                                        "labels": "scale labels", "status_quo": "status quo", "ev": "evidence"},
+                 render={"ev": ev, "id": lambda v, r: f"<b>{esc(v)}</b>"}),
+           "<h3>Stances, issue by issue</h3>"]
+    for iss in sc.issues:
+        sub = stances[stances.issue == iss.id].copy()
+        if sub.empty:
+            continue
+        sub["range"] = sub["position_range"]
+        sub["reads"] = [P.nearest_label(iss, v) for v in sub["position"]]
+        sub["ev"] = ""
+        out.append(f"<h4>{esc(iss.name)} <span class='small'>({esc(iss.id)}, {iss.lo:g}–{iss.hi:g}"
+                   f"{' ' + esc(iss.units) if iss.units else ''})</span></h4>")
+        out.append(table(sub, {"actor": "actor", "position": "position", "position_range": "position range",
+                               "reads": "reads as", "salience": "salience", "salience_range": "salience range",
+                               "capability": "capability", "ev": "evidence"}, render={"ev": ev}))
+    items = _alliance_items(sc)
+    if not items.empty:
+        items["ev"] = ""
+        out.append("<h3>Alliance items</h3>")
+        out.append(table(items, {"year": "year", "item": "item", "from": "from", "to": "to", "value": "value",
+                                 "range": "range", "unit": "unit", "ev": "evidence", "contested": "contested"},
+                         render={"ev": ev}, numeric=["year"]))
+    out.append("</section>")
+    return "".join(out)
+
+
+# --- forecast ------------------------------------------------------------------------------------
+def forecast(res: Results, page: Page) -> str:
+    sc, runs = res.sc, res.runs
+    out = ['<section id="forecast"><h2>Forecasts: every model side by side</h2>'
+           '<p class="lead">Each model reads the same stances. Final forecasts are in the issue\'s own units; '
+           "the trajectories show every actor's position round by round with the model's statistic dashed.</p>"]
+    for m, part in res.forecasts.items():
+        if not part.ok:
+            out.append(unavailable(f"Model {m}", part.error or ""))
+    if not runs:
+        return "".join([*out, unavailable("Forecasts", "no forecast model ran"), "</section>"])
+    out.append("<h3>Final forecasts</h3>")
+    out.append(_guard("Final forecast table", lambda: _final_table(res)))
+    out.append(_guard("Forecast comparison", lambda: page.figure(
+        F.forecast_comparison_fig(sc, P.positions_frame(sc, runs)), "forecast", "forecast comparison per issue")))
+    notes = [(m, n) for m, r in runs.items() for n in r.output.notes]
+    if notes:
+        out.append("<details><summary>Model notes</summary><ul class='small'>" +
+                   "".join(f"<li><b>{esc(m)}</b>: {esc(n)}</li>" for m, n in notes) + "</ul></details>")
+    out.append("<h3>Positions by round</h3>")
+    for iss in sc.issues:
+        out.append(_guard(f"Trajectories of {iss.id}", lambda iss=iss: page.figure(  # type: ignore[misc]
+            F.trajectories_fig(P.trajectory_frame(runs, iss.id), iss), "forecast", f"trajectories {iss.id}")))
+    out.append("<h3>SMP: outcome probabilities</h3>")
+    out.append(_guard("SMP probabilities", lambda: _smp(res, page)))
+    out.append("<h3>Exchange model: realised trades</h3>")
+    out.append(_guard("Exchanges", lambda: _exchanges(res, page)))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _final_table(res: Results) -> str:
+    sc, runs = res.sc, res.runs
+    fin = P.final_frame(sc, runs).reset_index()
+    fin["status quo"] = [point(sc.issue(i).status_quo) for i in fin["issue"]]
+    fin["units"] = [sc.issue(i).units or "" for i in fin["issue"]]
+    for m in runs:
+        fin[f"{m}_l"] = [P.nearest_label(sc.issue(i), v) for i, v in zip(fin["issue"], fin[m], strict=True)]
+    cols: dict[str, str] = {"issue": "issue", "units": "units", "status quo": "status quo"}
+    for m in runs:
+        cols[m] = m
+    head = res.headline_model
+    if head:
+        cols[f"{head}_l"] = f"reads as ({head})"
+    return table(fin, cols, render={"issue": lambda v, r: f"<b>{esc(pretty(v))}</b>"})
+
+
+def _smp(res: Results, page: Page) -> str:
+    part = res.forecasts.get("smp")
+    if part is None:
+        return unavailable("SMP", "the smp model is not registered yet")
+    if not part.ok:
+        return unavailable("SMP", part.error or "")
+    probs = P.smp_probabilities(part.value)
+    if probs.empty:
+        return unavailable("SMP outcome probabilities", "the smp run carries no per-turn probabilities in its extras")
+    return page.figure(F.smp_probabilities_fig(probs, list(part.value.input.issues)), "forecast",
+                       "SMP outcome probabilities by turn")
+
+
+def _exchanges(res: Results, page: Page) -> str:
+    part = res.forecasts.get("exchange")
+    if part is None:
+        return unavailable("Exchange model", "the exchange model is not registered yet")
+    if not part.ok:
+        return unavailable("Exchange model", part.error or "")
+    ex = P.exchanges_frame(part.value)
+    if ex.empty:
+        return '<p class="small">The exchange model realised no exchanges on this scenario.</p>'
+    trades = P.trades_frame(ex)
+    fig = page.figure(F.exchanges_fig(trades), "forecast", "exchange model trades") if "pair" in trades else ""
+    cols = {"round": "round", "pair": "actors", "move_i": "first move", "move_j": "in return", "gain": "gain"}
+    biggest = trades.sort_values("gain", ascending=False).head(15) if "gain" in trades else trades.head(15)
+    return (fig + f"<h4>The 15 largest trades (of {len(trades)})</h4>{table(biggest, cols, numeric=['round'])}"
+            f"<details><summary>Every realised exchange</summary>{table(trades, cols, numeric=['round'])}</details>")
+
+
+# --- protocol ------------------------------------------------------------------------------------
+def protocol(res: Results, page: Page) -> str:
+    out = ['<section id="protocol"><h2>Negotiating protocols: big deal, small deals, step by step</h2>'
+           '<p class="lead">The article\'s central dispute as a game of incomplete information: North Korea is '
+           "sincere or stalling; each protocol schedules denuclearisation and relief in tranches. Values are "
+           "ex-ante expected payoffs under illustrative weights, not measurements.</p>"]
+    if not res.protocol.ok:
+        return "".join([*out, unavailable("Protocol engine", res.protocol.error or ""), "</section>"])
+    pj = res.protocol.value
+    frame = E.protocol_frame(pj)
+    out.append("<h3>Comparison</h3>")
+    cols = {"protocol": "protocol", **{k: v for k, v in E.PROTOCOL_METRICS.items() if k in frame},
+            **{c: c for c in frame.columns if c.startswith("V ")}}
+    out.append(table(frame, cols, render={"protocol": lambda v, r: f"<b>{esc(v)}</b>"}))
+    out.append(_guard("Protocol figure", lambda: page.figure(F.protocol_values_fig(frame), "protocol",
+                                                              "protocol comparison")))
+    beliefs = E.beliefs_frame(pj)
+    if not beliefs.empty:
+        out.append(_guard("Belief paths", lambda: page.figure(F.beliefs_fig(beliefs), "protocol", "belief paths")))
+    else:
+        out.append(unavailable("Belief paths", "the protocol engine reported no beliefs"))
+    ranks = E.rankings(pj)
+    if ranks:
+        out.append("<h3>Each ally's ranking (best first)</h3>")
+        depth = max(len(v) for v in ranks.values())
+        rk = pd.DataFrame({w: v + [""] * (depth - len(v)) for w, v in ranks.items()})
+        rk.insert(0, "rank", range(1, depth + 1))
+        out.append(table(rk, numeric=["rank"]))
+    for key in ("notes", "selection", "caveats"):
+        if pj.get(key):
+            val = pj[key]
+            text = val if isinstance(val, str) else "; ".join(map(str, val))
+            out.append(f"<p class='small'><b>{esc(key)}:</b> {esc(text)}</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+# --- ledger --------------------------------------------------------------------------------------
+def ledger(res: Results, page: Page) -> str:
+    out = ['<section id="ledger"><h2>Alliance ledger: costs and benefits from each side</h2>'
+           '<p class="lead">Each item is a cost on the giver\'s ledger and a benefit on the receiver\'s, under a '
+           "cash, economic or strategic lens; a bilateral trade deficit counts only under the transactional lens "
+           "and is marked contested. Missing figures are listed, never counted as zero.</p>"]
+    if not res.ledger.ok:
+        return "".join([*out, unavailable("Ledger engine", res.ledger.error or ""), "</section>"])
+    lj = res.ledger.value
+    sources = P.source_titles(res.sc)
+    lines = E.ledger_lines(lj)
+    ev = lambda v, r: evidence_cell(r.get("quote"), r.get("source"), r.get("note"), sources)  # noqa: E731
+    con = lambda v, r: (f'<span class="badge contested">contested</span> <span class="small">{esc(v)}</span>'  # noqa: E731
+                        if isinstance(v, str) and v else "")
+    money = E.money_lines(lines)
+    if not money.empty:
+        out.append(_guard("Ledger figure", lambda: page.figure(F.ledger_fig(money), "ledger", "alliance ledger")))
+    if not lines.empty and "viewpoint" in lines:
+        for vp, sub in lines.groupby("viewpoint", sort=False):
+            out.append(f"<h3>{esc(vp)}'s viewpoint</h3>")
+            sub = sub.assign(ev="")
+            cols = {"year": "year", "lens": "lens", "item": "item", "effect": "effect", "value": "value",
+                    "unit": "unit", "ev": "evidence", "contested": "contested"}
+            out.append(table(sub, cols, render={"ev": ev, "contested": con}, numeric=["year"]))
+    elif not lines.empty:
+        out.append(table(lines))
+    tot = E.ledger_totals(lj)
+    if not tot.empty:
+        out.append("<h3>Totals per lens</h3>" + table(tot))
+    missing = lj.get("missing")
+    if missing:
+        out.append("<h3>Missing items (not counted as zero)</h3>" + table(pd.DataFrame(missing)))
+    out.append(_guard("Burden measures", lambda: _burden(lj)))
+    for w in E.ledger_warnings(lj):
+        out.append(warning(w))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _burden(lj: dict[str, Any]) -> str:
+    burden = lj.get("burden")
+    if not burden:
+        return unavailable("Burden measures", "the ledger reported none (no ally-year panel in the scenario)")
+    if isinstance(burden, list):
+        return "<h3>Burden measures</h3>" + table(pd.DataFrame(burden))
+    flat = pd.json_normalize(burden, sep=" · ")
+    rows = [{"measure": k, "value": v} for k, v in flat.iloc[0].items() if not isinstance(v, list | dict)] \
+        if len(flat) else []
+    return "<h3>Burden measures</h3>" + (table(pd.DataFrame(rows)) if rows else "<p class='small'>none</p>")
+
+
+# --- sensitivity ---------------------------------------------------------------------------------
+def sensitivity(res: Results, page: Page) -> str:
+    sc = res.sc
+    out = ['<section id="sensitivity"><h2>Sensitivity: which conclusions survive the uncertainty</h2>'
+           f'<p class="lead">Every range in the evidence is sampled ({res.samples} samples, '
+           "<code>--samples</code>); the boxes show where each issue may settle, and the Sobol indices which "
+           "inputs drive each forecast (total effect ST, first-order S1, with confidence intervals).</p>"]
+    if res.sweep.ok:
+        df = res.sweep.value
+        out.append(_guard("Sweep distributions", lambda: page.figure(F.distribution_fig(sc, df), "sweep",
+                                                                     "forecast distributions")))
+        summ = E.sweep_summary(df)
+        if not summ.empty:
+            out.append("<details><summary>Summary table</summary>" + table(summ) + "</details>")
+    else:
+        out.append(unavailable("Sweep", res.sweep.error or ""))
+    out.append(f"<h3>Sobol indices per issue ({esc(res.sensitivity_model or '—')} model)</h3>")
+    if res.sensitivity.ok:
+        sj = res.sensitivity.value
+        for iss in sc.issues:
+            idx = E.indices_frame(sj, iss.id)
+            if idx.empty:
+                out.append(unavailable(f"Sobol indices of {iss.id}", "none reported for this issue"))
+                continue
+            out.append(_guard(f"Tornado {iss.id}", lambda idx=idx, iss=iss: page.figure(  # type: ignore[misc]
+                F.tornado_fig(idx, f"{pretty(iss.id)}: what drives the forecast"), "sensitivity",
+                f"tornado {iss.id}")))
+    else:
+        out.append(unavailable("Sensitivity indices", res.sensitivity.error or ""))
+    out.append("</section>")
+    return "".join(out)
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+def outcomes(res: Results, page: Page) -> str:
+    sc, runs = res.sc, res.runs
+    out = ['<section id="outcomes"><h2>What happened next</h2>'
+           '<p class="lead">The scenario\'s recorded outcomes beside each model\'s final forecast on that issue. '
+           "An outcome without a number on the issue's scale is shown as text only.</p>"]
+    if not sc.outcomes:
+        return "".join([*out, unavailable("Outcomes", "the scenario records none"), "</section>"])
+    frame = P.outcomes_frame(sc, runs)
+    cols = {"date": "date", "issue": "issue", "what happened": "what happened", "actual": "actual",
+            **{m: m for m in runs}, "source": "source"}
+    out.append(table(frame, cols, render={"issue": lambda v, r: f"<b>{esc(pretty(str(v)))}</b>"}))
+    if runs and pd.to_numeric(frame["actual"], errors="coerce").notna().any():
+        out.append(_guard("Outcomes figure", lambda: page.figure(F.outcomes_fig(sc, frame, list(runs)), "outcomes",
+                                                                 "forecasts against outcomes")))
+        err = _errors(frame, list(runs), sc)
+        if err:
+            out.append(f"<p class='small'>Mean absolute error over the numeric outcomes, as a share of each scale: "
+                       f"{err}.</p>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _errors(frame: pd.DataFrame, models: list[str], sc: Any) -> str:
+    num = frame[pd.to_numeric(frame["actual"], errors="coerce").notna()]
+    parts = []
+    for m in models:
+        errs = []
+        for _, r in num.iterrows():
+            iss = sc.issue(r["issue"])
+            v = r[m]
+            if v is not None and np.isfinite(v):
+                errs.append(abs(float(v) - float(r["actual"])) / (iss.hi - iss.lo))
+        if errs:
+            parts.append(f"{esc(m)} {np.mean(errs):.0%}")
+    return ", ".join(parts)
+
+
+# --- method and citations ------------------------------------------------------------------------
+def method(res: Results) -> str:
+    from allied.report.citations import citations_html, method_html
+
+    return f'<section id="method"><h2>Method and sources</h2>{method_html(res)}{citations_html(res)}</section>'
