@@ -89,7 +89,7 @@ def burden_measures(panel: pd.DataFrame, weights: dict[str, float] | None = None
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
     miss = []
     for col in ("gdp", "defence"):
-        for m, y in zip(table.loc[table[col].isna(), "member"], table.loc[table[col].isna(), "year"], strict=True):
+        for m, y in zip(p.loc[p[col].isna(), "member"], p.loc[p[col].isna(), "year"], strict=True):
             miss.append({"year": y, "member": m, "field": col, "reason": f"{col} missing for {m} in {y}"})
     return Burden(table[cols].reset_index(drop=True),
                   pd.DataFrame(miss, columns=["year", "member", "field", "reason"]), notes)
