@@ -100,3 +100,21 @@ def test_ledger_engine_sweeps_alliance_items(korea, tmp_path: Path):
     df = res.frame()
     assert df["sample"].nunique() == 20 and "total" in df.columns
     assert res.summary and all(v["n"] == 20 for v in res.summary.values())
+
+
+def test_protocol_engine_sweeps_protocol_parameters(korea, tmp_path: Path):
+    pytest.importorskip("allied.protocol.api")
+    space = scenario_inputs(korea)
+    assert any(n.startswith("protocol.") for n in space.names)
+    res = run_sweep(korea, "protocol", 12, seed=4, out=tmp_path / "p", workers=1, chunk_size=5,
+                    params={"protocols": "big-deal,step-by-step"})
+    df = res.frame()
+    assert set(df["issue"]) == {"big-deal", "step-by-step"} and df["sample"].nunique() == 12
+    assert df["p_full"].between(0, 1).all() and (df["max_regret"] <= 1e-6).all()
+    # the batch equals the protocol engine solving each sampled parameter vector on its own
+    from allied.protocol.api import solve_batch
+
+    d = space.sample(4, 3, 4)
+    one = solve_batch({k: v for k, v in d.values.items() if k.startswith("protocol.")}, "big-deal")
+    row = df[(df["sample"] == 3) & (df["issue"] == "big-deal")]
+    assert row["p_full"].item() == pytest.approx(float(one["p_full"][0]), abs=1e-12)

@@ -62,6 +62,12 @@ def sweep(
     if scheduler and engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
     sc = load_scenario(file, set_)
+    from allied.sweep.inputs import scenario_inputs
+
+    if len(scenario_inputs(sc)) == 0:
+        err_console.print("note: this scenario has no uncertain values, so every sample is the same; give "
+                          "figures as ranges ({low, high}, {low, mode, high} or {mean, sd}) to sweep them",
+                          highlight=False)
     res = run_sweep(sc, model, samples, seed=seed, out=out, resume=resume, engine=engine, workers=workers,
                     scheduler=scheduler, chunk_size=chunk_size, params=_params(param), rounds=rounds,
                     timeout=timeout, progress=True)

@@ -152,8 +152,7 @@ class ProtocolEngine:
     def keys(self, sc: Scenario) -> list[str]:
         from allied.sweep import protocol_adapter
 
-        keys, _ = protocol_adapter.evaluate(sc, {}, 1, self.params)
-        return keys
+        return protocol_adapter.protocol_names(sc, self.params)
 
     def uses(self, sc: Scenario, space: InputSpace, keys: Sequence[str] | None = None) -> list[str]:
         return [n for n in space.names if n.startswith("protocol.")]

@@ -47,22 +47,53 @@ def _walk(prefix: str, obj: Any) -> list[tuple[str, Uncertain]]:
 
 
 def uncertain_parameters(sc: Scenario) -> list[tuple[str, Uncertain, tuple[float, float] | None]]:
-    """``(path, range, clip)`` for each uncertain protocol parameter, e.g. ``protocol.rho``."""
+    """``(path, range, clip)`` for each uncertain protocol parameter, e.g. ``protocol.rho``, clipped to the
+    parameter's admissible values. A scenario without a ``protocol:`` section has the engine's defaults
+    (which the protocol engine also uses then)."""
+    api = _module("allied.protocol.api")
     section = getattr(sc, "protocol", None)
-    if section is None:
-        return []
-    batch = _module("allied.protocol.batch")
-    if batch is not None and hasattr(batch, "uncertain_parameters"):
-        return [(str(p), d, None if c is None else (float(c[0]), float(c[1])))
-                for p, d, c in batch.uncertain_parameters(sc)]
-    return [(p, d, None) for p, d in _walk("protocol", section)]
+    if api is None:
+        return [] if section is None else [(p, d, None) for p, d in _walk("protocol", section)]
+    from allied.scenario.sections.protocol import PARAM_BY_PATH
+
+    out: list[tuple[str, Uncertain, tuple[float, float] | None]] = []
+    for path, dist in api.protocol_inputs(section):
+        doc = PARAM_BY_PATH.get(path.removeprefix("protocol."))
+        out.append((path, dist, None if doc is None else (float(doc.lo_bound), float(doc.hi_bound))))
+    return out
+
+
+def protocol_names(sc: Scenario, params: Mapping[str, Any]) -> list[str]:
+    """The protocols a sweep solves: ``params["protocols"]`` (list or comma-separated), else the section's."""
+    api = _module("allied.protocol.api")
+    if api is None:
+        raise ProtocolUnavailable("the protocol engine is not available in this build of Allied")
+    from allied.protocol.presets import resolve
+
+    wanted = params.get("protocols")
+    if isinstance(wanted, str):
+        wanted = [w.strip() for w in wanted.split(",") if w.strip()]
+    return [p.name for p in resolve(api._section(sc.protocol), wanted)]
 
 
 def evaluate(sc: Scenario, values: Mapping[str, np.ndarray], n: int,
              params: Mapping[str, Any]) -> tuple[list[str], dict[str, np.ndarray]]:
-    """Solve every chosen protocol for ``n`` parameter samples: ``(protocols, {column: [n, P]})``."""
-    batch = _module("allied.protocol.batch")
-    if batch is None or not hasattr(batch, "solve_batch"):
+    """Solve every chosen protocol for ``n`` parameter samples: ``(protocols, {output: [n, P]})``."""
+    api = _module("allied.protocol.api")
+    if api is None:
         raise ProtocolUnavailable("the protocol engine is not available in this build of Allied")
-    keys, cols = batch.solve_batch(sc, dict(values), n, **dict(params))
-    return list(keys), {k: np.asarray(v, dtype=float) for k, v in cols.items()}
+    section = api._section(sc.protocol)
+    names = protocol_names(sc, params)
+    extra = {k: params[k] for k in ("grid", "selection") if params.get(k) is not None}
+    unknown = set(params) - {"protocols", "grid", "selection"}
+    if unknown:
+        from allied.sweep.errors import SweepError
+
+        raise SweepError(f"the protocol sweep takes the parameters protocols, grid and selection, "
+                         f"not {', '.join(sorted(unknown))}")
+    cols: dict[str, list[np.ndarray]] = {}
+    for name in names:
+        res = api.solve_batch(dict(values), name, section=section, **extra)
+        for k, v in res.items():
+            cols.setdefault(k, []).append(np.broadcast_to(np.asarray(v, dtype=float), (n,)))
+    return names, {k: np.column_stack(v) for k, v in cols.items()}

@@ -28,14 +28,15 @@ from allied.sweep.executors import default_workers, open_executor
 from allied.sweep.inputs import InputSpace, scenario_inputs
 from allied.sweep.store import RunStore, allied_home, scenario_hash
 
-#: at most this many samples per chunk by default (memory per chunk: see docs/scaling.md)
-MAX_CHUNK = 5000
+#: default chunk bounds (samples): kernels have a fixed cost per call, so chunks should be coarse (>= 0.5 s);
+#: memory per chunk: see docs/scaling.md
+MIN_CHUNK, MAX_CHUNK = 1000, 10_000
 
 
 def default_chunk_size(samples: int) -> int:
-    """About 16 chunks, at most :data:`MAX_CHUNK` samples each (independent of the worker count, so a run
-    can be resumed with another one)."""
-    return max(1, min(MAX_CHUNK, math.ceil(samples / 16)))
+    """About 16 chunks of :data:`MIN_CHUNK` to :data:`MAX_CHUNK` samples (independent of the worker count,
+    so a run can be resumed with another one)."""
+    return max(1, min(samples, max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(samples / 16)))))
 
 
 def chunk_bounds(samples: int, chunk_size: int) -> list[tuple[int, int, int]]:
