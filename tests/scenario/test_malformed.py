@@ -51,7 +51,8 @@ CASES: list[tuple[str, str, str | bytes, list[str]]] = [
     ("unknown_key", "extra.yaml", _swap("title: Demo", "title: Demo\ncolour: red"), ["unknown key 'colour'", ":4"]),
     ("unknown_actor", "ua.yaml", _swap("{actor: B,", "{actor: Z,"), ["unknown actor 'Z'", "stances[1].actor"]),
     ("unknown_issue", "ui.yaml", _swap("{actor: B, issue: tax", "{actor: B, issue: vat"), ["unknown issue 'vat'"]),
-    ("unknown_source", "us.yaml", _swap("{source: src, quote", "{source: nowhere, quote"), ["unknown source 'nowhere'"]),
+    ("unknown_source", "us.yaml", _swap("{source: src, quote", "{source: nowhere, quote"),
+     ["unknown source 'nowhere'"]),
     ("duplicate_actor", "da.yaml", _swap("{id: B, name: Beta", "{id: A, name: Beta"), ["used more than once"]),
     ("duplicate_key", "dk.yaml", _swap("title: Demo", "title: Demo\ntitle: Again"), ["appears twice"]),
     ("duplicate_stance", "ds.yaml", GOOD + "  - {actor: A, issue: tax, position: 12, salience: 50, "

@@ -150,7 +150,8 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
         for lab in iss.labels:
             if not iss.lo <= lab <= iss.hi:
                 add(("issues", k, "labels", str(lab)),
-                    f"label at {lab:g} lies outside the scale [{iss.lo:g}, {iss.hi:g}]", "label points on the scale only")
+                    f"label at {lab:g} lies outside the scale [{iss.lo:g}, {iss.hi:g}]",
+                    "label points on the scale only")
         check_evidence(("issues", k), iss.evidence)
     pairs: Counter[tuple[str, str]] = Counter((s.actor, s.issue) for s in sc.stances)
     for k, st in enumerate(sc.stances):
