@@ -160,7 +160,7 @@ def solve_one(par: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray
         cum_r[k + 1] = cum_r[k] + dr[k]
     tmp = np.zeros(4)
     term = np.zeros(8)
-    _terminal(par, cum_d[nst], cum_r[nst], term, tmp)
+    _terminal(par, float(cum_d[nst]), float(cum_r[nst]), term, tmp)
     grid = np.zeros((nst, 6, g))
     cont = np.zeros((6, g))
     oc = np.zeros((6, 3))

@@ -1,0 +1,92 @@
+"""``allied protocol``: compare negotiation protocols (big deal, small deals, step-by-step) as equilibria."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from allied.cli import check_format, console, guarded, load_scenario, print_json
+
+FileArg = Annotated[str, typer.Argument(help="scenario file or built-in name, e.g. korea-2019")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("protocol")(protocol)
+
+
+@guarded
+def protocol(
+    file: FileArg,
+    protocol: Annotated[list[str] | None, typer.Option(
+        "--protocol", "-p", help="protocol to compare (repeatable): big-deal, small-deal, step-by-step, "
+                                 "small-then-big, starting-small or one defined in the file")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="override a value, e.g. protocol.divergence=1")]
+    = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    """Solve each protocol as a perfect Bayesian equilibrium and compare outcomes and each actor's ranking.
+
+    Example: allied protocol korea-2019 --set protocol.divergence=1
+    """
+    from allied.protocol.api import compare
+
+    check_format(format, ("table", "json"))
+    sc = load_scenario(file, set_)
+    result = compare(getattr(sc, "protocol", None), protocol or None)
+    if format == "json":
+        data = result.to_json()
+        data = {"scenario": getattr(sc, "id", file), **data}
+        print_json(data)
+        return
+    render(result, getattr(sc, "id", file))
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def render(result: Any, title: str) -> None:
+    """A table an analyst reads at a glance: one column per protocol, ★ on each actor's favourite."""
+    t = result.table
+    top = {a: r[0] for a, r in result.rankings.items()}
+    table = Table(title=f"Protocols — {title}", title_justify="left", header_style="bold", show_lines=False)
+    table.add_column("", style="bold", no_wrap=True)
+    for name in t.index:
+        head = name + ("\n[cyan](chosen)[/]" if name == result.chosen else "")
+        table.add_column(head, justify="right", overflow="fold")
+    names = list(t.index)
+
+    def row(label: str, fmt: Any, col: str, actor: str | None = None) -> None:
+        cells = []
+        for n in names:
+            s = fmt(float(t.loc[n, col]))
+            cells.append(f"[bold green]★ {s}[/]" if actor and top.get(actor) == n else s)
+        table.add_row(label, *cells)
+
+    row("P(full deal)", _pct, "p_full")
+    row("  if sincere", _pct, "p_full_sincere")
+    row("  if stalling", _pct, "p_full_stalling")
+    row("denuclearisation", "{:.2f}".format, "denuclearisation")
+    row("relief kept", "{:.2f}".format, "relief")
+    row("US exploited", _pct, "us_exploitation")
+    row("NK exploited", _pct, "nk_exploitation")
+    row("stages done", "{:.1f}".format, "stages")
+    table.add_section()
+    row("value USA", "{:.2f}".format, "V_USA", "USA")
+    row("value ROK", "{:.2f}".format, "V_ROK", "ROK")
+    row("value PRK sincere", "{:.2f}".format, "V_PRK_sincere", "PRK-sincere")
+    row("value PRK stalling", "{:.2f}".format, "V_PRK_stalling", "PRK-stalling")
+    table.add_section()
+    table.add_row("P(sincere) path", *[" ".join(f"{b:.2f}" for b in result.beliefs(n)) for n in names])
+    if (t["engagement"] != "fixed").any():
+        table.add_row("Seoul engages", *[str(t.loc[n, "engagement"]) for n in names])
+    row("max regret", "{:.0e}".format, "max_regret")
+    console.print(table)
+    for actor, ranking in result.rankings.items():
+        console.print(f"  [bold]{actor:13s}[/] " + " > ".join(ranking), highlight=False)
+    console.print(f"  chosen by {result.chooser}: [bold cyan]{result.chosen}[/]; equilibrium selection "
+                  f"'{result.selection}'; grid error {float(t['grid_error'].max()):.0e}", highlight=False)
+    for note in result.notes[:1]:
+        console.print(f"  [dim]{note}[/]", highlight=False)
