@@ -51,10 +51,11 @@ def test_paper_probabilities_are_complementary(a: int, seed: int) -> None:
 def test_scholz_probabilities_share_one_denominator(a: int, seed: int) -> None:
     # Σ_ij P_ij = 1/2: the denominator is the total |backing| over ordered pairs, twice the positive part
     x, s, c = batch(2, a, seed)
-    R = np.ptp(x, axis=1)
-    p = prob_scholz(x, c * s, None, R)
+    spread = np.ptp(x, axis=1)
+    p = prob_scholz(x, c * s, None, np.where(spread > 0, spread, 1.0))
     assert np.all(p >= 0) and np.all(p <= 0.5 + 1e-12)
-    np.testing.assert_allclose(p.sum(axis=(1, 2))[np.all(np.ptp(x, axis=1) > 0)], 0.5, atol=1e-12)
+    np.testing.assert_allclose(p.sum(axis=(1, 2))[spread > 0], 0.5, atol=1e-12)
+    np.testing.assert_array_equal(p[spread == 0], 0.0)
 
 
 def test_risk_exponents_span_half_to_two() -> None:
