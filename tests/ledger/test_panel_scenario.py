@@ -91,3 +91,22 @@ def test_year_with_too_few_allies_refused_in_result(scenario_file):
     res = ledger(path)
     assert "spearman" in res.tests["by_year"]["2020"]
     assert "3 members" in res.tests["by_year"]["2021"]["warning"]
+
+
+def test_committed_synthetic_fixture_sweeps_within_hand_bounds():
+    from pathlib import Path
+
+    from allied.ledger import sample_totals
+    from allied.scenario import load
+
+    path = Path(__file__).resolve().parents[1] / "data" / "ledger_synthetic12.yaml"
+    sc = load(path)
+    res = ledger(path)  # the panel CSV (with its comment line) is found beside the YAML
+    assert res.burden is not None and len(res.burden.table) == 12
+    assert set(res.missing["kind"]) == {"host_nation_support"}  # only the expected kind is checked
+    keys, tot = sample_totals(sc.alliance, 500, seed=1)
+    col = keys.index[(keys["viewpoint"] == "A12") & (keys["lens"] == "cash")][0]
+    # A12 receives hns_a01 in [100, 150] US$M plus 80 EUR M at 0.85..0.95 EUR per US$
+    lo, hi = 100 + 80 / 0.95, 150 + 80 / 0.85
+    assert np.all((tot[:, col] >= lo - 1e-9) & (tot[:, col] <= hi + 1e-9))
+    assert tot[:, col].min() < lo + 15 and tot[:, col].max() > hi - 15  # the draws span the range

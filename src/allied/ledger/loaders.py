@@ -3,7 +3,7 @@
 * Panel CSV: one row per ally-year, columns ``member, year`` and any of ``gdp, defence, population, exposure,
   hns_cash, hns_in_kind, troops_hosted, arms_purchases, trade_balance, peacekeeping, aid, stationing_cost,
   theatre_spending``; optional ``currency`` and ``exchange_rate`` (units of that currency per reporting unit)
-  convert a row's money columns. Empty cells are missing (never zero).
+  convert a row's money columns. Empty cells are missing (never zero); lines starting with ``#`` are comments.
 * SIPRI Military Expenditure Database (https://www.sipri.org/databases/milex): the XLSX as shipped (one
   sheet per measure — "Constant (YYYY) US$", "Current US$", "Share of GDP", …; a few title rows, then a
   header row starting ``Country``, sometimes a ``Notes`` column, one column per year; region headings as rows
@@ -220,7 +220,7 @@ def read_panel_csv(path: str | Path, panel_unit: str = "US$ million") -> pd.Data
     """The project's ally-year panel CSV → DataFrame (member, year and the numeric panel columns)."""
     p = Path(path)
     grids = _grids(p)
-    rows = next(iter(grids.values()))
+    rows = [r for r in next(iter(grids.values())) if not (r and str(r[0]).lstrip().startswith("#"))]
     if not rows or all(_is_blank(c) for c in rows[0]):
         raise fail(str(p), "(header)", "empty file", "write a header row: member,year,gdp,defence,…", 1)
     hdr = [str(c).strip().lower() for c in rows[0]]
