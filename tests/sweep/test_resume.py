@@ -45,6 +45,10 @@ def test_sigkill_then_resume_gives_every_sample_once(korea, tmp_path: Path):
     proc.wait()
     killed_with = len(_parts(out))
     assert killed_with < N // CHUNK, "the sweep finished before it could be killed; make it longer"
+    from allied.sweep.registry import list_runs
+
+    (rec,) = [r for r in list_runs() if r["out"] == str(out.resolve())]
+    assert rec["status"] == "stopped" and rec["samples_done"] == killed_with * CHUNK
 
     done = subprocess.run(_args(out, "--resume"), capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -118,3 +118,20 @@ def test_protocol_engine_sweeps_protocol_parameters(korea, tmp_path: Path):
     one = solve_batch({k: v for k, v in d.values.items() if k.startswith("protocol.")}, "big-deal")
     row = df[(df["sample"] == 3) & (df["issue"] == "big-deal")]
     assert row["p_full"].item() == pytest.approx(float(one["p_full"][0]), abs=1e-12)
+
+
+def test_python_api(tmp_path: Path):
+    import allied.sweep
+    from allied.sweep.api import sensitivity, sweep
+
+    df = sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "a", workers=1)
+    assert isinstance(df, pd.DataFrame) and df["sample"].nunique() == 25
+    rel = sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "b", workers=1, as_relation=True)
+    pd.testing.assert_frame_equal(rel.df(), df, check_exact=True)
+    same = allied.sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "c", workers=1)
+    pd.testing.assert_frame_equal(same, df, check_exact=True)
+    with_override = sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "d", workers=1,
+                          overrides=["stances.USA.cost_sharing.salience=1"])
+    assert not with_override["forecast"].equals(df["forecast"])
+    s = sensitivity("korea-2019", model="mean", method="morris", samples=8, issues=["sma_term"])
+    assert set(s["issue"]) == {"sma_term"} and {"input", "rank", "mu_star", "sigma"} <= set(s.columns)

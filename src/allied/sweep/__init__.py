@@ -7,3 +7,21 @@
 * :mod:`allied.sweep.sensitivity` — SALib Sobol and Morris indices over the uncertain inputs;
 * :mod:`allied.sweep.api` — ``sweep()`` and ``sensitivity()`` for the Python API.
 """
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+
+class _CallableModule(types.ModuleType):
+    """``allied.sweep(...)`` works whether ``allied.sweep`` names this package or the API function."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from allied.sweep.api import sweep
+
+        return sweep(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -7,6 +7,8 @@ parts on disk when runs are listed, so a sweep killed mid-way shows how far it g
 from __future__ import annotations
 
 import json
+import os
+import socket
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -23,7 +25,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
   out TEXT PRIMARY KEY, scenario TEXT, scenario_hash TEXT, model TEXT, samples INTEGER, seed INTEGER,
   engine TEXT, workers INTEGER, chunk_size INTEGER, status TEXT, started REAL, finished REAL, seconds REAL,
-  samples_done INTEGER, version TEXT, parameters TEXT
+  samples_done INTEGER, version TEXT, parameters TEXT, pid INTEGER, host TEXT
 )"""
 
 
@@ -37,6 +39,10 @@ def _connect() -> Iterator[sqlite3.Connection]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(path, timeout=30)) as con:
         con.execute(_SCHEMA)
+        have = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
+        for col, typ in (("pid", "INTEGER"), ("host", "TEXT")):  # registries written by an earlier version
+            if col not in have:
+                con.execute(f"ALTER TABLE runs ADD COLUMN {col} {typ}")
         with con:
             yield con
 
@@ -46,7 +52,8 @@ def record_start(meta: dict[str, Any], engine: str, workers: int) -> None:
            "model": meta["model"], "samples": meta["samples"], "seed": meta["seed"], "engine": engine,
            "workers": workers, "chunk_size": meta["chunk_size"], "status": "running", "started": time.time(),
            "finished": None, "seconds": None, "samples_done": None, "version": meta["version"],
-           "parameters": json.dumps(meta["parameters"], sort_keys=True, default=str)}
+           "parameters": json.dumps(meta["parameters"], sort_keys=True, default=str), "pid": os.getpid(),
+           "host": socket.gethostname()}
     with _connect() as con:
         con.execute(f"INSERT OR REPLACE INTO runs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()))
@@ -71,7 +78,21 @@ def list_runs() -> list[dict[str, Any]]:
         r["parameters"] = json.loads(r["parameters"] or "{}")
         store = RunStore(Path(r["out"]))
         r["exists"] = store.exists()
+        if r["status"] == "running" and r.get("host") == socket.gethostname() and not _alive(r.get("pid")):
+            r["status"] = "stopped"  # killed before it could record its end; --resume continues it
         if r["exists"]:
             n, cs = int(r["samples"]), int(r["chunk_size"])
             r["samples_done"] = sum(min(cs, n - k * cs) for k in store.finished() if k * cs < n)
     return rows
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
