@@ -79,3 +79,12 @@ def test_korea_alliance_round_trips_through_the_yaml_writer(tmp_path):
     again = load(path)
     assert again.alliance == sc.alliance
     assert "from: ROK" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("unit", "additive"), [
+    ("US$ million per year", True), ("troops", True), ("%", False), ("per cent", False), ("years", False),
+    ("rank among buyers", False),
+])
+def test_additive_by_unit(unit, additive):
+    s = AllianceSection.model_validate({"items": [{**ITEM, "item": "misc", "unit": unit}]})
+    assert s.items[0].is_additive is additive

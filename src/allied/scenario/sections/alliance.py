@@ -215,8 +215,10 @@ class AllianceItem(_Strict):
             return self.additive
         if self.resolved_kind in ("tariff_threat", "agreement_term", "arms_rank"):
             return False
+        if self.money is not None:
+            return True
         unit = self.unit.strip().lower()
-        return not any(unit == u or unit.endswith(" " + u) for u in _NON_ADDITIVE_UNITS) and unit != "%"
+        return not any(unit == u or unit.endswith(" " + u) for u in _NON_ADDITIVE_UNITS)
 
 
 class ExchangeRate(_Strict):
