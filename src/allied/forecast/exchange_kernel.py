@@ -409,8 +409,22 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
         # recalculate every exchange that shares an actor-issue with the realised one
         nf = 0
         nb = 0
+        ri0 = act[r, 0]
+        ri1 = act[r, 1]
         for e in range(n):
             if not active[e]:
+                continue
+            # cheap test first: only exchanges sharing a supplying or demanding actor-issue change
+            touch = False
+            for k in range(2):
+                ak = act[e, k]
+                if ak == ri0:
+                    if sup[e, k] == sup[r, 0] or sup[e, 1 - k] == sup[r, 1]:
+                        touch = True
+                elif ak == ri1:
+                    if sup[e, k] == sup[r, 1] or sup[e, 1 - k] == sup[r, 0]:
+                        touch = True
+            if not touch:
                 continue
             oldq[e] = qg[e]
             oldtb[e] = tb[e]

@@ -1,0 +1,130 @@
+"""Exchange model timings on COP21 (15 actors x 13 issues, 10 rounds) and the other package cases.
+
+Peer figures (shared/specs/exchange.md, same machine class, 2 cores): decide-exchange-model's model loop
+takes 44-48 s on COP21 and its command 95 s (2.1-3.0 s and 21 s on sample_data). Target (issue 5):
+COP21 in <= 0.5 s for the whole process. Prints a table; not a test.
+
+* ``whole process``: ``python -c`` that reads the file, runs 10 rounds and prints the forecast, timed
+  from outside (median of 5 after a warm-up run that fills numba's cache);
+* ``in process``: the model call alone, best of 5;
+* ``decimal``: ``arithmetic="decimal"`` (the package's 28-digit branches), one run;
+* ``batch``: B = 200 perturbed samples in one call, per sample.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "validation" / "exchange"
+LOCAL = ROOT / "tests" / "data" / "sample_data_exchange.txt"
+
+SCRIPT = """
+import sys
+import numpy as np
+from allied.forecast.exchange import ExchangeModel
+from allied.scenario.readers.exchange import read_tsv
+t = read_tsv(open(sys.argv[1]).read(), sys.argv[1])
+A = [a.id for a in t.actors]; D = [i.id for i in t.issues]
+x = np.zeros((1, len(A), len(D))); s = x.copy(); c = x.copy(); m = np.zeros((len(A), len(D)), bool)
+for r in t.rows:
+    a, d = A.index(r.actor), D.index(r.issue)
+    x[0, a, d], s[0, a, d], c[0, a, d], m[a, d] = r.position, r.salience / 100, r.capability, True
+from allied.forecast import ForecastInput
+inp = ForecastInput(x, s, c, np.array([i.lo for i in t.issues]), np.array([i.hi for i in t.issues]),
+                    tuple(A), tuple(D), m)
+out = ExchangeModel().run(inp, rounds=10, arithmetic=sys.argv[2])
+print(" ".join(f"{v:.3f}" for v in out.forecast[0, -1]))
+"""
+
+
+def _input(path: Path):  # type: ignore[no-untyped-def]
+    from allied.forecast import ForecastInput
+    from allied.scenario.readers.exchange import read_tsv
+
+    t = read_tsv(path.read_text(), str(path))
+    actors = [a.id for a in t.actors]
+    issues = [i.id for i in t.issues]
+    x = np.zeros((1, len(actors), len(issues)))
+    s, c = x.copy(), x.copy()
+    m = np.zeros((len(actors), len(issues)), dtype=bool)
+    for r in t.rows:
+        a, d = actors.index(r.actor), issues.index(r.issue)
+        x[0, a, d], s[0, a, d], c[0, a, d], m[a, d] = r.position, r.salience / 100, r.capability, True
+    lo = np.array([i.lo for i in t.issues])
+    hi = np.array([i.hi for i in t.issues])
+    return ForecastInput(x, s, c, lo, hi, tuple(actors), tuple(issues), m)
+
+
+def _whole(path: Path, arithmetic: str = "float", n: int = 5) -> float:
+    cmd = [sys.executable, "-c", SCRIPT, str(path), arithmetic]
+    subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)  # warm-up: numba cache
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _startup() -> tuple[float, float]:
+    out = []
+    for mod in ("numpy", "numba"):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", f"import {mod}"], check=True)
+            times.append(time.perf_counter() - t0)
+        out.append(statistics.median(times))
+    return out[0], out[1]
+
+
+def main() -> None:
+    from allied.forecast.exchange import ExchangeModel
+
+    model = ExchangeModel()
+    cases = [(name, SHARED / f"{name}_input.txt") for name in ("sample_data", "copenhagen", "cop21")]
+    cases = [(n, p) for n, p in cases if p.exists()]
+    if not cases:
+        print("shared/validation/exchange not found: timing the transcribed sample_data case only")
+        cases = [("sample_data", LOCAL)]
+    t_np, t_nb = _startup()
+    print(f"python -c 'import numpy': {t_np:.2f} s, 'import numba': {t_nb:.2f} s (median of 3)")
+    print(f"{'case':<12} {'A x D':>7} {'whole process':>14} {'in process':>11} {'decimal':>9} {'batch/sample':>13}")
+    for name, path in cases:
+        inp = _input(path)
+        model.run(inp, rounds=10)  # compile / load cache
+        best = np.inf
+        for _ in range(5):
+            t0 = time.perf_counter()
+            model.run(inp, rounds=10)
+            best = min(best, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        model.run(inp, rounds=10, arithmetic="decimal")
+        t_dec = time.perf_counter() - t0
+        rng = np.random.default_rng(0)
+        b = 200
+        xb = np.clip(inp.x + rng.normal(0, 5, (b, *inp.x.shape[1:])), inp.lo, inp.hi)
+        from allied.forecast import ForecastInput
+
+        batch = ForecastInput(xb, np.repeat(inp.s, b, 0), np.repeat(inp.c, b, 0), inp.lo, inp.hi, inp.actors,
+                              inp.issues, inp.present)
+        t0 = time.perf_counter()
+        model.run(batch, rounds=10)
+        t_batch = (time.perf_counter() - t0) / b
+        whole = _whole(path)
+        _, a, d = inp.shape
+        print(f"{name:<12} {f'{a}x{d}':>7} {whole:>12.2f} s {best * 1e3:>8.1f} ms {t_dec:>7.2f} s "
+              f"{t_batch * 1e3:>10.2f} ms")
+    print("peer (decide-exchange-model, spec): COP21 model loop 44-48 s, command 95.5 s; target whole process "
+          "<= 0.5 s")
+
+
+if __name__ == "__main__":
+    main()
