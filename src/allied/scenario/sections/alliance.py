@@ -218,7 +218,8 @@ class AllianceItem(_Strict):
         if self.money is not None:
             return True
         unit = self.unit.strip().lower()
-        return not any(unit == u or unit.endswith(" " + u) for u in _NON_ADDITIVE_UNITS)
+        words = set(re.split(r"[\s,()/]+", unit.replace("%", " % ")))
+        return not (words & set(_NON_ADDITIVE_UNITS) or "per cent" in unit)
 
 
 class ExchangeRate(_Strict):
