@@ -82,16 +82,22 @@ class ForecastEngine:
         vals = {k: v for k, v in draw.values.items() if k.startswith(("actors.", "stances."))}
         inp = sc.forecast_input(keys, values=vals, samples=draw.n)
         model = self.model
-        if getattr(model, "stochastic", False):
-            # a stochastic model draws from each sample's own stream, so chunking cannot change it
+        cols: Columns | None = None
+        if not getattr(model, "stochastic", False):
+            # a model may draw random numbers only under some parameters (SMP's stochastic transitions,
+            # the exchange model's random ties): hand it a probe generator and see whether it was used
+            probe = np.random.default_rng(0)
+            before = probe.bit_generator.state
+            out = run_model(model, inp, rounds=self.rounds, rng=probe, **self.params)
+            if probe.bit_generator.state == before:
+                cols = _final(out)
+        if cols is None:
+            # stochastic: each sample continues its own stream, so chunking cannot change its result
             rngs = draw.rngs or [np.random.default_rng([0, int(i)]) for i in range(draw.n)]
             parts = [run_model(model, inp.take(slice(j, j + 1)), rounds=self.rounds, rng=rngs[j], **self.params)
                      for j in range(draw.n)]
             final = [_final(p) for p in parts]
-            cols = {c: np.concatenate([f[c] for f in final]) for c in final[0]} if final else {}
-        else:
-            out = run_model(model, inp, rounds=self.rounds, rng=np.random.default_rng(0), **self.params)
-            cols = _final(out)
+            cols = {c: np.concatenate([f[c] for f in final]) for c in final[0]}
         for a_ix, actor in enumerate(inp.actors):
             cols[f"pos_{actor}"] = cols.pop(f"_pos{a_ix}")
         return keys, cols
