@@ -28,6 +28,7 @@ from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
 MIN_ACTORS, MAX_ACTORS = 3, 250  # KTAB's Model::minNumActor / maxNumActor
 MAX_CAPABILITY = 1e8  # KTAB's sanity limit
 MAX_NAME = 25  # KTAB's maxActNameLen
+MAX_ACTOR_DESC, MAX_DIM_NAME, MAX_SCEN_TEXT = 256, 256, 512  # maxActDescLen, maxDimDescLen, maxScen*Len
 _SUM_TOL = 1e-9
 
 
@@ -186,9 +187,11 @@ def _number(text: str, line: int, col: str, bad: Any) -> float | None:
 
 # ----------------------------------------------------------------------------- writing
 
-def _cell(text: str) -> str:
-    # KTAB's CSV reader splits on every comma, quoted or not: keep text fields comma-free
-    return str(text).replace("\n", " ").replace('"', "'").replace(",", ";").strip()
+def _cell(text: str, limit: int = MAX_SCEN_TEXT) -> str:
+    """A text field KTAB reads back: no commas (its reader splits on every one), at most ``limit`` bytes."""
+    text = str(text).replace("\n", " ").replace('"', "'").replace(",", ";").strip()
+    raw = text.encode("utf-8")
+    return raw[:limit].decode("utf-8", "ignore").strip() if len(raw) > limit else text
 
 
 def write_ktab_csv(
@@ -203,8 +206,9 @@ def write_ktab_csv(
 ) -> str:
     """KTAB SMP CSV text from arrays: ``positions`` and ``saliences`` are ``[actor][dim]`` on 0–100.
 
-    Saliences of an actor that sum over 100 are scaled to sum 100 (KTAB refuses such rows); names are cut
-    to KTAB's 25 characters.
+    Saliences of an actor that sum over 100 are scaled to sum 100 (KTAB refuses such rows), positions are
+    clipped to 0–100, and texts are cut to KTAB's limits (actor names 25 bytes, descriptions and dimension
+    names 256, scenario name and description 512) with commas replaced by semicolons.
     """
     n, d = len(actors), len(dims)
     if n == 0 or d == 0:
@@ -212,19 +216,29 @@ def write_ktab_csv(
     out = [f"{_cell(title)},{_cell(description)},{n},{d},"]
     head = ["Actor", "Description", "Power"]
     for k, name in enumerate(dims):
-        head += [_cell(name), f"Sal{k + 1}"]
+        head += [_cell(name, MAX_DIM_NAME), f"Sal{k + 1}"]
     out.append(",".join(head) + ",")
     for i, name in enumerate(actors):
-        sal = [float(v) for v in saliences[i]]
-        tot = sum(sal)
-        if tot > 100:
-            sal = [v * 100.0 / tot for v in sal]
-        cells = [_cell(name[:MAX_NAME]), _cell(descriptions[i] if descriptions else ""), f"{float(capability[i]):.6g}"]
+        sal = _saliences([min(100.0, max(0.0, float(v))) for v in saliences[i]])
+        cells = [_cell(name, MAX_NAME), _cell(descriptions[i] if descriptions else "", MAX_ACTOR_DESC),
+                 f"{float(capability[i]):.6g}"]
         for k in range(d):
             pos = min(100.0, max(0.0, float(positions[i][k])))
-            cells += [f"{pos:.6g}", f"{min(100.0, max(0.0, sal[k])):.6g}"]
+            cells += [f"{pos:.6g}", f"{sal[k]:.10g}"]
         out.append(",".join(cells) + ",")
     return "\n".join(out) + "\n"
+
+
+def _saliences(sal: list[float]) -> list[float]:
+    """Saliences on a 4-decimal grid whose sum, as KTAB adds them up, is at most 100."""
+    out = [round(v, 4) for v in sal]
+    total = 0.0
+    for v in out:
+        total += v
+    if total > 100.0:  # scale just under 100 and round down, so KTAB's check passes
+        scale = 99.9999 / sum(sal)
+        out = [math.floor(v * scale * 1e4 + 1e-6) / 1e4 for v in sal]
+    return out
 
 
 def table_to_csv(t: StanceTable) -> str:
