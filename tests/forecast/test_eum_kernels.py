@@ -62,3 +62,15 @@ def test_risk_exponents_span_half_to_two() -> None:
     r = risk_exponents(np.array([[3.0, -1.0, 1.0], [2.0, 2.0, 2.0]]))
     np.testing.assert_allclose(r[0], [0.5, 2.0, 1.0])  # most endangered 1/2, most secure 2
     np.testing.assert_array_equal(r[1], 1.0)  # all equally secure: risk neutral
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 6), st.integers(0, 10_000), st.sampled_from(["scholz", "paper"]),
+       st.sampled_from([1.0, 0.5, 0.0]))
+def test_moves_stay_between_the_actors(a: int, seed: int, variant: str, q: float) -> None:
+    # every move is to another actor's position or part of the way toward it
+    x, s, c = batch(3, a, seed)
+    pos, risk = run_eum(x, s, c, 4, variant, q, engine="numpy")
+    lo, hi = x.min(axis=1)[:, None, None], x.max(axis=1)[:, None, None]
+    assert np.all(np.isfinite(pos)) and np.all((pos >= lo) & (pos <= hi))
+    assert np.all((risk >= 0.5 - 1e-12) & (risk <= 2 + 1e-12))
