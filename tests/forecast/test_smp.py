@@ -230,3 +230,25 @@ def test_default_run_has_no_detail_tables(dummy: ForecastInput) -> None:
     out = get("smp").run(dummy, rounds=2)
     assert "details" not in out.extras
     assert set(out.extras) == {"position_prob", "distinct", "risk", "effective_power", "fractional_change"}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_invariants_on_random_scenarios(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    b, n, d = 3, 8, 3
+    x = rng.uniform(-5, 5, (b, n, d))
+    s = rng.uniform(0.05, 1, (b, n, d))
+    s = s / s.sum(-1, keepdims=True) * rng.uniform(0.3, 1, (b, n, 1))
+    c = np.repeat(rng.uniform(1, 50, (b, n, 1)), d, axis=2)
+    inp = ForecastInput(x, s, c, np.full(d, -5.0), np.full(d, 5.0), tuple(f"A{i}" for i in range(n)),
+                        ("a", "b", "c"))
+    out = get("smp").run(inp)
+    ex = out.extras
+    total = np.where(ex["distinct"], ex["position_prob"], 0).sum(-1)  # a distribution over distinct positions
+    np.testing.assert_allclose(total, 1.0, atol=1e-9)
+    assert np.all((ex["risk"] >= -0.5 - 1e-12) & (ex["risk"] <= 1 + 1e-12))  # BigRRange Mid
+    assert np.all((out.positions >= -5) & (out.positions <= 5))
+    # the forecast is one of the actors' positions in every state
+    hit = np.isclose(out.positions, out.forecast[:, :, None, :]).all(-1).any(-1)
+    assert hit.all()
+    assert np.all((out.rounds_run >= 2) & (out.rounds_run <= 100))  # KTAB: at least 2, at most 100 turns
