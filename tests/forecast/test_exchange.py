@@ -97,7 +97,8 @@ def test_package_worked_example(arithmetic: str) -> None:
     assert shift_1 == pytest.approx(100 / 7)
     assert shift_1 * 10 == pytest.approx(1000 / 7) and shift_1 * 60 == pytest.approx(6000 / 7)
     # ... and a full move of Actor-2 on Issue-2 (outcome 35 5/7 -> 0) would give Actor-1 22500/7
-    assert (35 + 5 / 7) * 90 == pytest.approx(22500 / 7)
+    full_2 = (35 + 5 / 7) * 90
+    assert full_2 == pytest.approx(22500 / 7)
     # equal gain: Actor-2 moves 20 (outcome -50/7), both gain 500 in the package's units (5 here)
     assert ex["to_i"][0] == pytest.approx(80.0) and ex["to_j"][0] == pytest.approx(100.0)
     assert ex["gain"][0] == pytest.approx(5.0)

@@ -104,7 +104,7 @@ class ExchangeModel(BaseForecaster):
         variant = str(par["variant"])
         if variant not in VARIANTS:
             raise ForecastError(f"variant must be one of {', '.join(VARIANTS)}, not '{variant}'")
-        b, a, d = inp.shape
+        d = inp.shape[2]
         if d < 2:
             raise ForecastError("the exchange model trades between issues: give it at least two issues")
         present = inp.mask
@@ -117,10 +117,8 @@ class ExchangeModel(BaseForecaster):
             raise ForecastError("exchange model needs finite positions and non-negative salience and capability")
         gen = rng if rng is not None else np.random.default_rng(0)
         if variant == "random-rate":
-            from allied.forecast.exchange_random import run_random_rate
-
-            prefs, votes, rec = run_random_rate(xi, s, c, present, n_rounds, float(par["p"]),
-                                                int(par["repetitions"]), ties == "random", gen)
+            reps = int(par["repetitions"])
+            prefs, votes, rec = self._random_rate(inp, lo, hi, s, c, present, n_rounds, float(par["p"]), reps, gen)
         elif par["arithmetic"] == "decimal":
             if ties == "random":
                 raise ForecastError("arithmetic='decimal' reproduces the package's deterministic tie order only")
@@ -138,7 +136,28 @@ class ExchangeModel(BaseForecaster):
                 np.ascontiguousarray(xi), np.ascontiguousarray(s), np.ascontiguousarray(c),
                 np.ascontiguousarray(present), n_rounds, ties == "random", seed)
             rec = (frec, irec, ext, inner)
-        return self._output(inp, prefs, votes, rec, lo, hi, s * c, present)
+        out = self._output(inp, prefs, votes, rec, lo, hi, s * c, present)
+        if variant == "random-rate":  # counts over all repetitions -> per repetition
+            out.extras["n_exchanges"] = out.extras["n_exchanges"] / reps
+            out.extras["n_exchanges_issue"] = out.extras["n_exchanges_issue"] / reps
+            out.notes.append(f"random-rate p={par['p']}: means over {reps} repetition(s)")
+        return out
+
+    @staticmethod
+    def _random_rate(inp: ForecastInput, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
+                     present: np.ndarray, n_rounds: int, p: float, reps: int, gen: np.random.Generator,
+                     ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+        """Dijkstra et al. (2018) random exchange rates, averaged over ``reps`` repetitions (decimal path)."""
+        from allied.forecast.exchange_exact import run_exact
+
+        if reps < 1 or not 0.0 <= p <= 1.0:
+            raise ForecastError("random-rate needs repetitions >= 1 and 0 <= p <= 1")
+        runs = [run_exact(np.asarray(inp.x, dtype=float), lo, hi, s, c, present, n_rounds, p=p, rng=gen)
+                for _ in range(reps)]
+        prefs = np.mean([r[0] for r in runs], axis=0)
+        votes = np.mean([r[1] for r in runs], axis=0)
+        recs = tuple(np.concatenate([r[k] for r in runs]) for k in range(2, 6))
+        return prefs, votes, recs
 
     def _output(self, inp: ForecastInput, prefs: np.ndarray, votes: np.ndarray, rec: tuple[np.ndarray, ...],
                 lo: np.ndarray, hi: np.ndarray, cs: np.ndarray, present: np.ndarray) -> ForecastOutput:

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-_W_SAL = Decimal(0.4)  # the package converts the float weights, keeping their binary error
-_W_FIX = Decimal(0.1)
+_W_SAL = Decimal(0.4)  # noqa: RUF032 - the package converts the float weights, keeping their binary error
+_W_FIX = Decimal(0.1)  # noqa: RUF032
 _TINY = 1e-10
 _CAP_TOL = Decimal("1e-9")
 
@@ -28,7 +28,7 @@ def _dec(v: float) -> Decimal:
 
 
 class _Side:
-    __slots__ = ("a", "sup", "dem", "pos", "start", "move", "moves", "y")
+    __slots__ = ("a", "dem", "eu_max", "move", "moves", "nbs_0", "pos", "start", "sup", "y")
 
     def __init__(self, a: int, sup: int, dem: int, pos: Decimal) -> None:
         self.a, self.sup, self.dem = a, sup, dem
@@ -37,10 +37,12 @@ class _Side:
         self.move = Decimal(0)
         self.moves: list[Decimal] = []
         self.y = pos
+        self.nbs_0 = Decimal(0)
+        self.eu_max = Decimal(0)
 
 
 class _Ex:
-    __slots__ = ("i", "j", "kind", "gain", "valid", "upd")
+    __slots__ = ("gain", "i", "j", "kind", "upd", "valid")
 
     def __init__(self, i: _Side, j: _Side, kind: int) -> None:
         self.i, self.j, self.kind = i, j, kind
@@ -51,9 +53,11 @@ class _Ex:
 
 class _Round:
     def __init__(self, x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
-                 members: list[list[int]], knife_edge: bool = True) -> None:
+                 members: list[list[int]], knife_edge: bool = True, p: Decimal | None = None,
+                 rng: np.random.Generator | None = None) -> None:
         self.x, self.s, self.c, self.members = x, s, c, members
         self.knife_edge = knife_edge
+        self.p, self.rng = p, rng
         self.w: list[Decimal] = []
         for d, mem in enumerate(members):
             den = Decimal(0)
@@ -98,6 +102,7 @@ class _Round:
         x, s, c, w = self.x, self.s, self.c, self.w
         n0 = self.adjust(e, a, a.pos)
         n1 = self.adjust(e, a, a.y)
+        a.nbs_0 = n0
         xt = x[o.a][a.sup]
         assert xt is not None
         d0, d1 = xt - n0, xt - n1
@@ -154,6 +159,85 @@ class _Round:
             self.check_nbs(e, i, j)
             self.check_nbs(e, j, i)
             e.valid = self.move_ok(i, i.move) and self.move_ok(j, j.move)
+        else:
+            return
+        if self.p is not None and self.p > 0 and self.rng is not None:
+            u, v, z = self.rng.uniform(size=3)
+            self.max_utility(e)
+            if u < 0.5:
+                self.random_gain(e, i, j, float(v), Decimal(float(z)))
+            else:
+                self.random_gain(e, j, i, float(v), Decimal(float(z)))
+
+    # -- randomised exchange rates (Dijkstra, Van Assen, Stokman & Draaijer 2018), as in the package --
+    def max_utility(self, e: _Ex) -> None:
+        """Each side's largest possible gain (``eu_max``) given the partner's full move."""
+        s = self.s
+        i, j = e.i, e.j
+        x_i_dem, x_j_dem = self.x[i.a][i.dem], self.x[j.a][j.dem]
+        i_par, j_par = x_i_dem == i.y, x_j_dem == j.y
+        n_i = self.adjust(e, i, i.y if i_par else x_j_dem)  # type: ignore[arg-type]
+        n_j = self.adjust(e, j, j.y if j_par else x_i_dem)  # type: ignore[arg-type]
+        d_i, d_j = abs(i.nbs_0 - n_i), abs(j.nbs_0 - n_j)
+        loss_1 = d_j * s[j.a][j.sup]
+        gain_2 = d_j * s[i.a][i.dem]
+        loss_2 = d_i * s[i.a][i.sup]
+        gain_1 = d_i * s[j.a][j.dem]
+        over = None
+        if i_par and gain_1 - loss_1 > 0:
+            over = gain_2 - (loss_1 / s[j.a][j.dem]) * s[i.a][i.sup]
+        if j_par and gain_2 - loss_2 > 0:
+            over = gain_1 - (loss_2 / s[i.a][i.dem]) * s[j.a][j.sup]
+        if gain_2 > gain_1:
+            act, opp, gain, loss = j, i, gain_1, loss_2
+        else:
+            act, opp, gain, loss = i, j, gain_2, loss_1
+        sh = s[act.a][act.sup] / (s[act.a][act.sup] + s[opp.a][opp.dem])
+        d_u1 = loss / (sh * s[opp.a][opp.dem])
+        d_u2 = gain / (sh * s[act.a][act.sup])
+        opp.eu_max = over if over else sh * s[opp.a][opp.dem] * d_u2 - loss
+        act.eu_max = gain - sh * s[act.a][act.sup] * d_u1
+
+    def random_gain(self, e: _Ex, a: _Side, o: _Side, v: float, z: Decimal) -> None:
+        """Split the exchange's gain unequally: side ``a`` wins (v < 0.5) or loses a random share."""
+        x, s, c, w = self.x, self.s, self.c, self.w
+        p = self.p
+        assert p is not None
+        eu = e.gain
+        eui = eu + p * z * (a.eu_max - eu) if v < 0.5 else eu - p * z * eu
+        x_o_dem, x_a_dem = x[o.a][a.sup], x[a.a][a.dem]
+        assert x_o_dem is not None and x_a_dem is not None
+        move_i = abs(a.pos - x_o_dem)
+        r_q = (move_i * s[a.a][a.sup] * c[a.a][a.sup]) / w[a.sup]
+        r_p = (eui + r_q * s[a.a][a.sup]) / s[a.a][a.dem]
+        move_j = (r_p * w[o.sup]) / (c[o.a][o.sup] * s[o.a][o.sup])
+        dist_j = abs(o.pos - x_a_dem)
+        if abs(move_j) > dist_j:
+            r_p = (dist_j * s[o.a][o.sup] * c[o.a][o.sup]) / w[o.sup]
+            r_q = abs((eui - r_p * s[a.a][a.dem]) / s[a.a][a.sup])
+            move_j = dist_j
+            move_i = (r_q * w[a.sup]) / (c[a.a][a.sup] * s[a.a][a.sup])
+        else:
+            move_ia = -move_i if a.pos > x_o_dem else move_i
+            n_adj = self.adjust(e, a, a.pos + move_ia)
+            if not ((x_o_dem >= a.nbs_0 and x_o_dem >= n_adj) or (x_o_dem <= a.nbs_0 and x_o_dem <= n_adj)):
+                delta = abs(self.by_position(e, a, x_o_dem))
+                r_q = (delta * s[a.a][a.sup] * c[a.a][a.sup]) / w[a.sup]
+                r_p = (eui + r_q * s[a.a][a.sup]) / s[a.a][a.dem]
+                move_j = (r_p * w[o.sup]) / (c[o.a][o.sup] * s[o.a][o.sup])
+                move_i = move_ia  # the package keeps the uncapped, already signed move here
+        a.move, o.move = move_i, move_j
+        if a.pos > x_o_dem:
+            a.move *= -1
+        if o.pos > x_a_dem:
+            o.move *= -1
+        a.moves.pop()
+        a.moves.append(a.move)
+        o.moves.pop()
+        o.moves.append(o.move)
+        a.y = a.pos + a.move
+        o.y = o.pos + o.move
+        e.valid = self.move_ok(a, a.move) and self.move_ok(o, o.move)
 
     def recalc(self, e: _Ex, r: _Ex) -> None:
         re = False
@@ -188,9 +272,10 @@ class _Round:
 
 def _one_round(x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
                members: list[list[int]], present: np.ndarray, recs: list[tuple[Any, ...]], sample: int,
-               rnd: int, knife_edge: bool) -> tuple[list[list[Decimal | None]], list[list[Decimal | None]]]:
+               rnd: int, knife_edge: bool, p_rate: Decimal | None = None,
+               rng: np.random.Generator | None = None) -> tuple[list[list[Decimal | None]], list[list[Decimal | None]]]:
     n_a, n_d = present.shape
-    st = _Round(x, s, c, members, knife_edge)
+    st = _Round(x, s, c, members, knife_edge, p_rate, rng)
     nbs = [st.mean(d, {}) for d in range(n_d)]
     left = [[bool(present[a, d]) and x[a][d] <= nbs[d] for d in range(n_d)] for a in range(n_a)]  # type: ignore
     exchanges: list[_Ex] = []
@@ -241,12 +326,15 @@ def _one_round(x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[li
 
 
 def run_exact(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
-              present: np.ndarray, rounds: int, knife_edge: bool = True) -> tuple[np.ndarray, ...]:
+              present: np.ndarray, rounds: int, knife_edge: bool = True, p: float | None = None,
+              rng: np.random.Generator | None = None) -> tuple[np.ndarray, ...]:
     """Same contract as :func:`allied.forecast.exchange_kernel.run_batch` (deterministic ties only), but
     positions come in issue units and are mapped to 0–100 in decimals as the package does.
 
     ``knife_edge=False`` reads outcome-to-position distances within 1e-9 as zero, the float kernel's rule,
-    so that the two implementations can be checked against each other."""
+    so that the two implementations can be checked against each other. ``p`` > 0 with ``rng`` gives the
+    randomised exchange rates of Dijkstra et al. (2018) (the package's ``randomized_value``)."""
+    pd = None if p is None else _dec(p)
     nb, n_a, n_d = x_units.shape
     steps = []
     for d in range(n_d):
@@ -266,7 +354,7 @@ def run_exact(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray
         cd = [[_dec(c[b, a, d]) for d in range(n_d)] for a in range(n_a)]
         prefs[b, 0] = votes[b, 0] = x[b]
         for r in range(rounds):
-            vote, xd = _one_round(xd, sd, cd, members, present, recs, b, r + 1, knife_edge)
+            vote, xd = _one_round(xd, sd, cd, members, present, recs, b, r + 1, knife_edge, pd, rng)
             votes[b, r + 1] = [[np.nan if v is None else float(v) for v in row] for row in vote]
             prefs[b, r + 1] = [[np.nan if v is None else float(v) for v in row] for row in xd]
     n = len(recs)

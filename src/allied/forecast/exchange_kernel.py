@@ -402,7 +402,7 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
                 inner[nrec, a] = True
                 continue
             ga = left[a, p_lo] | (left[a, q_hi] * 2)
-            inner[nrec, a] = ga == ig1 or ga == ig2
+            inner[nrec, a] = ga in (ig1, ig2)
             ext[nrec, a] = (s[a, qi_] * (abs(o0[0] - x[a, qi_]) - abs(o1[0] - x[a, qi_]))
                             + s[a, pi_] * (abs(o0[1] - x[a, pi_]) - abs(o1[1] - x[a, pi_])))
         nrec += 1
@@ -421,9 +421,8 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
                 if ak == ri0:
                     if sup[e, k] == sup[r, 0] or sup[e, 1 - k] == sup[r, 1]:
                         touch = True
-                elif ak == ri1:
-                    if sup[e, k] == sup[r, 1] or sup[e, 1 - k] == sup[r, 0]:
-                        touch = True
+                elif ak == ri1 and (sup[e, k] == sup[r, 1] or sup[e, 1 - k] == sup[r, 0]):
+                    touch = True
             if not touch:
                 continue
             oldq[e] = qg[e]

@@ -134,9 +134,9 @@ def read_tsv(text: str, file: str) -> StanceTable:
             problems.append(Problem(file, f"#M {key}", f"scale mark for undeclared issue '{key}'",
                                     f"add a '#P' row for '{key}' or fix the key", ms[0][2]))
             continue
-        vals = [m[0] for m in ms]
+        marks_v = [m[0] for m in ms]
         iss = issues[key]
-        iss.lo, iss.hi = min(vals), max(vals)
+        iss.lo, iss.hi = min(marks_v), max(marks_v)
         iss.labels = {v: lab for v, lab, _ in ms if lab}
         if iss.lo == iss.hi:
             problems.append(Problem(file, f"#M {key}", f"the scale of '{key}' has zero width ({iss.lo:g})",
@@ -159,7 +159,7 @@ def read_tsv(text: str, file: str) -> StanceTable:
                                     f"duplicate row (first on line {seen[(actor, issue)]})", "keep one row", n))
             ok = False
         vals = [_number(row[k], file, n, f"#D {actor} {issue} {_D_COLS[k - 1]}", problems) for k in (3, 4, 5)]
-        if not ok or any(v is None for v in vals):
+        if not ok or vals[0] is None or vals[1] is None or vals[2] is None:
             continue
         seen[(actor, issue)] = n
         pos, sal, power = (float(v) for v in vals)  # type: ignore[arg-type]
