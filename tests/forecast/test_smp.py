@@ -229,7 +229,7 @@ def test_numba_and_numpy_kernels_agree(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_default_run_has_no_detail_tables(dummy: ForecastInput) -> None:
     out = get("smp").run(dummy, rounds=2)
     assert "details" not in out.extras
-    assert set(out.extras) == {"position_prob", "distinct", "risk", "effective_power", "fractional_change"}
+    assert set(out.extras) == {"position_prob", "distinct", "risk", "effective_power", "fractional_change", "turns"}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

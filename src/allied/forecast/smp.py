@@ -84,6 +84,7 @@ class SpatialModelOfPolitics(BaseForecaster):
         r_out = max_iter if rounds is not None else int(last.max())
         out = _assemble(inp, parts, r_out, s, cap, details, persp)
         out.rounds_run = last.astype(np.int64)
+        out.extras["turns"] = out.rounds_run.copy()  # KTAB's "n states" is turns + 1
         out.notes = notes + out.notes
         return out
 
