@@ -144,13 +144,16 @@ def test_a_model_drawing_random_numbers_uses_each_samples_own_stream(korea, tmp_
     if "exchange" not in available():
         pytest.skip("exchange model not installed")
     params = {"ties": "random"}
-    a = run_sweep(korea, "exchange", 4, seed=8, out=tmp_path / "a", workers=1, chunk_size=1, params=params).frame()
-    b = run_sweep(korea, "exchange", 4, seed=8, out=tmp_path / "b", workers=1, chunk_size=4, params=params).frame()
+    two = ["sanctions_relief", "deal_structure"]
+    a = run_sweep(korea, "exchange", 3, seed=8, out=tmp_path / "a", workers=1, chunk_size=1, params=params,
+                  issues=two, rounds=2).frame()
+    b = run_sweep(korea, "exchange", 3, seed=8, out=tmp_path / "b", workers=1, chunk_size=3, params=params,
+                  issues=two, rounds=2).frame()
     pd.testing.assert_frame_equal(a, b, check_exact=True)
     # sample 2 by hand: its uniforms, then the model continues the same stream default_rng([8, 2])
     space = scenario_inputs(korea)
     rng = np.random.default_rng([8, 2])
     vals = space.map(rng.random(len(space))[None, :])
-    inp = korea.forecast_input(None, values={k: v for k, v in vals.items() if k.startswith(("actors.", "stances."))})
-    out = run_model(get("exchange"), inp, rng=rng, **params)
+    inp = korea.forecast_input(two, values={k: v for k, v in vals.items() if k.startswith(("actors.", "stances."))})
+    out = run_model(get("exchange"), inp, rng=rng, rounds=2, **params)
     np.testing.assert_array_equal(a[a["sample"] == 2]["forecast"].to_numpy(), out.forecast[0, -1, :])

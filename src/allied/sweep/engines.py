@@ -56,6 +56,9 @@ class ForecastEngine:
         from allied.forecast.runner import split_params
 
         split_params([self.name], self.params)  # unknown parameters fail now, with the model's list
+        if "rounds" in self.params:  # a model may list its round count among its parameters
+            r = self.params.pop("rounds")
+            self.rounds = self.rounds if self.rounds is not None else (None if r is None else int(r))
 
     @property
     def model(self) -> Any:
