@@ -48,3 +48,47 @@ def work(client: TestClient, post: Callable[..., httpx.Response], folder: Path) 
     key = r.headers["location"].split("/")[2]
     assert (folder / key).is_file()
     return key
+
+
+class LiveServer:
+    """uvicorn serving the app on 127.0.0.1 and a free port, in a thread of this process."""
+
+    def __init__(self, folder: Path) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(folder), host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="allied-test-server", daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(folder: Path) -> Iterator[LiveServer]:
+    from allied.api import load
+    from allied.web import engines
+
+    engines.forecasts(load("korea-2019"))  # compile the models before a page waits on them
+    with LiveServer(folder) as srv:
+        yield srv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -77,7 +78,7 @@ def test_forecast_page_matches_the_api(client: TestClient) -> None:
     assert set(api["model"]) == set(available())
     for (issue, model), v in last.items():
         assert got[(issue, model)] == shown(v), (issue, model)
-    assert 'figure class="plot"' in r.text and "application/json" in r.text
+    assert 'figure class="plot"' in r.text and "data-figure=" in r.text
     assert '<script src="/static/plotly.min.js"' in r.text
     assert "Built-in scenarios are never changed" in r.text
     assert 'id="make-copy"' in r.text
@@ -86,7 +87,7 @@ def test_forecast_page_matches_the_api(client: TestClient) -> None:
 def test_forecast_panel_plots_the_chosen_issue(client: TestClient) -> None:
     r = client.get("/scenarios/korea-2019/forecast/panel", params={"issue": "sanctions_relief"})
     assert r.status_code == 200
-    figs = [json.loads(m) for m in re.findall(r'<script type="application/json">(.*?)</script>', r.text, re.S)]
+    figs = [json.loads(html.unescape(m)) for m in re.findall(r'data-figure="([^"]*)"', r.text)]
     assert figs[0]["layout"]["title"]["text"] == "Sanctions relief for North Korea — forecast by round"
     assert '<option value="sanctions_relief" selected>' in r.text
     assert "<html" not in r.text  # a fragment for HTMX

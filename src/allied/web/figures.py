@@ -17,7 +17,8 @@ _ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x202
 
 
 def embed(fig: Any) -> str:
-    """A figure as JSON that is safe inside ``<script type="application/json">`` (no ``</script>``)."""
+    """A figure as JSON for a ``data-figure`` attribute (the template escapes it; ``<``, ``>`` and ``&`` are
+    also written as ``\\u`` escapes, so the text is inert anywhere in a page)."""
     from plotly.utils import PlotlyJSONEncoder
 
     data = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig

@@ -1,15 +1,14 @@
-/* Allied web app: draws the plotly figures a page carries as JSON (<figure class="plot"><script
-   type="application/json">), on first load and whenever HTMX swaps new content in. No inline scripts. */
+/* Allied web app: draws the plotly figures a page carries as JSON (<figure class="plot" data-figure="…">),
+   on first load and whenever HTMX swaps new content in. No inline scripts anywhere. */
 (function () {
   "use strict";
   function draw(root) {
     if (!window.Plotly || !root || !root.querySelectorAll) return;
     var figs = root.matches && root.matches("figure.plot") ? [root] : root.querySelectorAll("figure.plot");
     Array.prototype.forEach.call(figs, function (el) {
-      var src = el.querySelector('script[type="application/json"]');
       var area = el.querySelector(".plot-area");
-      if (!src || !area) return;
-      var fig = JSON.parse(src.textContent);
+      if (!el.dataset.figure || !area) return;
+      var fig = JSON.parse(el.dataset.figure);
       window.Plotly.react(area, fig.data || [], fig.layout || {}, {responsive: true, displaylogo: false});
       el.dataset.drawn = String(Number(el.dataset.drawn || 0) + 1);
     });
