@@ -165,3 +165,34 @@ def test_bad_parameters() -> None:
         MODEL.run(rex_input(), ties="sometimes")
     with pytest.raises(ForecastError, match="two issues"):
         MODEL.run(rex_input().issue(0))
+
+
+def test_random_rate_p0_is_equal_gain_and_p1_varies() -> None:
+    inp = table_input((DATA / "sample_data_exchange.txt").read_text(), "sample_data.txt")
+    eq = MODEL.run(inp, rounds=2, arithmetic="decimal")
+    r0 = MODEL.run(inp, rounds=2, variant="random-rate", p=0.0, repetitions=2, rng=np.random.default_rng(3))
+    np.testing.assert_allclose(r0.forecast, eq.forecast, atol=1e-12)
+    np.testing.assert_allclose(r0.extras["n_exchanges"], eq.extras["n_exchanges"])
+    r1 = MODEL.run(inp, rounds=2, variant="random-rate", p=1.0, repetitions=2, rng=np.random.default_rng(3))
+    r2 = MODEL.run(inp, rounds=2, variant="random-rate", p=1.0, repetitions=2, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(r1.forecast, r2.forecast)
+    assert not np.allclose(r1.forecast[0, 1:], eq.forecast[0, 1:])
+    assert np.all((r1.forecast >= inp.lo - 1e-9) & (r1.forecast <= inp.hi + 1e-9))
+
+
+def test_ahead_of_time_build_equals_jit() -> None:
+    """When an ahead-of-time kernel was built (benchmarks build it), it must give the JIT's bits."""
+    from allied.forecast import exchange_aot
+    from allied.forecast.exchange import to_internal
+    from allied.forecast.exchange_kernel import run_batch
+
+    mod = exchange_aot.load()
+    if mod is None:
+        pytest.skip("no ahead-of-time exchange kernel built (python -m allied.forecast.exchange_aot)")
+    inp = random_case(9)
+    x = np.ascontiguousarray(np.where(inp.mask, to_internal(inp.x, inp.lo, inp.hi), np.nan))
+    s = np.ascontiguousarray(np.where(inp.mask, inp.s, 0.0))
+    c = np.ascontiguousarray(np.where(inp.mask, inp.c, 0.0))
+    m = np.ascontiguousarray(inp.mask)
+    for a, b in zip(mod.run_batch(x, s, c, m, 3, False, 0), run_batch(x, s, c, m, 3, False, 0), strict=True):
+        np.testing.assert_array_equal(a, b)

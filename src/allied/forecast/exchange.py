@@ -67,6 +67,18 @@ def _internal_mean(v: np.ndarray, cs: np.ndarray, present: np.ndarray) -> np.nda
     return np.where(tot != 0, out, 0.0)
 
 
+def _kernel() -> Any:
+    """The float kernel: the ahead-of-time build when there is one for this source, else numba's JIT."""
+    from allied.forecast import exchange_aot
+
+    mod = exchange_aot.load()
+    if mod is not None:
+        return mod.run_batch
+    from allied.forecast.exchange_kernel import run_batch
+
+    return run_batch
+
+
 class ExchangeModel(BaseForecaster):
     """The exchange model (multi-issue: it links issues)."""
 
@@ -129,8 +141,7 @@ class ExchangeModel(BaseForecaster):
         elif par["arithmetic"] != "float":
             raise ForecastError(f"arithmetic must be 'float' or 'decimal', not '{par['arithmetic']}'")
         else:
-            from allied.forecast.exchange_kernel import run_batch
-
+            run_batch = _kernel()
             seed = int(gen.integers(0, 2**31 - 1)) if ties == "random" else 0
             prefs, votes, frec, irec, ext, inner = run_batch(
                 np.ascontiguousarray(xi), np.ascontiguousarray(s), np.ascontiguousarray(c),
