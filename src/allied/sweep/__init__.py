@@ -25,3 +25,7 @@ class _CallableModule(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _CallableModule
+
+from allied._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # `allied.sweep(...)` is the API function allied.api.sweep

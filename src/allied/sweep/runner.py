@@ -214,11 +214,13 @@ def run_sweep(
                                               "issues": list(issues) if issues else None},
         "inputs": space.names, "version": _version(), "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    store.prepare(meta, resume, dry_run=True)  # refuse a bad --out before starting any worker
+    finished = store.prepare(meta, resume, dry_run=True)  # refuse a bad --out before starting any worker
     n_workers = (workers or 4) if executor is not None else (workers or default_workers())
+    if engine == "local" and executor is None:  # no more processes than chunks left to run
+        n_workers = max(1, min(n_workers, sum(1 for c in chunk_bounds(samples, cs) if c[0] not in finished)))
     with ExitStack() as stack:
-        ex = executor if executor is not None else stack.enter_context(open_executor(engine, workers, scheduler,
-                                                                                    timeout))
+        ex = executor if executor is not None else stack.enter_context(
+            open_executor(engine, n_workers if engine == "local" else workers, scheduler, timeout))
         done_chunks = store.prepare(meta, resume)
         chunks = chunk_bounds(samples, cs)
         todo = [c for c in chunks if c[0] not in done_chunks]
