@@ -4,13 +4,43 @@ Python API (see ``allied.api``)::
 
     import allied
     sc = allied.load("korea-2019")
-    sc.to_frame()                       # stances with evidence
+    sc.to_frame()                        # stances with evidence
     allied.forecast(sc, models=["all"])  # every forecast model side by side
+
+Names are imported on first use, so ``import allied`` (and every ``allied`` command) starts fast.
 """
 
-from allied.api import forecast, forecast_json, forecast_runs, load
-from allied.scenario import Scenario, ScenarioError
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "ScenarioError", "__version__", "forecast", "forecast_json", "forecast_runs", "load"]
+#: public name -> module that defines it
+_EXPORTS = {
+    "load": "allied.api",
+    "forecast": "allied.api",
+    "forecast_json": "allied.api",
+    "forecast_runs": "allied.api",
+    "protocol": "allied.api",
+    "ledger": "allied.api",
+    "sweep": "allied.api",
+    "sensitivity": "allied.api",
+    "Scenario": "allied.scenario",
+    "ScenarioError": "allied.scenario",
+}
+
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+if TYPE_CHECKING:
+    from allied.api import forecast, forecast_json, forecast_runs, ledger, load, protocol, sensitivity, sweep
+    from allied.scenario import Scenario, ScenarioError
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'allied' has no attribute {name!r}")

@@ -67,3 +67,35 @@ def forecast_json(scenario: Scenario | str | Path, models: Sequence[str] = ("all
 
     sc = _scenario(scenario)
     return to_json(sc.id, forecast_runs(sc, models, **kwargs))
+
+
+def protocol(scenario: Scenario | str | Path, protocols: Sequence[str] | None = None) -> Any:
+    """Compare negotiation protocols (big deal, small deal, step-by-step, …) for the scenario's
+    ``protocol:`` section (defaults when absent). Returns a ``Comparison`` with ``.table`` (DataFrame,
+    one row per protocol), ``.stages`` (belief paths) and ``.rankings`` per ally."""
+    from allied.protocol.api import compare
+
+    sc = _scenario(scenario)
+    return compare(sc.protocol, protocols)
+
+
+def ledger(scenario: Scenario | str | Path, year: int | None = None, **kwargs: Any) -> Any:
+    """The alliance ledger (lines, totals per lens, missing items, burden measures, exploitation tests)."""
+    from allied.ledger.api import ledger as _ledger
+
+    return _ledger(scenario, year, **kwargs)
+
+
+def sweep(scenario: Scenario | str | Path, model: str = "mean", samples: int = 1000, **kwargs: Any) -> Any:
+    """Monte Carlo sweep over every uncertain input (see :func:`allied.sweep.api.sweep`)."""
+    from allied.sweep.api import sweep as _sweep
+
+    return _sweep(scenario, model, samples, **kwargs)
+
+
+def sensitivity(scenario: Scenario | str | Path, model: str = "mean", method: str = "sobol", samples: int = 256,
+                **kwargs: Any) -> Any:
+    """Sobol or Morris sensitivity indices of each issue's forecast (see :func:`allied.sweep.api.sensitivity`)."""
+    from allied.sweep.api import sensitivity as _sensitivity
+
+    return _sensitivity(scenario, model, method, samples, **kwargs)

@@ -23,3 +23,7 @@ __all__ = [
     "run_model",
     "weighted_mean",
 ]
+
+from allied._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # `allied.forecast(...)` is the API function allied.api.forecast

@@ -34,3 +34,7 @@ __all__ = [
     "sample_totals",
     "to_panel",
 ]
+
+from allied._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # `allied.ledger(...)` is the API function allied.api.ledger
