@@ -67,6 +67,25 @@ def _internal_mean(v: np.ndarray, cs: np.ndarray, present: np.ndarray) -> np.nda
     return np.where(tot != 0, out, 0.0)
 
 
+def trade_notes(irec: np.ndarray, gain: np.ndarray, actors: tuple[str, ...], issues: tuple[str, ...],
+                top: int = 5) -> list[str]:
+    """Who trades what: the actor pairs with the largest total gain, and the issues each gave way on."""
+    pairs: dict[tuple[int, int], list[Any]] = {}
+    for k in range(len(irec)):
+        ai, di, aj, dj = (int(v) for v in irec[k, 2:6])
+        key = (min(ai, aj), max(ai, aj))
+        rec = pairs.setdefault(key, [0, 0.0, {key[0]: set(), key[1]: set()}])
+        rec[0] += 1
+        rec[1] += float(gain[k])
+        rec[2][ai].add(issues[di])
+        rec[2][aj].add(issues[dj])
+    out = []
+    for (a1, a2), (n, g, gives) in sorted(pairs.items(), key=lambda kv: -kv[1][1])[:top]:
+        out.append(f"{actors[a1]} gives way on {', '.join(sorted(gives[a1]))} and {actors[a2]} on "
+                   f"{', '.join(sorted(gives[a2]))} ({n} exchanges, total gain {g:.3g})")
+    return out
+
+
 def _kernel() -> Any:
     """The float kernel: the ahead-of-time build when there is one for this source, else numba's JIT."""
     from allied.forecast import exchange_aot
@@ -203,6 +222,7 @@ class ExchangeModel(BaseForecaster):
         notes = []
         if b == 1:
             notes.append(f"{len(irec)} exchanges realised in {r1 - 1} rounds")
+            notes += trade_notes(irec, frec[:, 4], inp.actors, inp.issues)
         return ForecastOutput(
             positions=pos,
             forecast=fc,
