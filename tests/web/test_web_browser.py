@@ -25,7 +25,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 ROW = "#st-USA--sanctions_relief"
 CELL = 'tr[data-issue="sanctions_relief"] td[data-model="mean"]'
 #: the drawn lines of the trajectories plot, as SVG path data (what the analyst sees)
-PLOT_Y = "() => Array.from(document.querySelectorAll('#plot-1 .scatterlayer path.js-line')).map(p => p.getAttribute('d'))"
+PLOT_Y = ("() => Array.from(document.querySelectorAll('#plot-1 .scatterlayer path.js-line'))"
+          ".map(p => p.getAttribute('d'))")
 
 
 @pytest.fixture(scope="module")

@@ -82,7 +82,8 @@ def raw_get(app: Any, path: str) -> tuple[int, bytes]:
 
 @pytest.mark.parametrize("path", ["/scenarios/..", "/scenarios/.", "/scenarios/../secret.yaml",
                                   "/scenarios/../../../../etc/passwd", "/scenarios/../secret.yaml/download.yaml",
-                                  "/static/../../../../etc/passwd", "/static/../app.py", "/scenarios/../forecast"])
+                                  "/static/../../../../etc/passwd", "/static/../app.py", "/scenarios/../forecast",
+                                  "/sweeps/..", "/sweeps/../status", "/sweeps/../../scenarios"])
 def test_unnormalised_dot_segments(folder: Path, secret: Path, path: str) -> None:
     from allied.web import create_app
 

@@ -233,3 +233,40 @@ def protocol_section(sc: Scenario) -> Section:
     if isinstance(result, pd.DataFrame):
         sec.tables.append(("Protocols compared", html_table(result)))
     return sec
+
+
+# --- sweeps -----------------------------------------------------------------------------------------
+def sweep_models() -> list[str]:
+    """What a sweep can run: every forecast model and every other engine the sweep layer knows."""
+    mod = optional("allied.sweep.engines")
+    if mod is None:
+        return []
+    try:
+        return list(mod.engine_names())
+    except Exception:
+        return model_names()
+
+
+def sweep_results(folder: Any, info: dict[str, Any]) -> Section:
+    """Summary (mean, sd, p05, p50, p95 per issue) and distributions of a sweep's stored samples."""
+    import re
+
+    runner = optional("allied.sweep.runner")
+    target = str(info.get("target") or "forecast")
+    keys = [str(k) for k in info.get("keys") or []]
+    if runner is None or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
+        return unavailable("Reading sweep results")
+    try:
+        summary = runner.summarise(folder, target, keys)
+        import duckdb
+
+        glob = str(folder / "samples" / "part-*.parquet").replace("'", "''")
+        frame = duckdb.connect().sql(f"SELECT issue, {target} AS value FROM read_parquet('{glob}')").df()
+    except Exception as exc:
+        return unavailable("Reading sweep results", exc)
+    table = pd.DataFrame([{"issue": k, **v} for k, v in summary.items()])
+    sec = Section(message=f"{info['done']:,} samples of {info['model']} ({target}), seed {info['seed']}")
+    sec.tables.append(("Summary per issue", html_table(table)))
+    if len(frame):
+        sec.figures.append(("Distributions", figures.embed(figures.distributions(frame, keys or None))))
+    return sec

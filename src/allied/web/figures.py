@@ -74,3 +74,17 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, color: str | None = No
 def histogram(values: pd.Series, title: str) -> go.Figure:
     fig = go.Figure(go.Histogram(x=values, nbinsx=40))
     return _layout(fig, title, height=280)
+
+
+def distributions(frame: pd.DataFrame, order: list[str] | None = None) -> go.Figure:
+    """One histogram per issue of a sweep's values (columns ``issue``, ``value``)."""
+    from plotly.subplots import make_subplots
+
+    issues = [i for i in (order or list(dict.fromkeys(frame["issue"]))) if i in set(frame["issue"])][:12]
+    cols = min(3, max(1, len(issues)))
+    rows = -(-len(issues) // cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=issues, vertical_spacing=0.12)
+    for k, issue in enumerate(issues):
+        fig.add_trace(go.Histogram(x=frame.loc[frame["issue"] == issue, "value"], nbinsx=40, name=issue,
+                                   showlegend=False), row=k // cols + 1, col=k % cols + 1)
+    return _layout(fig, "Distribution of the forecast over the samples", height=60 + 230 * rows)
