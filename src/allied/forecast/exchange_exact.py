@@ -64,13 +64,17 @@ class _Round:
             for a in mem:
                 den += s[a][d] * c[a][d]
             self.w.append(den)
+        # each actor's x * s * c at its round-start position, multiplied in the package's order
+        self.terms = [[(a, x[a][d] * s[a][d] * c[a][d]) for a in mem] for d, mem in enumerate(members)]  # type: ignore
 
     def mean(self, d: int, pos: dict[int, Decimal]) -> Decimal:
         if self.w[d] == 0:
             return Decimal(0)
         num = Decimal(0)
-        for a in self.members[d]:
-            num += pos.get(a, self.x[a][d]) * self.s[a][d] * self.c[a][d]  # type: ignore[operator]
+        s, c = self.s, self.c
+        for a, base in self.terms[d]:
+            v = pos.get(a)
+            num += base if v is None else v * s[a][d] * c[a][d]
         return num / self.w[d]
 
     def adjust(self, e: _Ex, side: _Side, newpos: Decimal) -> Decimal:
@@ -240,6 +244,8 @@ class _Round:
         e.valid = self.move_ok(a, a.move) and self.move_ok(o, o.move)
 
     def recalc(self, e: _Ex, r: _Ex) -> None:
+        if e.i.a != r.i.a and e.i.a != r.j.a and e.j.a != r.i.a and e.j.a != r.j.a:
+            return  # every rule below needs a shared actor
         re = False
         for side in (e.i, e.j):
             for rs in (r.i, r.j):
