@@ -120,7 +120,7 @@ def sensitivity(
         t = Table(title=f"{sc.id} · {model} · {key}: {method} indices ({res.evaluations:,} runs)",
                   title_justify="left")
         t.add_column("#", justify="right")
-        t.add_column("input")
+        t.add_column("input", overflow="fold")
         for c in cols:
             t.add_column(c, justify="right")
         for r, (name, m) in enumerate(res.ranked(key)[:top], start=1):
@@ -143,7 +143,7 @@ def runs(format: FormatOpt = "table") -> None:
         return
     t = Table(title=f"runs in {registry_path()}", title_justify="left")
     for col in ("started", "scenario", "model", "samples", "done", "seed", "status", "out"):
-        t.add_column(col, justify="right" if col in ("samples", "done", "seed") else "left")
+        t.add_column(col, justify="right" if col in ("samples", "done", "seed") else "left", overflow="fold")
     for r in rows:
         started = dt.datetime.fromtimestamp(r["started"]).strftime("%Y-%m-%d %H:%M") if r["started"] else ""
         status = r["status"] if r["exists"] else "deleted"

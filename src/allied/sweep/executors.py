@@ -28,6 +28,13 @@ class SerialExecutor(Executor):
         return fut
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the sweep cleanly (finished parts stay)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -45,7 +52,7 @@ def open_executor(engine: str = "local", workers: int | None = None, scheduler: 
         if n == 1:
             yield SerialExecutor()
             return
-        with ProcessPoolExecutor(max_workers=n) as ex:
+        with ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint) as ex:
             yield ex
         return
     if engine != "dask":
