@@ -109,10 +109,13 @@ def test_every_quote_and_estimate_is_shown(korea_html: str, korea: allied.Scenar
 def test_key_table_matches_a_hand_computed_weighted_mean(korea_html: str) -> None:
     """sma_term, mean model: (100·45·1 + 35·40·5 + 40·10·5) / (100·45 + 35·40 + 40·10) = 13500/6300 = 2.143
     (capabilities, saliences and positions read from korea-2019.yaml by hand)."""
+    fc = korea_html[korea_html.index('id="forecast"'):korea_html.index('id="protocol"')]
+    row = re.search(r"<b>sma term</b>.*?</tr>", fc, re.S)
+    assert row is not None
+    assert "<td class=num>2.143</td>" in row.group(0)
     glance = korea_html[korea_html.index('id="glance"'):korea_html.index('id="evidence"')]
     row = re.search(r"<b>sma term</b>.*?</tr>", glance, re.S)
-    assert row is not None
-    assert ">2.143<" in row.group(0)
+    assert row is not None and "<td class=num>2.14</td>" in row.group(0)
 
 
 def test_glance_shows_the_dispute_and_the_ledger(korea_html: str) -> None:

@@ -89,7 +89,9 @@ LEDGER_JSON = {
          "contested": None},
         {"year": 2016, "item": "deficit", "from": "USA", "to": "ROK", "value": 27600, "unit": "US$ million",
          "lens": "transactional", "viewpoint": "USA", "effect": "cost", "contested": "not a cost"}],
-    "totals": {"2019": {"ROK": {"cash": {"total": -924, "unit": "US$ million"}}}},
+    "totals": {"2019": {"ROK": {"cash": {"values": {"US$ million": -924}, "lines": 1, "missing": 0,
+                                          "complete": True},
+                                "economic": {"values": {}, "lines": 0, "missing": 2, "complete": False}}}},
     "burden": {},
     "tests": {"warning": "2 members: rank tests need at least 8"},
 }
@@ -112,7 +114,12 @@ def test_ledger_frames() -> None:
     assert sorted(money["amount"].tolist()) == [-27600, -924, 924]
     assert E.ledger_warnings(LEDGER_JSON) == ["2 members: rank tests need at least 8"]
     tot = E.ledger_totals(LEDGER_JSON)
-    assert tot.loc[0, "total"] == -924 and tot.loc[0, "key1"] == "ROK"
+    assert tot.loc[0, "total"] == -924 and tot.loc[0, "viewpoint"] == "ROK" and tot.loc[0, "unit"] == "US$ million"
+    assert np.isnan(tot.loc[1, "total"]) and tot.loc[1, "missing"] == 2
+    mat = E.totals_matrix(tot)
+    assert mat.set_index("lens").loc["cash", "2019"] == "-924 US$ million"
+    assert mat.set_index("lens").loc["economic", "2019"] == "2 missing"
+    assert E.totals_matrix(tot, show_missing=False).set_index("lens").loc["economic", "2019"] == "–"
     assert figures.ledger_fig(money).data
 
 

@@ -7,10 +7,12 @@ reason it is not available; the report shows that reason in a box instead of fai
 
 from __future__ import annotations
 
-import importlib
+import tempfile
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,16 +52,6 @@ def attempt(fn: Callable[[], Any]) -> Part:
     return Part(value=value, seconds=time.perf_counter() - t0)
 
 
-def _find(module: str, *names: str) -> Callable[..., Any]:
-    """The first of ``names`` that ``module`` defines (raises ModuleNotFoundError / NotImplementedError)."""
-    mod = importlib.import_module(module)
-    for n in names:
-        fn = getattr(mod, n, None)
-        if callable(fn):
-            return fn  # type: ignore[no-any-return]
-    raise NotImplementedError(f"{module} has none of {', '.join(names)}")
-
-
 def jsonable(v: Any) -> Any:
     """Plain JSON-like data from numpy / pandas / pydantic values."""
     if isinstance(v, pd.DataFrame):
@@ -96,24 +88,30 @@ def collect_forecasts(sc: Scenario, seed: int = 0) -> dict[str, Part]:
 
 
 # --- protocol ------------------------------------------------------------------------------------
+#: the protocol game's players (US, South Korea, North Korea); without a ``protocol:`` section the engine's
+#: illustrative defaults are used only for a scenario that has all three
+PROTOCOL_PLAYERS = ("USA", "ROK", "PRK")
+
+
 def _protocol_json(sc: Scenario) -> dict[str, Any]:
-    for module, names in (("allied.api", ("protocol_json",)),
-                          ("allied.protocol", ("protocol_json", "to_json", "compare_json")),
-                          ("allied.protocol.api", ("protocol_json", "to_json"))):
-        try:
-            fn = _find(module, *names)
-        except (ModuleNotFoundError, NotImplementedError):
-            continue
-        return dict(jsonable(fn(sc)))
-    importlib.import_module("allied.protocol")  # raises ModuleNotFoundError when the engine is absent
-    raise NotImplementedError("allied.protocol has no JSON entry point (protocol_json) yet")
+    if sc.protocol is None and not set(PROTOCOL_PLAYERS) <= {a.id for a in sc.actors}:
+        raise ValueError("the scenario has no protocol: section, and the protocol game's defaults describe "
+                         "US–South Korea–North Korea talks (add a protocol: section; see docs/protocols.md)")
+    from allied.protocol import compare
+
+    data = dict(jsonable(compare(sc.protocol).to_json()))
+    if sc.protocol is None:
+        data.setdefault("notes", [])
+        data["notes"] = [*data["notes"], "The scenario has no protocol: section; the engine's default "
+                         "(illustrative) parameters were used."]
+    return data
 
 
 def collect_protocol(sc: Scenario) -> Part:
     """Protocol engine JSON (DESIGN §5): ``{"protocols": {...}, "rankings": {...}}``."""
     part = attempt(lambda: _protocol_json(sc))
     if part.ok and not part.value.get("protocols"):
-        return Part(error="the protocol engine returned no protocols (does the scenario have a protocol: section?)")
+        return Part(error="the protocol engine returned no protocols")
     return part
 
 
@@ -121,16 +119,9 @@ def collect_protocol(sc: Scenario) -> Part:
 def _ledger_json(sc: Scenario) -> dict[str, Any]:
     if sc.alliance is None:
         raise ValueError("the scenario has no alliance: section")
-    for module, names in (("allied.api", ("ledger_json",)),
-                          ("allied.ledger", ("ledger_json", "to_json")),
-                          ("allied.ledger.api", ("ledger_json", "to_json"))):
-        try:
-            fn = _find(module, *names)
-        except (ModuleNotFoundError, NotImplementedError):
-            continue
-        return dict(jsonable(fn(sc)))
-    importlib.import_module("allied.ledger")
-    raise NotImplementedError("allied.ledger has no JSON entry point (ledger_json) yet")
+    from allied.ledger import ledger
+
+    return dict(jsonable(ledger(sc).to_json()))
 
 
 def collect_ledger(sc: Scenario) -> Part:
@@ -139,20 +130,49 @@ def collect_ledger(sc: Scenario) -> Part:
 
 
 # --- sweep and sensitivity -----------------------------------------------------------------------
+class InlineExecutor(Executor):
+    """Runs each task at once in the calling thread: a report's small sweep costs less than starting
+    worker processes, and the sweep layer gives the same numbers whatever the executor."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            fut.set_exception(exc)
+        return fut
+
+
+def _sweep_frames(sc: Scenario, models: list[str], samples: int, seed: int) -> pd.DataFrame:
+    from allied.sweep.runner import run_sweep
+
+    frames = []
+    with tempfile.TemporaryDirectory(prefix="allied-report-") as tmp:
+        for m in models:
+            # a throw-away run store: the report is self-contained and leaves no runs behind
+            res = run_sweep(sc, m, samples, seed=seed, out=Path(tmp) / m, register=False, executor=InlineExecutor())
+            df = res.frame()
+            frames.append(df.assign(model=m)[["model", "issue", "sample", "forecast"]])
+    return pd.concat(frames, ignore_index=True)
+
+
 def collect_sweep(sc: Scenario, models: list[str], samples: int, seed: int = 0) -> Part:
-    """A small sweep per model: a DataFrame with columns ``model, issue, sample, forecast``."""
+    """A small sweep of every model: a DataFrame ``model, issue, sample, forecast``; a model whose sweep fails
+    is left out and named in the part's notes."""
 
     def run() -> pd.DataFrame:
-        fn = _find("allied.api", "sweep") if hasattr(importlib.import_module("allied.api"), "sweep") \
-            else _find("allied.sweep", "sweep")
-        frames = []
+        frames, notes = [], []
         for m in models:
-            df = fn(sc, model=m, samples=samples, seed=seed)
-            df = df.df() if hasattr(df, "df") else pd.DataFrame(df)
-            if "model" not in df.columns:
-                df = df.assign(model=m)
-            frames.append(df)
-        return pd.concat(frames, ignore_index=True)
+            part = attempt(lambda m=m: _sweep_frames(sc, [m], samples, seed))  # type: ignore[misc]
+            if part.ok:
+                frames.append(part.value)
+            else:
+                notes.append(f"{m}: {part.error}")
+        if not frames:
+            raise RuntimeError("; ".join(notes) or "no model to sweep")
+        out = pd.concat(frames, ignore_index=True)
+        out.attrs["notes"] = notes
+        return out
 
     return attempt(run)
 
@@ -161,9 +181,8 @@ def collect_sensitivity(sc: Scenario, model: str, samples: int, seed: int = 0) -
     """Sobol indices per issue: ``{"issues": {ID: {"indices": {INPUT: {S1, S1_conf, ST, ST_conf}}}}}``."""
 
     def run() -> dict[str, Any]:
-        fn = _find("allied.api", "sensitivity") if hasattr(importlib.import_module("allied.api"), "sensitivity") \
-            else _find("allied.sweep", "sensitivity")
-        res = fn(sc, method="sobol", model=model, samples=samples, seed=seed)
-        return dict(jsonable(res))
+        from allied.sweep.sensitivity import scenario_sensitivity
+
+        return dict(jsonable(scenario_sensitivity(sc, model, "sobol", samples, seed).to_json()))
 
     return attempt(run)

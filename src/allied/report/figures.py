@@ -73,7 +73,10 @@ def positions_fig(sc: Scenario, pos: pd.DataFrame, highlight: Sequence[str] = ()
             hovertemplate=f"{m} forecast: %{{customdata:.4g}}<extra></extra>"))
     fig.update_xaxes(range=[-3, 103], title_text="position on each issue's scale (%)", zeroline=False)
     fig.update_yaxes(categoryorder="array", categoryarray=[ylab[i.id] for i in issues])
-    return _layout(fig, 90 + 56 * len(issues))
+    fig = _layout(fig, 70 + 56 * len(issues))
+    fig.update_layout(legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 10}},
+                      margin={"t": 70})
+    return fig
 
 
 def forecast_comparison_fig(sc: Scenario, pos: pd.DataFrame) -> go.Figure:
@@ -210,27 +213,33 @@ def beliefs_fig(beliefs: pd.DataFrame) -> go.Figure:
 
 
 def ledger_fig(money: pd.DataFrame) -> go.Figure:
-    """Money lines of the ledger from each member's viewpoint (cost < 0 < benefit), coloured by lens."""
+    """Money lines of the ledger: one row of panels per lens (each on its own scale, so a trade deficit does
+    not flatten the cost-sharing figures), one column per member's viewpoint; cost < 0 < benefit."""
     viewpoints = list(dict.fromkeys(money["viewpoint"])) if "viewpoint" in money else ["all"]
-    fig = make_subplots(rows=1, cols=len(viewpoints), subplot_titles=[f"{v}'s ledger" for v in viewpoints],
-                        shared_xaxes=True, horizontal_spacing=0.18)
-    shown: set[str] = set()
-    for c, v in enumerate(viewpoints, start=1):
-        sub = money[money["viewpoint"] == v] if "viewpoint" in money else money
-        labels = [f"{r['item']} ({r['year']})" for _, r in sub.iterrows()]
-        for lens in dict.fromkeys(sub.get("lens", pd.Series(["cash"] * len(sub)))):
-            m = (sub["lens"] == lens).to_numpy() if "lens" in sub else np.ones(len(sub), bool)
-            fig.add_trace(go.Bar(x=sub["amount"][m], y=np.array(labels)[m], orientation="h", name=str(lens),
-                                 legendgroup=str(lens), showlegend=lens not in shown,
-                                 marker_color=LENS_COLOURS.get(str(lens), "#888"),
-                                 customdata=sub["amount_unit"][m],
-                                 hovertemplate="%{y}: %{x:,.4g} %{customdata}<extra>" + str(lens) + "</extra>"),
-                          row=1, col=c)
-            shown.add(lens)
+    lenses = list(dict.fromkeys(money["lens"])) if "lens" in money else ["all"]
+    counts = [max(1, int(money[money["lens"] == ln].groupby("viewpoint").size().max())) if "lens" in money
+              else len(money) for ln in lenses]
+    titles = [f"{vp}'s side · {ln}" for ln in lenses for vp in viewpoints]
+    fig = make_subplots(rows=len(lenses), cols=len(viewpoints), subplot_titles=titles, horizontal_spacing=0.22,
+                        vertical_spacing=0.28 / max(len(lenses), 1), row_heights=[float(c) for c in counts])
+    for r, ln in enumerate(lenses, start=1):
+        for c, vp in enumerate(viewpoints, start=1):
+            sub = money
+            if "lens" in money:
+                sub = sub[sub["lens"] == ln]
+            if "viewpoint" in money:
+                sub = sub[sub["viewpoint"] == vp]
+            labels = [f"{pretty(str(i))} ({y})" for i, y in zip(sub["item"], sub["year"], strict=True)]
+            fig.add_trace(go.Bar(x=sub["amount"], y=labels, orientation="h", showlegend=False,
+                                 marker_color=LENS_COLOURS.get(str(ln), "#888"), customdata=sub["amount_unit"],
+                                 hovertemplate="%{y}: %{x:,.4g} %{customdata}<extra>" + str(ln) + "</extra>"),
+                          row=r, col=c)
+            span = float(money.loc[money["lens"] == ln, "amount"].abs().max()) if "lens" in money else 1.0
+            fig.update_xaxes(range=[-1.1 * span, 1.1 * span], zeroline=True, zerolinecolor="#444", row=r, col=c)
     unit = money["amount_unit"].iloc[0] if len(money) else ""
-    fig.update_xaxes(title_text=f"{unit}: cost (−) / benefit (+)", zeroline=True, zerolinecolor="#444")
-    return _layout(fig, 140 + 30 * max(1, int(money.groupby("viewpoint").size().max()) if "viewpoint" in money
-                                       else len(money)))
+    fig.update_xaxes(title_text=f"{unit}: cost (−) / benefit (+)", row=len(lenses))
+    fig.update_yaxes(automargin=True, tickfont={"size": 10})
+    return _layout(fig, 70 + 70 * len(lenses) + 26 * sum(counts))
 
 
 def distribution_fig(sc: Scenario, sweep: pd.DataFrame) -> go.Figure:

@@ -42,7 +42,7 @@ def table(
     cols = {c: h for c, h in columns.items() if c in df.columns}
     nums = set(numeric) | {c for c in cols if pd.api.types.is_numeric_dtype(df[c]) and df[c].dtype != bool}
     render = render or {}
-    out = ["<table>"]
+    out = ['<div class="tablewrap"><table>']
     if caption:
         out.append(f"<caption class='small'>{esc(caption)}</caption>")
     out.append("<thead><tr>" + "".join(f"<th{' class=num' if c in nums else ''}>{esc(h)}</th>"
@@ -58,7 +58,7 @@ def table(
                 cell = esc(fmt(v)) if not (isinstance(v, float) and pd.isna(v)) else "–"
             cells.append(f"<td{' class=num' if c in nums else ''}>{cell}</td>")
         out.append(f"<tr{f' class={cls}' if cls else ''}>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 

@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from allied.report.prep import end_labels
 from allied.report.style import LENS_COLOURS, MPL_MARKERS, PLAYER_COLOURS, actor_colour, model_colour, palette, pretty
@@ -143,24 +142,31 @@ def tornado(idx: pd.DataFrame, title: str) -> Figure:
 
 @_styled
 def ledger(money: pd.DataFrame) -> Figure:
-    """Money lines of the alliance ledger from each member's viewpoint (cost < 0 < benefit), by lens."""
+    """Money lines of the alliance ledger: a row of panels per lens (own scale), a column per viewpoint."""
     viewpoints = list(dict.fromkeys(money["viewpoint"])) if "viewpoint" in money else ["all"]
-    n = max(1, int(money.groupby("viewpoint").size().max()) if "viewpoint" in money else len(money))
-    fig = _figure(4.2 * len(viewpoints) + 0.8, 0.35 * n + 1.4)
-    axes = fig.subplots(1, len(viewpoints), squeeze=False)[0]
-    for ax, vp in zip(axes, viewpoints, strict=True):
-        sub = money[money["viewpoint"] == vp] if "viewpoint" in money else money
-        labels = [f"{r['item']} ({r['year']})" for _, r in sub.iterrows()]
-        colours = [LENS_COLOURS.get(str(lens), "#888") for lens in sub.get("lens", ["cash"] * len(sub))]
-        ax.barh(np.arange(len(sub)), sub["amount"], color=colours)
-        ax.set_yticks(np.arange(len(sub)), [_t(x) for x in labels], fontsize=7.5)
-        ax.axvline(0, color="#444", lw=0.8)
-        ax.set_title(f"{vp}'s ledger")
-        ax.set_xlabel(_t(f"{sub['amount_unit'].iloc[0] if len(sub) else ''}: cost (−) / benefit (+)"))
-    handles = [Patch(color=c, label=lens)
-               for lens, c in LENS_COLOURS.items() if "lens" in money and lens in set(money["lens"])]
-    if handles:
-        axes[-1].legend(handles=handles, frameon=False, fontsize=7.5, loc="best")
+    lenses = list(dict.fromkeys(money["lens"])) if "lens" in money else ["all"]
+    counts = [max(1, int(money[money["lens"] == ln].groupby("viewpoint").size().max())) if "lens" in money
+              else len(money) for ln in lenses]
+    fig = _figure(4.0 * len(viewpoints) + 1.0, 0.32 * sum(counts) + 0.9 * len(lenses) + 0.6)
+    axes = fig.subplots(len(lenses), len(viewpoints), squeeze=False, gridspec_kw={"height_ratios": counts})
+    for r, ln in enumerate(lenses):
+        span = float(money.loc[money["lens"] == ln, "amount"].abs().max()) if "lens" in money else 1.0
+        for c, vp in enumerate(viewpoints):
+            ax = axes[r][c]
+            sub = money
+            if "lens" in money:
+                sub = sub[sub["lens"] == ln]
+            if "viewpoint" in money:
+                sub = sub[sub["viewpoint"] == vp]
+            labels = [_t(f"{pretty(str(i))} ({y})") for i, y in zip(sub["item"], sub["year"], strict=True)]
+            ax.barh(np.arange(len(sub)), sub["amount"], color=LENS_COLOURS.get(str(ln), "#888"))
+            ax.set_yticks(np.arange(len(sub)), labels, fontsize=7.5)
+            ax.set_xlim(-1.1 * span, 1.1 * span)
+            ax.axvline(0, color="#444", lw=0.8)
+            ax.set_title(_t(f"{vp}'s side · {ln}"), fontsize=9)
+            if r == len(lenses) - 1:
+                unit = sub["amount_unit"].iloc[0] if len(sub) else ""
+                ax.set_xlabel(_t(f"{unit}: cost (−) / benefit (+)"))
     return fig
 
 

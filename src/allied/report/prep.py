@@ -38,17 +38,20 @@ def share(issue: Issue, value: Any) -> Any:
 
 
 def fmt(v: Any, digits: int = 4) -> str:
-    """A number for a table: ``g`` format, thousands separated, blank for missing."""
+    """A number for a table: ``g`` format, thousands separated from 10,000 (so years stay 2019), ``–`` when
+    missing."""
     if v is None or (isinstance(v, float) and not np.isfinite(v)):
         return "–"
-    if isinstance(v, bool):
+    if isinstance(v, bool | np.bool_):
         return "yes" if v else "no"
     if isinstance(v, int | np.integer):
-        return f"{int(v):,}"
+        return f"{int(v):,}" if abs(int(v)) >= 10_000 else str(int(v))
     if isinstance(v, float | np.floating):
         f = float(v)
         if abs(f) >= 10_000:
             return f"{f:,.0f}"
+        if abs(f) >= 10 ** digits:
+            return f"{f:.0f}"
         return f"{f:.{digits}g}"
     return str(v)
 

@@ -91,26 +91,47 @@ def ledger_lines(lj: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def ledger_totals(lj: Mapping[str, Any]) -> pd.DataFrame:
-    """Totals per year × viewpoint × lens (accepts a list of rows or nested mappings)."""
+    """Totals as rows ``year, viewpoint, lens, unit, total, lines, missing, complete``.
+
+    Reads the ledger JSON's ``{year: {viewpoint: {lens: {"values": {unit: total}, "lines", "missing",
+    "complete"}}}}``; a lens with no values gives one row with ``unit`` and ``total`` empty.
+    """
     tot = lj.get("totals")
     if isinstance(tot, list):
         return pd.DataFrame(tot)
-    if isinstance(tot, Mapping):
-        rows: list[dict[str, Any]] = []
-        _flatten(tot, [], rows)
-        return pd.DataFrame(rows)
-    return pd.DataFrame()
+    rows: list[dict[str, Any]] = []
+    for year, vps in (tot or {}).items():
+        for vp, lenses in (vps or {}).items():
+            for lens, cell in (lenses or {}).items():
+                if not isinstance(cell, Mapping):
+                    rows.append({"year": year, "viewpoint": vp, "lens": lens, "unit": None, "total": _num(cell)})
+                    continue
+                base = {"year": year, "viewpoint": vp, "lens": lens, "lines": cell.get("lines"),
+                        "missing": cell.get("missing"), "complete": cell.get("complete")}
+                values = cell.get("values") or ({cell.get("unit"): cell["total"]} if "total" in cell else {})
+                if not values:
+                    rows.append({**base, "unit": None, "total": np.nan})
+                for unit, v in values.items():
+                    rows.append({**base, "unit": unit, "total": _num(v)})
+    return pd.DataFrame(rows, columns=["year", "viewpoint", "lens", "unit", "total", "lines", "missing",
+                                       "complete"])
 
 
-def _flatten(node: Any, keys: list[str], rows: list[dict[str, Any]]) -> None:
-    if isinstance(node, Mapping) and not any(k in node for k in ("total", "value")):
-        for k, v in node.items():
-            _flatten(v, [*keys, str(k)], rows)
-    elif isinstance(node, Mapping):
-        rows.append({**{f"key{i}": k for i, k in enumerate(keys)}, **{k: v for k, v in node.items()
-                                                                      if not isinstance(v, Mapping | list)}})
-    else:
-        rows.append({**{f"key{i}": k for i, k in enumerate(keys)}, "total": node})
+def totals_matrix(tot: pd.DataFrame, show_missing: bool = True) -> pd.DataFrame:
+    """Viewpoint × lens rows, one column per year: each cell the totals with units, and ``n missing``."""
+    if tot.empty:
+        return tot
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for (vp, lens, year), g in tot.groupby(["viewpoint", "lens", "year"], sort=False):
+        vals = [f"{v:+,.6g} {u}" for u, v in zip(g["unit"], g["total"], strict=True) if pd.notna(v)]
+        miss = int(pd.to_numeric(g["missing"], errors="coerce").fillna(0).max()) if "missing" in g else 0
+        text = "; ".join(vals)
+        if miss and show_missing:
+            text = (text + "; " if text else "") + f"{miss} missing"
+        rows.setdefault((str(vp), str(lens)), {})[str(year)] = text or "–"
+    years = sorted({str(y) for y in tot["year"]})
+    return pd.DataFrame([{"viewpoint": vp, "lens": lens, **{y: cells.get(y, "–") for y in years}}
+                         for (vp, lens), cells in rows.items()])
 
 
 def ledger_warnings(lj: Mapping[str, Any]) -> list[str]:
@@ -132,6 +153,18 @@ def ledger_warnings(lj: Mapping[str, Any]) -> list[str]:
     walk(lj.get("burden"))
     walk(lj.get("warnings"))
     return list(dict.fromkeys(found))
+
+
+def both_sides(lines: pd.DataFrame) -> pd.DataFrame:
+    """One row per item and year with each member's side of it (``cost`` / ``benefit``) in its own column."""
+    if lines.empty or "viewpoint" not in lines:
+        return lines
+    keys = [c for c in ("year", "item") if c in lines]
+    first = lines.drop_duplicates(keys).set_index(keys)
+    sides = lines.pivot_table(index=keys, columns="viewpoint", values="effect", aggfunc="first")
+    sides.columns = [f"side {c}" for c in sides.columns]
+    out = first.drop(columns=[c for c in ("viewpoint", "effect") if c in first]).join(sides)
+    return out.reset_index().sort_values(keys).reset_index(drop=True)
 
 
 def money_lines(lines: pd.DataFrame) -> pd.DataFrame:
@@ -178,4 +211,7 @@ def indices_frame(sj: Mapping[str, Any], issue: str, top: int = 10) -> pd.DataFr
     df = pd.DataFrame(rows, columns=["input", "S1", "S1_conf", "ST", "ST_conf"])
     if df.empty:
         return df
-    return df.sort_values("ST", ascending=False, na_position="last").head(top).reset_index(drop=True)
+    df = df.sort_values("ST", ascending=False, na_position="last").head(top)
+    big = df["ST"].fillna(0).max()
+    keep = (df["ST"].fillna(0) >= 0.01 * big) | (np.arange(len(df)) < 3)
+    return df[keep].reset_index(drop=True)

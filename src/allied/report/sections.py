@@ -61,7 +61,8 @@ def _dispute_card(res: Results) -> str:
             f'<div class="small"><span class="badge est">estimate</span> {esc(ev.note if ev else "")}</div>'
         boxes.append(f'<div class="{cls}"><b>{esc(actor)}</b>: {P.fmt(pos)} — '
                      f"<b>{esc(P.nearest_label(iss, pos) or '')}</b>{q}</div>")
-    fc = ", ".join(f"{esc(m)} {P.fmt(r.final(iss.id))}" for m, r in res.runs.items() if iss.id in r.input.issues)
+    fc = " · ".join(f"{esc(m)} <b>{P.fmt(r.final(iss.id), 3)}</b>" for m, r in res.runs.items()
+                    if iss.id in r.input.issues)
     lo, hi = P.end_labels(iss)
     return (f'<div class="card"><h3>The dispute: {esc(pretty(iss.id))}</h3>'
             f'<div class="small">{esc(iss.name)} — scale {iss.lo:g} = {esc(lo)} … {iss.hi:g} = {esc(hi)}</div>'
@@ -73,7 +74,9 @@ def _ranking_card(res: Results) -> str:
     head = '<div class="card"><h3>Which negotiating protocol each ally prefers</h3>'
     if not res.protocol.ok:
         return head + unavailable("Protocol engine", res.protocol.error or "") + "</div>"
-    ranks = E.rankings(res.protocol.value)
+    all_ranks = E.rankings(res.protocol.value)
+    allies = [a for a in P.allies(res.sc) if a in all_ranks] or list(all_ranks)[:2]
+    ranks = {a: all_ranks[a] for a in allies}
     frame = E.protocol_frame(res.protocol.value)
     lists = []
     for who, order in ranks.items():
@@ -81,32 +84,70 @@ def _ranking_card(res: Results) -> str:
         lists.append(f'<div><b>{esc(who)}</b><ol class="rank">{items}</ol></div>')
     first = {w: o[0] for w, o in ranks.items() if o}
     split = len(set(first.values())) > 1
-    verdict = ("The allies disagree: " + "; ".join(f"{esc(w)} ranks <b>{esc(p)}</b> first" for w, p in first.items())
-               if split else "The allies agree on " + esc(next(iter(first.values()), "—")))
-    extra = ""
-    if not frame.empty and "p_full" in frame:
-        best = frame.sort_values("p_full", ascending=False).iloc[0]
-        extra = f'<p class="small">Highest chance of a full deal: {esc(best["protocol"])} ({best["p_full"]:.0%}).</p>'
-    return head + f'<p class="big">{verdict}</p><div class="vs">{"".join(lists)}</div>{extra}</div>'
+    verdict = ("The allies split: " + "; ".join(f"{esc(w)} ranks <b>{esc(p)}</b> first" for w, p in first.items())
+               if split else "The allies agree on <b>" + esc(next(iter(first.values()), "—")) + "</b>")
+    extra = []
+    if not frame.empty:
+        f = frame.set_index("protocol")
+        if "p_full" in f:
+            best = f["p_full"].idxmax()
+            extra.append(f"highest chance of a full deal: <b>{esc(best)}</b> ({f.loc[best, 'p_full']:.0%})")
+        if "us_exploitation" in f:
+            worst = f["us_exploitation"].idxmax()
+            extra.append(f"most exploitable by a stalling North Korea: <b>{esc(worst)}</b> "
+                         f"({f.loc[worst, 'us_exploitation']:.0%})")
+    if all_ranks.get("PRK-stalling"):
+        extra.append(f"a stalling North Korea prefers <b>{esc(all_ranks['PRK-stalling'][0])}</b>")
+    chosen = res.protocol.value.get("chosen") or {}
+    if isinstance(chosen, dict) and chosen.get("protocol"):
+        extra.append(f"chosen by {esc(chosen.get('by', '?'))}: <b>{esc(chosen['protocol'])}</b>")
+    notes = "".join(f"<li>{x}</li>" for x in extra)
+    return (head + f'<p class="big">{verdict}</p><div class="vs">{"".join(lists)}</div>'
+            f'<ul class="small" style="padding-left:18px;margin:4px 0">{notes}</ul>'
+            '<p class="small">Illustrative weights, not measurements (see Protocols).</p></div>')
 
 
 def _ledger_card(res: Results) -> str:
-    head = '<div class="card"><h3>Alliance ledger (the transactional view)</h3>'
+    head = '<div class="card"><h3>Alliance ledger: the transactional view</h3>'
     items = _alliance_items(res.sc)
     if items.empty:
         return head + '<p class="small">The scenario has no alliance section.</p></div>'
-    rows = []
-    for _, it in items.iterrows():
-        flag = ' <span class="badge contested">contested</span>' if it["contested"] else ""
-        rows.append(f"<li>{esc(it['from'])}→{esc(it['to'])} {esc(pretty(str(it['item'])))} ({it['year']}): "
-                    f"<b>{esc(P.fmt(it['value']))} {esc(it['unit'])}</b>{flag}</li>")
-    note = ""
-    if res.ledger.ok:
-        warns = E.ledger_warnings(res.ledger.value)
-        note = f'<p class="small">{esc(warns[0])}</p>' if warns else ""
-    else:
-        note = unavailable("Ledger engine", res.ledger.error or "")
-    return head + f'<ul class="small" style="padding-left:18px;margin:4px 0">{"".join(rows)}</ul>{note}</div>'
+    if not res.ledger.ok:
+        rows = "".join(f"<li>{esc(it['from'])}→{esc(it['to'])} {esc(pretty(str(it['item'])))}: "
+                       f"<b>{esc(P.fmt(it['value']))} {esc(it['unit'])}</b></li>" for _, it in items.iterrows())
+        return (head + unavailable("Ledger engine", res.ledger.error or "") +
+                f'<p class="small">Items as given:</p><ul class="small">{rows}</ul></div>')
+    lj = res.ledger.value
+    patron = lj.get("patron") or P.allies(res.sc)[0]
+    tot = E.ledger_totals(lj)
+    mat = E.totals_matrix(tot[tot["viewpoint"] == patron], show_missing=False) if not tot.empty else tot
+    if not mat.empty:
+        mat = mat[[c for c in mat.columns if c != "viewpoint"]]
+    others = [m for m in lj.get("members", []) if m != patron]
+    lines = E.ledger_lines(lj)
+    facts = []
+    if not lines.empty and "additive" in lines:
+        nonadd = lines[(~lines["additive"].fillna(True).astype(bool)) & (lines.get("viewpoint") == patron)]
+        facts = [f"{pretty(str(r['item']))} ({r['year']}): {P.fmt(r['value'])} {r['unit']}"
+                 for _, r in nonadd.iterrows()]
+    per_soldier = [f"{P.fmt(r.get('hns_per_soldier'))} {r.get('per_soldier_unit', '')} ({r.get('year')})"
+                   for r in ((lj.get("burden") or {}).get("from_items") or [])]
+    contested = sorted({str(r["item"]) for _, r in lines.iterrows()
+                        if isinstance(r.get("contested"), str) and r.get("contested")}) if not lines.empty else []
+    out = [head, f'<p class="small">Totals per lens from <b>{esc(patron)}</b>\'s side (benefit +, cost −; '
+                 f"– = no figure); {esc(', '.join(others))}'s ledger is its mirror image.</p>",
+           table(mat, render={"lens": lambda v, r: f"<b>{esc(v)}</b>"}) if not mat.empty else ""]
+    if facts:
+        out.append(f'<p class="small"><b>Not summed (terms, ranks, rates):</b> {esc("; ".join(facts))}</p>')
+    if per_soldier:
+        out.append(f'<p class="small"><b>Host-nation support per hosted soldier:</b> {esc("; ".join(per_soldier))}</p>')
+    if contested:
+        out.append('<p class="small"><span class="badge contested">contested</span> '
+                   f"{esc(', '.join(pretty(c) for c in contested))}: see the ledger's notes</p>")
+    warns = E.ledger_warnings(lj)
+    if warns:
+        out.append(f'<p class="small">{esc(warns[0])}</p>')
+    return "".join(out) + "</div>"
 
 
 def _alliance_items(sc: Any) -> pd.DataFrame:
@@ -129,10 +170,16 @@ def _key_table(res: Results) -> str:
         return unavailable("Forecasts", "no forecast model ran")
     fin = P.final_frame(sc, runs).reset_index()
     head = res.headline_model
-    fin["scale"] = [f"{sc.issue(i).lo:g}–{sc.issue(i).hi:g} {sc.issue(i).units or ''}" for i in fin["issue"]]
     fin["reads"] = [P.nearest_label(sc.issue(i), v) for i, v in zip(fin["issue"], fin[head], strict=True)]
-    cols = {"issue": "issue", "scale": "scale", **{m: m for m in runs}, "reads": f"reads as ({head})"}
-    return table(fin, cols, render={"issue": lambda v, r: f"<b>{esc(pretty(v))}</b>"})
+    num = lambda v, r: esc(P.fmt(v, 3))  # noqa: E731
+
+    def issue_cell(v: Any, r: pd.Series) -> str:
+        iss = sc.issue(v)
+        unit = f"{iss.lo:g}–{iss.hi:g} {iss.units or ''}".strip()
+        return f"<b>{esc(pretty(v))}</b><br><span class='src'>{esc(unit)}</span>"
+
+    cols = {"issue": "issue", **{m: m for m in runs}, "reads": f"{head} reads as"}
+    return table(fin, cols, render={"issue": issue_cell, **{m: num for m in runs}}, numeric=list(runs))
 
 
 # --- evidence ------------------------------------------------------------------------------------
@@ -308,23 +355,31 @@ def ledger(res: Results, page: Page) -> str:
     con = lambda v, r: (f'<span class="badge contested">contested</span> <span class="small">{esc(v)}</span>'  # noqa: E731
                         if isinstance(v, str) and v else "")
     money = E.money_lines(lines)
+    tot = E.ledger_totals(lj)
+    out.append('<div class="grid2"><div>')
+    if not tot.empty:
+        out.append("<h3>Totals by lens, from each side</h3>" + table(
+            E.totals_matrix(tot), render={"lens": lambda v, r: f"<b>{esc(v)}</b>"}))
+    out.append("</div><div>")
     if not money.empty:
         out.append(_guard("Ledger figure", lambda: page.figure(F.ledger_fig(money), "ledger", "alliance ledger")))
+    out.append("</div></div>")
     if not lines.empty and "viewpoint" in lines:
-        for vp, sub in lines.groupby("viewpoint", sort=False):
-            out.append(f"<h3>{esc(vp)}'s viewpoint</h3>")
-            sub = sub.assign(ev="")
-            cols = {"year": "year", "lens": "lens", "item": "item", "effect": "effect", "value": "value",
-                    "unit": "unit", "ev": "evidence", "contested": "contested"}
-            out.append(table(sub, cols, render={"ev": ev, "contested": con}, numeric=["year"]))
+        both = E.both_sides(lines).assign(ev="")
+        sides = {c: f"{c[5:]}'s side" for c in both.columns if c.startswith("side ")}
+        side = lambda v, r: (f'<b style="color:{"#b3261e" if v == "cost" else "#1d6b45"}">{esc(v)}</b>'  # noqa: E731
+                             if isinstance(v, str) else "–")
+        out.append("<h3>Every item, from both sides</h3>")
+        cols = {"year": "year", "lens": "lens", "item": "item", "value": "value", "unit": "unit", **sides,
+                "ev": "evidence", "contested": "contested"}
+        out.append(table(both, cols, render={"ev": ev, "contested": con, **{c: side for c in sides}},
+                         numeric=["year"]))
     elif not lines.empty:
         out.append(table(lines))
-    tot = E.ledger_totals(lj)
-    if not tot.empty:
-        out.append("<h3>Totals per lens</h3>" + table(tot))
     missing = lj.get("missing")
     if missing:
-        out.append("<h3>Missing items (not counted as zero)</h3>" + table(pd.DataFrame(missing)))
+        out.append("<details><summary>Missing items (listed, never counted as zero)</summary>" +
+                   table(pd.DataFrame(missing), numeric=["year"]) + "</details>")
     out.append(_guard("Burden measures", lambda: _burden(lj)))
     for w in E.ledger_warnings(lj):
         out.append(warning(w))
@@ -335,13 +390,24 @@ def ledger(res: Results, page: Page) -> str:
 def _burden(lj: dict[str, Any]) -> str:
     burden = lj.get("burden")
     if not burden:
-        return unavailable("Burden measures", "the ledger reported none (no ally-year panel in the scenario)")
+        return unavailable("Burden measures", "the ledger reported none")
+    out = ["<h3>Burden measures</h3>"]
     if isinstance(burden, list):
-        return "<h3>Burden measures</h3>" + table(pd.DataFrame(burden))
-    flat = pd.json_normalize(burden, sep=" · ")
-    rows = [{"measure": k, "value": v} for k, v in flat.iloc[0].items() if not isinstance(v, list | dict)] \
-        if len(flat) else []
-    return "<h3>Burden measures</h3>" + (table(pd.DataFrame(rows)) if rows else "<p class='small'>none</p>")
+        return out[0] + table(pd.DataFrame(burden))
+    items = burden.get("from_items")
+    if items:
+        df = pd.DataFrame(items)
+        out.append(table(df, {"year": "year", "member": "payer", "hns": "host-nation support", "unit": "unit",
+                              "troops_hosted": "troops hosted", "hns_per_soldier": "per soldier",
+                              "per_soldier_unit": "unit"}, numeric=["year"]))
+    panel = burden.get("panel")
+    if panel:
+        out.append("<h4>Ally-year panel measures</h4>" + table(pd.DataFrame(panel)))
+    elif "warning" not in burden:
+        out.append("<p class='small'>No ally-year panel in the scenario.</p>")
+    for note in burden.get("notes") or []:
+        out.append(f"<p class='small'>{esc(note)}</p>")
+    return "".join(out)
 
 
 # --- sensitivity ---------------------------------------------------------------------------------

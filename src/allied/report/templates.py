@@ -26,9 +26,10 @@ section > h2 { margin:2px 0 8px; font-size:1.3rem; border-bottom:2px solid #1421
 h3 { margin:16px 0 6px; font-size:1.05rem; }
 h4 { margin:10px 0 4px; font-size:.95rem; color:var(--muted); }
 p.lead { color:var(--muted); margin:4px 0 10px; }
+.tablewrap { overflow-x:auto; max-width:100%; }
 table { border-collapse:collapse; width:100%; font-size:.86rem; margin:6px 0 10px; }
 th, td { border-bottom:1px solid var(--line); padding:4px 7px; text-align:left; vertical-align:top; }
-th { background:#eef1f6; font-weight:600; position:sticky; top:34px; }
+th { background:#eef1f6; font-weight:600; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 tr.best td { background:#eef7ee; }
 .quote { font-style:italic; }
@@ -44,7 +45,7 @@ tr.best td { background:#eef7ee; }
 .unavailable b { color:#8a5a00; }
 .warning { border-left:4px solid #c9a227; background:#fffaf0; padding:6px 10px; margin:6px 0; font-size:.88rem; }
 .grid3 { display:grid; grid-template-columns: repeat(3, minmax(0,1fr)); gap:12px; }
-.grid2 { display:grid; grid-template-columns: minmax(0,5fr) minmax(0,6fr); gap:14px; align-items:start; }
+.grid2 { display:grid; grid-template-columns: minmax(0,5fr) minmax(0,7fr); gap:14px; align-items:start; }
 .card { border:1px solid var(--line); border-radius:8px; padding:10px 14px; background:#fbfcfe; }
 .card h3 { margin:0 0 6px; font-size:1rem; color:#14213d; }
 .card .big { font-size:1.05rem; font-weight:700; }
@@ -71,7 +72,6 @@ footer { color:var(--muted); font-size:.8rem; text-align:center; padding:10px; }
   section#evidence, section#forecast, section#protocol, section#ledger, section#sensitivity,
   section#outcomes { break-before: page; }
   .plot, table, .card { break-inside: avoid; }
-  th { position:static; }
   details { display:block; } details > * { display:block; }
   a { color:#000; text-decoration:none; }
 }
