@@ -5,6 +5,7 @@ reason, never an error page.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import threading
@@ -217,21 +218,56 @@ def report_html(sc: Scenario, samples: int | None = None) -> str | None:
 
 
 # --- protocol ---------------------------------------------------------------------------------------
+_PROTOCOL_COLUMNS = ["p_full", "p_full_sincere", "p_full_stalling", "denuclearisation", "relief", "us_exploitation",
+                     "nk_exploitation", "V_USA", "V_ROK", "V_PRK_sincere", "V_PRK_stalling", "engagement",
+                     "max_regret"]
+
+
 def protocol_section(sc: Scenario) -> Section:
-    """Every preset protocol compared: outcome statistics, each player's value, each ally's ranking."""
+    """Every protocol compared at the scenario's point values: outcomes, values, rankings, the path."""
     mod = optional("allied.protocol")
     api = getattr(mod, "compare", None) if mod is not None else None
     if api is None:
         return unavailable("The protocol engine")
     try:
-        result = api(sc)
+        res = api(sc.protocol)
     except ScenarioError as exc:
         return Section(available=False, message="; ".join(str(p) for p in exc.problems))
     except Exception as exc:
         return unavailable("The protocol engine", exc)
-    sec = Section()
-    if isinstance(result, pd.DataFrame):
-        sec.tables.append(("Protocols compared", html_table(result)))
+    sec = Section(message=f"Chosen protocol ({res.chooser} decides): {res.chosen}."
+                  + ("" if sc.protocol is not None else " This scenario has no protocol: section; the "
+                     "engine's default parameters are used."))
+    sec.notes.extend(str(n) for n in res.notes)
+
+    def values_fig() -> Any:
+        from allied.report.figures import protocol_values_fig
+        from allied.report.prep_engines import protocol_frame
+
+        return protocol_values_fig(protocol_frame(res.to_json()))
+
+    def beliefs_fig() -> Any:
+        from allied.report.figures import beliefs_fig as fig
+        from allied.report.prep_engines import beliefs_frame
+
+        return fig(beliefs_frame(res.to_json()))
+
+    for title, build in (("Each player's value under each protocol", values_fig),
+                         ("Belief paths", beliefs_fig)):
+        embedded = _report_figure(build)
+        if embedded:
+            sec.figures.append((title, embedded))
+    table = res.table[[c for c in _PROTOCOL_COLUMNS if c in res.table.columns]].reset_index()
+    sec.tables.append(("Protocols compared (equilibrium outcomes and values)", html_table(table)))
+    ranks = pd.DataFrame({actor: pd.Series(order, index=range(1, len(order) + 1))
+                          for actor, order in res.rankings.items()})
+    ranks.index.name = "rank"
+    sec.tables.append(("Each player's ranking, best first", html_table(ranks, index=True)))
+    sec.tables.append(("Equilibrium path, stage by stage", html_table(res.stages)))
+    table_fn = getattr(mod, "parameter_table", None)
+    if table_fn is not None:
+        with contextlib.suppress(Exception):  # the parameter listing is a courtesy, never a failure
+            sec.tables.append(("Parameters", html_table(table_fn(sc.protocol), index=True)))
     return sec
 
 
