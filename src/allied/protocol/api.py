@@ -85,8 +85,7 @@ def params_matrix(params: Mapping[str, Any], section: ProtocolSection | None = N
 
 def _run(pars: np.ndarray, proto: Protocol, grid: int, selection: str) -> tuple[np.ndarray, np.ndarray]:
     dd, dr, order = proto.arrays()
-    fn = K.solve_serial if pars.shape[0] < 64 else K.solve_many
-    return fn(np.ascontiguousarray(pars), dd, dr, order, int(grid), SELECTIONS[selection], TOL_REL)
+    return K.solve_many(np.ascontiguousarray(pars), dd, dr, order, int(grid), SELECTIONS[selection], TOL_REL)
 
 
 def solve_batch(params: Mapping[str, Any], protocol: str | Protocol, *, section: ProtocolSection | None = None,

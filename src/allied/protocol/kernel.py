@@ -15,13 +15,13 @@ sample the kernel
    grid error (gap between the path's values and the interpolated continuation used to solve the
    stage before).
 
-The sample loop runs in parallel (``prange``); each sample's work is independent.
+Samples are independent: :func:`solve_many` runs chunks of them on threads (the kernel releases the GIL).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from allied.protocol import stage as st
 
@@ -338,25 +338,33 @@ def _probs(order: int, p: float, q: float, ru: float, a: float) -> tuple[float, 
     return (1 - p) * a, p * (1 - q), (1 - p) * (1 - a)
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def solve_many(pars: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray, g: int, sel: int,
-               tol_rel: float) -> tuple[np.ndarray, np.ndarray]:
-    """Solve one protocol for every row of ``pars[B, NPAR]``: outputs ``[B, NOUT]``, path ``[B, K+1, NPATH]``."""
-    b = pars.shape[0]
-    outs = np.zeros((b, NOUT))
-    paths = np.zeros((b, dd.shape[0] + 1, NPATH))
-    for i in prange(b):
-        solve_one(pars[i], dd, dr, order, g, sel, tol_rel, outs[i], paths[i])
-    return outs, paths
-
-
 @njit(cache=True, nogil=True)
 def solve_serial(pars: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray, g: int, sel: int,
                  tol_rel: float) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`solve_many` without threads (faster to load; for a handful of rows)."""
+    """Solve one protocol for every row of ``pars[B, NPAR]``: outputs ``[B, NOUT]``, path ``[B, K+1, NPATH]``.
+
+    Releases the GIL: :func:`solve_many` runs chunks of rows on threads."""
     b = pars.shape[0]
     outs = np.zeros((b, NOUT))
     paths = np.zeros((b, dd.shape[0] + 1, NPATH))
     for i in range(b):
         solve_one(pars[i], dd, dr, order, g, sel, tol_rel, outs[i], paths[i])
     return outs, paths
+
+
+def solve_many(pars: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray, g: int, sel: int,
+               tol_rel: float, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`solve_serial` on ``threads`` threads (default: the CPUs numba may use), one chunk each."""
+    import numba
+
+    b = pars.shape[0]
+    n = max(1, min(threads or numba.get_num_threads(), b // 32 or 1))
+    if n == 1:
+        return solve_serial(pars, dd, dr, order, g, sel, tol_rel)
+    from concurrent.futures import ThreadPoolExecutor
+
+    edges = np.linspace(0, b, n + 1).astype(np.int64)
+    with ThreadPoolExecutor(n) as pool:
+        parts = list(pool.map(lambda k: solve_serial(pars[edges[k]:edges[k + 1]], dd, dr, order, g, sel, tol_rel),
+                              range(n)))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
