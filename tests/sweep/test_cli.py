@@ -134,3 +134,14 @@ def test_sensitivity_morris_table_and_bad_method():
     assert r.exit_code == 2 and "--method must be sobol or morris" in _err(r)
     r = _run("sensitivity", "korea-2019", "--model", "mean", "--issue", "nosuch")
     assert r.exit_code == 2 and "nosuch" in _err(r)
+
+
+def test_negative_seed_and_unusable_allied_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    r = _run("sweep", "korea-2019", "--model", "mean", "--samples", "5", "--seed", "-1", "--workers", "1",
+             "--out", str(tmp_path / "s"))
+    assert r.exit_code == 2 and "--seed must be a whole number of 0 or more" in _err(r)
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("ALLIED_HOME", str(blocker))
+    r = _run("sweep", "korea-2019", "--model", "mean", "--samples", "5", "--workers", "1", "--out", str(tmp_path / "h"))
+    assert r.exit_code == 2 and "cannot open the run registry" in _err(r) and "ALLIED_HOME" in _err(r)

@@ -16,6 +16,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from allied.sweep.errors import SweepError
 from allied.sweep.store import allied_home
 
 COLUMNS = ("out", "scenario", "scenario_hash", "model", "samples", "seed", "engine", "workers", "chunk_size",
@@ -36,8 +37,13 @@ def registry_path() -> Path:
 @contextmanager
 def _connect() -> Iterator[sqlite3.Connection]:
     path = registry_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(path, timeout=30)) as con:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(path, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise SweepError(f"cannot open the run registry {path} ({exc}); set ALLIED_HOME to a folder you can "
+                         f"write to") from None
+    with closing(con):
         con.execute(_SCHEMA)
         have = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
         for col, typ in (("pid", "INTEGER"), ("host", "TEXT")):  # registries written by an earlier version
@@ -45,6 +51,12 @@ def _connect() -> Iterator[sqlite3.Connection]:
                 con.execute(f"ALTER TABLE runs ADD COLUMN {col} {typ}")
         with con:
             yield con
+
+
+def ensure() -> None:
+    """Open (and create) the registry now, so an unusable ALLIED_HOME is reported before a run starts."""
+    with _connect():
+        pass
 
 
 def record_start(meta: dict[str, Any], engine: str, workers: int) -> None:

@@ -192,6 +192,8 @@ def run_sweep(
     """
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
         raise SweepError(f"--samples must be a whole number of 1 or more (got {samples})")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SweepError(f"--seed must be a whole number of 0 or more (got {seed})")
     if chunk_size is not None and chunk_size < 1:
         raise SweepError(f"--chunk-size must be 1 or more (got {chunk_size})")
     if workers is not None and workers < 1:
@@ -215,6 +217,10 @@ def run_sweep(
         "inputs": space.names, "version": _version(), "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     finished = store.prepare(meta, resume, dry_run=True)  # refuse a bad --out before starting any worker
+    if register:
+        from allied.sweep import registry
+
+        registry.ensure()
     n_workers = (workers or 4) if executor is not None else (workers or default_workers())
     if engine == "local" and executor is None:  # no more processes than chunks left to run
         n_workers = max(1, min(n_workers, sum(1 for c in chunk_bounds(samples, cs) if c[0] not in finished)))
