@@ -149,3 +149,16 @@ def test_cli_table_and_json() -> None:
     assert res.exit_code == 2 and "rho must lie in" in res.output
     res = runner.invoke(app, ["protocol", "korea-2019", "--format", "csv"])
     assert res.exit_code == 2
+
+
+def test_default_mapping_round_trips_and_custom_stage_lists() -> None:
+    from allied.scenario.sections.protocol import default_mapping
+
+    assert P.point_vector(ProtocolSection.model_validate(default_mapping())).tolist() == \
+        P.point_vector(ProtocolSection()).tolist()
+    res = P.solve(None, [[0.5, 0.5, "U-first"], [0.5, 0.5, "N-first"]])
+    assert 0.0 <= res["p_full"] <= 1.0 and res["max_regret"] <= 1e-9
+    from allied.scenario.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="add up to"):
+        P.from_stages("x", [[0.7, 0.5, "N-first"], [0.7, 0.5, "N-first"]])

@@ -239,3 +239,16 @@ def defaults() -> list[dict[str, Any]]:
     """The documentation table: each parameter's path, default range, meaning and reasoning."""
     return [{"parameter": p.path, "default": p.mode, "low": p.low, "high": p.high, "meaning": p.meaning,
              "reasoning": p.reasoning} for p in PARAMETERS]
+
+
+def default_mapping() -> dict[str, Any]:
+    """The defaults as a nested mapping ready for a scenario's ``protocol:`` section (YAML-able)."""
+    out: dict[str, Any] = {}
+    for p in PARAMETERS:
+        rng = {"low": p.low, "mode": p.mode, "high": p.high}
+        head, _, tail = p.path.partition(".")
+        if tail:
+            out.setdefault(head, {})[tail] = rng
+        else:
+            out[head] = rng
+    return out
