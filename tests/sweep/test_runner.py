@@ -92,14 +92,22 @@ def test_duckdb_relation_and_registry(korea, tmp_path: Path, allied_home: Path):
     assert rows[0]["samples_done"] == 30 and rows[0]["model"] == "median"
 
 
-def test_ledger_engine_sweeps_alliance_items(korea, tmp_path: Path):
+def test_ledger_engine_sweeps_alliance_items(tmp_path: Path):
     pytest.importorskip("allied.ledger.batch")
-    if korea.alliance is None:
-        pytest.skip("korea-2019 has no alliance section")
-    res = run_sweep(korea, "ledger", 20, seed=1, out=tmp_path / "l", workers=1)
+    import allied
+
+    sc = allied.load("korea-2019", ["alliance.items.hns_2019.value={low: 900, high: 950}"])
+    space = scenario_inputs(sc)
+    assert "alliance.items.hns_2019.value" in space.names  # the --set path names the input
+    res = run_sweep(sc, "ledger", 20, seed=1, out=tmp_path / "l", workers=1)
     df = res.frame()
     assert df["sample"].nunique() == 20 and "total" in df.columns
-    assert res.summary and all(v["n"] == 20 for v in res.summary.values())
+    drawn = space.sample(1, 0, 20).values["alliance.items.hns_2019.value"]
+    assert drawn.min() >= 900 and drawn.max() <= 950
+    # the 2019 cash flow into the US moves one for one with the sampled contribution
+    usa = df[df["issue"] == "2019/USA/cash/US$ million"].sort_values("sample")["total"].to_numpy()
+    np.testing.assert_allclose(usa - drawn, (usa - drawn)[0], atol=1e-9)
+    assert np.ptp(usa) > 10
 
 
 def test_protocol_engine_sweeps_protocol_parameters(korea, tmp_path: Path):

@@ -145,7 +145,10 @@ class LedgerEngine:
     def evaluate(self, sc: Scenario, draw: Draw) -> tuple[list[str], Columns]:
         p = self._plan(sc)
         # the ledger maps its own uniforms; hand it ours, column by column, in its input order
-        u = np.column_stack([draw.column(name) for name, _ in p.inputs]) if p.inputs else np.zeros((draw.n, 0))
+        from allied.sweep.inputs import ledger_path
+
+        u = np.column_stack([draw.column(ledger_path(sc.alliance, name)) for name, _ in p.inputs]) \
+            if p.inputs else np.zeros((draw.n, 0))
         values, rates = p.draw(u)
         return self.keys(sc), {"total": p.totals(values, rates)}
 

@@ -14,6 +14,7 @@ worker count or chunk size; a stochastic model continues that same stream after 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,7 +169,23 @@ def ledger_inputs(sc: Scenario) -> list[Input]:
         from allied.ledger.batch import plan
     except ModuleNotFoundError:  # ledger engine not installed: no ledger inputs
         return []
-    return [Input(name, dist, None) for name, dist in plan(section).inputs]
+    return [Input(ledger_path(section, name), dist, None) for name, dist in plan(section).inputs]
+
+
+def ledger_path(section: Any, name: str) -> str:
+    """The ``--set`` path of a ledger input: ``alliance.items[3].value`` -> ``alliance.items.hns_2019.value``
+    (by the item's id when it is unique, else by its index), ``alliance.exchange_rates[0].rate`` ->
+    ``alliance.exchange_rates.0.rate``."""
+    m = re.fullmatch(r"alliance\.(\w+)\[(\d+)\]\.(\w+)", name)
+    if m is None:
+        return name
+    part, idx, field_ = m.group(1), int(m.group(2)), m.group(3)
+    key = str(idx)
+    if part == "items":
+        ids = [it.item for it in section.items]
+        if idx < len(ids) and ids.count(ids[idx]) == 1 and not ids[idx].isdigit():
+            key = ids[idx]
+    return f"alliance.{part}.{key}.{field_}"
 
 
 def protocol_inputs(sc: Scenario) -> list[Input]:
