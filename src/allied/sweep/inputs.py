@@ -2,7 +2,7 @@
 
 Every uncertain figure becomes one named :class:`Input`: actor and stance figures
 (``stances.USA.sanctions_relief.position``), ledger item values and exchange rates
-(``alliance.items[3].value``) and protocol parameters (``protocol.rho``). An :class:`InputSpace` lists
+(``alliance.items.hns_2019.value``) and protocol parameters (``protocol.rho``). An :class:`InputSpace` lists
 them in a fixed order and maps uniforms ``u[B, K]`` to values through each input's inverse CDF
 (:meth:`Uncertain.ppf`), so one uniform design drives any distribution: Monte Carlo sweeps, SALib's
 Sobol and Morris designs alike.
@@ -161,7 +161,7 @@ def scenario_inputs(sc: Scenario) -> InputSpace:
 
 
 def ledger_inputs(sc: Scenario) -> list[Input]:
-    """Uncertain item values and exchange rates of the ``alliance:`` section (as the ledger engine names them)."""
+    """Uncertain item values and exchange rates of the ``alliance:`` section, named by their ``--set`` path."""
     section = sc.alliance
     if section is None or isinstance(section, Mapping):
         return []
