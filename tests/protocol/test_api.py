@@ -162,3 +162,13 @@ def test_default_mapping_round_trips_and_custom_stage_lists() -> None:
 
     with pytest.raises(ScenarioError, match="add up to"):
         P.from_stages("x", [[0.7, 0.5, "N-first"], [0.7, 0.5, "N-first"]])
+
+
+def test_compare_accepts_a_loaded_scenario_with_overrides() -> None:
+    from allied.scenario import load
+
+    sc = load("korea-2019", ["protocol.divergence=1"])
+    a = P.compare(sc, ["step-by-step"]).table.loc["step-by-step", "V_PRK_stalling"]
+    b = P.compare(overrides={"divergence": 1.0}, protocols=["step-by-step"]).table.loc["step-by-step",
+                                                                                       "V_PRK_stalling"]
+    assert a == b

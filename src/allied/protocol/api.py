@@ -35,11 +35,14 @@ ILLUSTRATIVE = ("Default weights are illustrative (korea-2019): they express the
                 "claims, not measurements. Sweep their ranges before reading anything into the numbers.")
 
 
-def _section(section: ProtocolSection | Mapping[str, Any] | None) -> ProtocolSection:
+def _section(section: Any) -> ProtocolSection:
+    """A ProtocolSection from None (korea-2019 defaults), a section, a mapping, or a Scenario."""
     if section is None:
         return ProtocolSection()
     if isinstance(section, ProtocolSection):
         return section
+    if not isinstance(section, Mapping) and hasattr(section, "protocol"):  # a Scenario
+        return _section(section.protocol)
     return ProtocolSection.model_validate(dict(section))
 
 
