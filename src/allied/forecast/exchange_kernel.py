@@ -151,20 +151,22 @@ def _calculate(e, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd,
         m_i = -m_i
     if pos_j > x_idem:
         m_j = -m_j
-    _push(e, 0, m_i, mv, has, hsum, hmin, hmax)
-    _push(e, 1, m_j, mv, has, hsum, hmin, hmax)
+    k0 = e - e  # side indices as plain int64 (integer literals would make numba compile extra versions)
+    k1 = k0 + 1
+    _push(e, k0, m_i, mv, has, hsum, hmin, hmax)
+    _push(e, k1, m_j, mv, has, hsum, hmin, hmax)
     y[e, 0] = pos_i + m_i
     y[e, 1] = pos_j + m_j
     g = abs(dq * s_iq - dp * s_ip)
     gain[e] = g
-    ok = _move_ok(e, 0, m_i, pos, hsum, hmin, hmax) and _move_ok(e, 1, m_j, pos, hsum, hmin, hmax)
+    ok = _move_ok(e, k0, m_i, pos, hsum, hmin, hmax) and _move_ok(e, k1, m_j, pos, hsum, hmin, hmax)
     if g < 1e-10:
         ok = False
     if ok:
-        _check_nbs(e, 0, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w)
-        _check_nbs(e, 1, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w)
-        ok = (_move_ok(e, 0, mv[e, 0], pos, hsum, hmin, hmax)
-              and _move_ok(e, 1, mv[e, 1], pos, hsum, hmin, hmax))
+        _check_nbs(e, k0, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w)
+        _check_nbs(e, k1, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w)
+        ok = (_move_ok(e, k0, mv[e, 0], pos, hsum, hmin, hmax)
+              and _move_ok(e, k1, mv[e, 1], pos, hsum, hmin, hmax))
     valid[e] = ok
 
 
@@ -182,7 +184,7 @@ def _set_update(e, slot, a, val, sup, upd, updd, x, cs):  # pragma: no cover - n
 def _recalc(e, r, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd, updd,
             x, s, cs, s0, w):  # pragma: no cover - numba
     """Bring exchange ``e`` up to date after exchange ``r`` was realised; True when it was recomputed."""
-    matched = -1
+    matched = np.int64(-1)
     for k in range(2):
         for kr in range(2):
             if act[e, k] == act[r, kr] and sup[e, k] == sup[r, kr]:
@@ -280,7 +282,7 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
     valid = np.zeros(n, dtype=np.bool_)
     upd = np.full((n, 2, n_a), np.nan)
     updd = np.zeros((n, 2))
-    e = 0
+    e = np.int64(0)
     for p in range(n_d):
         for q in range(p + 1, n_d):
             for a in range(n_a):
@@ -331,8 +333,8 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
     realised = np.zeros(n, dtype=np.int64)
     n_real = 0
     while True:
-        best = -1
-        second = -1
+        best = np.int64(-1)
+        second = np.int64(-1)
         for e in range(n):
             if not active[e]:
                 continue
@@ -482,7 +484,7 @@ def run_batch(x, s, c, present, rounds, random_ties, seed):  # pragma: no cover 
     irec = np.zeros((64, NIREC), dtype=np.int64)
     ext = np.full((64, n_a), np.nan)
     inner = np.zeros((64, n_a), dtype=np.bool_)
-    nrec = 0
+    nrec = np.int64(0)
     for b in range(nb):
         cs = np.zeros((n_a, n_d))
         for a in range(n_a):
