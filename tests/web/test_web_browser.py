@@ -149,6 +149,22 @@ def test_a_bad_value_is_shown_beside_its_field(page: Page) -> None:
     pg.wait_for_function("() => document.querySelector('#err-st-USA--sanctions_relief').innerText.trim() === ''")
 
 
+def test_start_a_sweep_and_watch_it_finish(page: Page) -> None:
+    pytest.importorskip("allied.sweep.runner", reason="the sweep layer is not in this checkout")
+    pg = page.pg
+    pg.goto(page.base + "/scenarios/korea-2019/sweeps")
+    pg.select_option("#model", "mean")
+    pg.fill("#samples", "500")
+    pg.fill("#seed", "3")
+    pg.click("#start-sweep")
+    pg.wait_for_url("**/sweeps/korea-2019-mean-*")
+    pg.wait_for_selector('#sweep-status[data-status="done"]', timeout=120_000)
+    assert "500 of 500 samples" in pg.inner_text("#sweep-progress")
+    pg.wait_for_selector("figure.plot[data-drawn]")
+    assert pg.locator("figure.plot .main-svg").count() >= 1
+    page.shot("sweep", full=True)
+
+
 def test_every_page_loads_offline_without_errors(page: Page) -> None:
     pg = page.pg
     for tab, name in (("protocol", "protocol"), ("ledger", "ledger"), ("sweeps", "sweeps")):

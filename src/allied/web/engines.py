@@ -91,25 +91,34 @@ def model_names() -> list[str]:
     return available()
 
 
-def _run_forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str]]:
-    from allied.api import forecast
+def _run_forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
+    from allied.api import forecast_runs
 
-    frames, errors = [], {}
-    for m in model_names():
+    runs: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for m in model_names():  # one model at a time, so one failing model does not hide the others
         try:
-            frames.append(forecast(sc, models=[m]))
+            runs.update(forecast_runs(sc, models=[m]))
         except ScenarioError as exc:
             errors[m] = "; ".join(p.message for p in exc.problems)
-        except Exception as exc:  # one model failing must not hide the others
+        except Exception as exc:
             errors[m] = f"{type(exc).__name__}: {exc}"
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["model", "issue", "round", "forecast", "mean"])
-    return frame, errors
+    rows = [{"model": name, "issue": iss, "round": r["round"], "forecast": r["forecast"], "mean": r["mean"]}
+            for name, run in runs.items() for iss in run.input.issues for r in run.trajectory(iss)]
+    frame = pd.DataFrame(rows, columns=["model", "issue", "round", "forecast", "mean"])
+    return frame, errors, runs
 
 
 def forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Every registered model's forecast by round (``allied.forecast`` rows), and the models that failed."""
-    return _cache.get(("forecast", digest(sc)), lambda: _run_forecasts(sc))  # type: ignore[no-any-return]
+    """Every registered model's forecast by round (the rows of ``allied.forecast``), and the models that
+    failed with why."""
+    frame, errors, _ = _cache.get(("forecast", digest(sc)), lambda: _run_forecasts(sc))
+    return frame, errors
+
+
+def forecast_runs(sc: Scenario) -> dict[str, Any]:
+    """The ``ModelRun`` objects behind :func:`forecasts` (for the report's figures)."""
+    return _cache.get(("forecast", digest(sc)), lambda: _run_forecasts(sc))[2]  # type: ignore[no-any-return]
 
 
 def final_table(frame: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
@@ -143,12 +152,32 @@ def forecast_section(sc: Scenario, issue: str | None = None) -> Section:
                      "status_quo": point(i.status_quo) if i.status_quo is not None else None})
     sec = Section(notes=[f"{m}: failed — {e}" for m, e in errors.items()])
     sec.data = {"models": list(table.columns), "rows": rows, "issue": chosen, "issues": ids}
-    if not frame.empty:
-        sec.figures.append((f"{iss.name}: forecast by round",
-                            figures.embed(figures.trajectories(frame, chosen, iss.scale,
-                                                               f"{iss.name} — forecast by round", sq))))
-        scales = {i.id: i.scale for i in sc.issues}
-        sec.figures.append(("Final forecasts", figures.embed(figures.finals(table, scales))))
+    if frame.empty:
+        return sec
+    sec.figures.append((f"{iss.name}: forecast by round",
+                        figures.embed(figures.trajectories(frame, chosen, iss.scale,
+                                                           f"{iss.name} — forecast by round", sq))))
+    runs = forecast_runs(sc)
+
+    def actor_paths() -> Any:
+        from allied.report.figures import trajectories_fig
+        from allied.report.prep import trajectory_frame
+
+        return trajectories_fig(trajectory_frame(runs, chosen), chosen)
+
+    def comparison() -> Any:
+        from allied.report.figures import forecast_comparison_fig
+        from allied.report.prep import positions_frame
+
+        return forecast_comparison_fig(sc, positions_frame(sc, runs))
+
+    embedded = _report_figure(actor_paths)
+    if embedded:
+        sec.figures.append((f"{iss.name}: every actor's position by round", embedded))
+    embedded = _report_figure(comparison)
+    if not embedded:
+        embedded = figures.embed(figures.finals(table, {i.id: i.scale for i in sc.issues}))
+    sec.figures.append(("Final forecasts beside the actors' positions", embedded))
     return sec
 
 
