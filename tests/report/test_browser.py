@@ -1,49 +1,69 @@
-"""The korea-2019 report in headless Chromium, network cut off: every plot renders with a non-zero size."""
+"""The korea-2019 report in headless Chromium, network cut off: every plot renders with a non-zero size,
+nothing leaves the machine, and the print layout keeps the plots."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from allied.report.browser import CHROMIUM
+from allied.report.browser import CHROMIUM, Opened
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def opened_plots(korea_file: Path) -> dict[str, object]:
+def opened(korea_file: Path) -> Iterator[Opened]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium; .ci/run does)")
     pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
     from allied.report.browser import open_report
 
     with open_report(korea_file) as o:
-        plots = o.plots()
-        state = o.page.evaluate("() => window.alliedPlots")
-        sections = o.page.evaluate("() => Array.from(document.querySelectorAll('section')).map(s => "
-                                   "[s.id, s.getBoundingClientRect().height])")
-        return {"plots": plots, "blocked": list(o.blocked), "errors": list(o.errors), "state": state,
-                "sections": sections}
+        yield o
 
 
-def test_no_network_request_and_no_script_error(opened_plots: dict) -> None:
-    assert opened_plots["blocked"] == [], "the report tried to reach the network"
-    assert opened_plots["errors"] == []
+@pytest.fixture(scope="module")
+def plots(opened: Opened) -> list[dict[str, Any]]:
+    return opened.plots()
 
 
-def test_every_plot_renders_with_size(opened_plots: dict, korea_html: str) -> None:
-    plots = opened_plots["plots"]
+def test_no_network_request_and_no_script_error(opened: Opened, plots: list[dict[str, Any]]) -> None:
+    assert opened.blocked == [], "the report tried to reach the network"
+    assert opened.errors == []
+
+
+def test_every_plot_renders_with_size(opened: Opened, plots: list[dict[str, Any]], korea_html: str) -> None:
     assert len(plots) == korea_html.count('data-figure="fig-')
-    assert opened_plots["state"]["failed"] == []
-    assert opened_plots["state"]["drawn"] == len(plots)
+    state = opened.page.evaluate("() => window.alliedPlots")
+    assert state["failed"] == [] and state["drawn"] == len(plots)
     for p in plots:
         assert p["kind"] in ("svg", "canvas"), p
         assert p["width"] > 100 and p["height"] > 50, p
         assert p["traces"] > 0, p
+    engines = {p["engine"] for p in plots}
+    assert "forecast" in engines and "outcomes" in engines
 
 
-def test_sections_visible(opened_plots: dict) -> None:
-    heights = dict(opened_plots["sections"])
+def test_sections_visible(opened: Opened, plots: list[dict[str, Any]]) -> None:
+    heights = dict(opened.page.evaluate("() => Array.from(document.querySelectorAll('section')).map(s => "
+                                        "[s.id, s.getBoundingClientRect().height])"))
     for sid in ("glance", "evidence", "forecast", "protocol", "ledger", "sensitivity", "outcomes", "method"):
         assert heights.get(sid, 0) > 40, sid
+
+
+def test_print_layout_keeps_plots_and_hides_navigation(opened: Opened, plots: list[dict[str, Any]],
+                                                       tmp_path: Path) -> None:
+    page = opened.page
+    page.emulate_media(media="print")
+    try:
+        assert page.evaluate("() => getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+        printed = opened.plots()
+        assert all(p["width"] > 100 and p["height"] > 50 for p in printed)
+        pdf = page.pdf(path=str(tmp_path / "r.pdf"), landscape=True, format="A4")
+        assert pdf[:4] == b"%PDF" and len(pdf) > 50_000
+    finally:
+        page.emulate_media(media="screen")
+    assert opened.blocked == []

@@ -66,3 +66,12 @@ def test_plot_trajectories_of_one_issue(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     svg = out.read_text()
     assert "deal structure: positions by round" in svg
+
+
+def test_cli_default_sample_size_is_the_report_default() -> None:
+    import inspect
+
+    from allied.cli.report import report
+    from allied.report import DEFAULT_SAMPLES
+
+    assert inspect.signature(report).parameters["samples"].default == DEFAULT_SAMPLES

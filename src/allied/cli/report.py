@@ -31,7 +31,7 @@ def report(
     file: FileArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path("report.html"),
     samples: Annotated[int, typer.Option("--samples", "-n", help="sweep size for the sensitivity section "
-                                                                  "(0 skips it)")] = 64,
+                                                                  "(0 skips it)")] = 256,
     seed: Annotated[int, typer.Option(help="seed for stochastic models and the sweep")] = 0,
     set_: SetOpt = None,
 ) -> None:

@@ -19,7 +19,7 @@ from allied.report.engines import (
 from allied.scenario.model import Scenario
 
 #: default sweep size: small enough that the whole korea-2019 report builds well under a minute
-DEFAULT_SAMPLES = 64
+DEFAULT_SAMPLES = 256
 HEADLINE_ORDER = ("eum", "smp", "exchange", "median", "mean")
 
 

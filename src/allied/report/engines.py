@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -39,7 +40,9 @@ def attempt(fn: Callable[[], Any]) -> Part:
     """Call ``fn``; an exception or a missing module becomes ``Part(error=...)``."""
     t0 = time.perf_counter()
     try:
-        value = fn()
+        with warnings.catch_warnings():  # engines' warnings (e.g. SALib on a constant output) stay out of the CLI
+            warnings.simplefilter("ignore")
+            value = fn()
     except ModuleNotFoundError as exc:
         return Part(error=f"engine not installed yet (module {exc.name} missing)", seconds=time.perf_counter() - t0)
     except NotImplementedError as exc:

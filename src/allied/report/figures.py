@@ -139,8 +139,9 @@ def trajectories_fig(traj: pd.DataFrame, issue: Any) -> go.Figure:
     fig.update_yaxes(range=[issue.lo - 0.03 * (issue.hi - issue.lo), issue.hi + 0.03 * (issue.hi - issue.lo)])
     fig.update_xaxes(title_text="round", title_standoff=2)
     title = f"{pretty(issue.id)}: positions by round" + (f" ({issue.units})" if issue.units else "")
-    fig = _layout(fig, 300, title)
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1})
+    fig = _layout(fig, 320, title)
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 10}, "tracegroupgap": 0},
+                      margin={"t": 56})
     return fig
 
 

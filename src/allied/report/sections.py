@@ -434,6 +434,10 @@ def sensitivity(res: Results, page: Page) -> str:
             if idx.empty:
                 out.append(unavailable(f"Sobol indices of {iss.id}", "none reported for this issue"))
                 continue
+            if not (idx["ST"].fillna(0).abs() > 0).any():
+                out.append(f"<h4>{esc(pretty(iss.id))}</h4><p class='small'>The forecast does not vary over the "
+                           "sampled inputs: there is no variance to decompose.</p>")
+                continue
             out.append(_guard(f"Tornado {iss.id}", lambda idx=idx, iss=iss: page.figure(  # type: ignore[misc]
                 F.tornado_fig(idx, f"{pretty(iss.id)}: what drives the forecast"), "sensitivity",
                 f"tornado {iss.id}")))
