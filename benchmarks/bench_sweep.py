@@ -2,8 +2,9 @@
 
 Each configuration runs in a fresh process (``allied.sweep.runner.run_sweep`` into a temporary run folder);
 the peak resident memory of that process and all its workers together is sampled from ``/proc`` every
-0.1 s. Prints a table: samples, workers, sweep seconds, whole-process seconds, samples/s, speed-up over one
-worker, peak memory. Target (issue 8): 100,000 EUM samples <= 60 s on 2 cores, peak memory <= 2 GB.
+0.1 s. Prints a table: samples, workers, sweep seconds, whole-process seconds, CPU seconds of the process
+and its workers (imports included), samples/s, speed-up over one worker, peak memory.
+Target (issue 8): 100,000 EUM samples <= 60 s on 2 cores, peak memory <= 2 GB.
 
     python benchmarks/bench_sweep.py                 # the full table (several minutes)
     python benchmarks/bench_sweep.py --quick         # 10x fewer samples
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -66,6 +68,7 @@ def _tree_rss(root: int) -> int:
 def run_one(model: str, n: int, workers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, ALLIED_HOME=str(Path(tmp) / "home"))
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-c", CHILD, model, str(n), str(workers), str(Path(tmp) / "run")],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -82,12 +85,15 @@ def run_one(model: str, n: int, workers: int) -> dict[str, float]:
         th.start()
         out, err = proc.communicate()
         wall = time.perf_counter() - t0
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)  # the process and the workers it joined
+        cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
         stop.set()
         th.join()
         if proc.returncode != 0:
             raise RuntimeError(f"{model} n={n} workers={workers} failed:\n{err[-2000:]}")
         res = json.loads(out.strip().splitlines()[-1])
-        return {"seconds": res["seconds"], "wall": wall, "rate": n / res["seconds"], "peak_mb": peak / 2**20}
+        return {"seconds": res["seconds"], "wall": wall, "rate": n / res["seconds"], "peak_mb": peak / 2**20,
+                "cpu": cpu}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -106,16 +112,16 @@ def main(argv: list[str] | None = None) -> None:
             runs += [(m, n, 1), (m, n, 2)]
     print(f"korea-2019 sweeps; {os.cpu_count()} CPUs visible, load average before: "
           f"{os.getloadavg()[0]:.1f}")
-    print(f"{'model':<9} {'samples':>8} {'workers':>7} {'sweep s':>8} {'process s':>9} {'samples/s':>10} "
-          f"{'speed-up':>8} {'peak MB':>8}")
+    print(f"{'model':<9} {'samples':>8} {'workers':>7} {'sweep s':>8} {'process s':>9} {'CPU s':>7} "
+          f"{'samples/s':>10} {'speed-up':>8} {'peak MB':>8}")
     base: dict[tuple[str, int], float] = {}
     for m, n, w in runs:
         r = run_one(m, n, w)
         if w == 1:
             base[(m, n)] = r["rate"]
         speed = f"{r['rate'] / base[(m, n)]:.2f}x" if (m, n) in base else "—"
-        print(f"{m:<9} {n:>8,} {w:>7} {r['seconds']:>8.1f} {r['wall']:>9.1f} {r['rate']:>10,.0f} {speed:>8} "
-              f"{r['peak_mb']:>8,.0f}", flush=True)
+        print(f"{m:<9} {n:>8,} {w:>7} {r['seconds']:>8.1f} {r['wall']:>9.1f} {r['cpu']:>7.1f} {r['rate']:>10,.0f} "
+              f"{speed:>8} {r['peak_mb']:>8,.0f}", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
