@@ -251,7 +251,7 @@ def run_sweep(
 
                 only = list(issues) if issues else None
                 tasks = [ChunkTask(sc, space, model, params, rounds, only, int(seed), k, a, b) for k, a, b in todo]
-                _drive(ex, tasks, on_part, window=2 * n_workers)
+                _drive(ex, tasks, on_part, window=2 * _capacity(ex, n_workers))
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -267,6 +267,18 @@ def run_sweep(
     result.summary = summarise(store.root, eng.target, keys)
     store.update_meta(status=status, samples_done=done, seconds=round(seconds, 3))
     return result
+
+
+def _capacity(ex: Executor, default: int) -> int:
+    """How many chunks ``ex`` runs at once: a process pool's size, a Dask cluster's worker threads."""
+    client = getattr(ex, "_client", None)
+    if client is not None:
+        try:
+            return max(1, sum(int(n) for n in client.nthreads().values()))
+        except Exception:  # an informational query only; fall back to the worker count asked for
+            return default
+    n = getattr(ex, "_max_workers", None)
+    return int(n) if isinstance(n, int) and n > 0 else default
 
 
 def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pa.Table], None], window: int) -> None:
