@@ -17,6 +17,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,18 +32,29 @@ import sys, time
 c0 = time.process_time()
 import numpy as np
 c1 = time.process_time()
-from allied.forecast.exchange import ExchangeModel
-from allied.scenario.readers.exchange import read_tsv
-c2 = time.process_time()
-t = read_tsv(open(sys.argv[1]).read(), sys.argv[1])
-A = [a.id for a in t.actors]; D = [i.id for i in t.issues]
-x = np.zeros((1, len(A), len(D))); s = x.copy(); c = x.copy(); m = np.zeros((len(A), len(D)), bool)
-for r in t.rows:
-    a, d = A.index(r.actor), D.index(r.issue)
-    x[0, a, d], s[0, a, d], c[0, a, d], m[a, d] = r.position, r.salience / 100, r.capability, True
-from allied.forecast import ForecastInput
-inp = ForecastInput(x, s, c, np.array([i.lo for i in t.issues]), np.array([i.hi for i in t.issues]),
-                    tuple(A), tuple(D), m)
+if sys.argv[3] == "npz":  # the model's own floor: no scenario package (pydantic, pandas), arrays from a file
+    import types
+    pkg = types.ModuleType("allied")
+    pkg.__path__ = [sys.argv[4]]
+    sys.modules["allied"] = pkg
+    from allied.forecast.base import ForecastInput
+    from allied.forecast.exchange import ExchangeModel
+    c2 = time.process_time()
+    z = np.load(sys.argv[1])
+    inp = ForecastInput(z["x"], z["s"], z["c"], z["lo"], z["hi"], tuple(z["actors"]), tuple(z["issues"]), z["present"])
+else:
+    from allied.forecast.base import ForecastInput
+    from allied.forecast.exchange import ExchangeModel
+    from allied.scenario.readers.exchange import read_tsv
+    c2 = time.process_time()
+    t = read_tsv(open(sys.argv[1]).read(), sys.argv[1])
+    A = [a.id for a in t.actors]; D = [i.id for i in t.issues]
+    x = np.zeros((1, len(A), len(D))); s = x.copy(); c = x.copy(); m = np.zeros((len(A), len(D)), bool)
+    for r in t.rows:
+        a, d = A.index(r.actor), D.index(r.issue)
+        x[0, a, d], s[0, a, d], c[0, a, d], m[a, d] = r.position, r.salience / 100, r.capability, True
+    inp = ForecastInput(x, s, c, np.array([i.lo for i in t.issues]), np.array([i.hi for i in t.issues]),
+                        tuple(A), tuple(D), m)
 c3 = time.process_time()
 out = ExchangeModel().run(inp, rounds=10, arithmetic=sys.argv[2])
 c4 = time.process_time()
@@ -68,9 +80,9 @@ def _input(path: Path):  # type: ignore[no-untyped-def]
     return ForecastInput(x, s, c, lo, hi, tuple(actors), tuple(issues), m)
 
 
-def _whole(path: Path, arithmetic: str = "float", n: int = 5) -> tuple[float, float, list[str]]:
+def _whole(path: Path, arithmetic: str = "float", n: int = 5, npz: bool = False) -> tuple[float, float, list[str]]:
     """Median wall and CPU (user + sys) seconds of the whole process, and its own phase CPU times."""
-    cmd = [sys.executable, "-c", SCRIPT, str(path), arithmetic]
+    cmd = [sys.executable, "-c", SCRIPT, str(path), arithmetic, "npz" if npz else "file", str(ROOT / "src" / "allied")]
     subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)  # warm-up: numba cache
     walls, cpus, phases = [], [], []
     for _ in range(n):
@@ -145,8 +157,16 @@ def main() -> None:
         imp = float(ph[0]) + float(ph[1])
         print(f"{name:<12} {f'{a}x{d}':>6} {wall:>8.2f} s {cpu:>7.2f} s {imp:>8.2f} s {float(ph[2]):>6.3f} s "
               f"{best * 1e3:>5.0f} ms {t_dec:>6.2f} s {t_batch * 1e3:>9.1f} ms")
+        with tempfile.TemporaryDirectory() as tmp:
+            arrays = Path(tmp) / f"{name}.npz"
+            np.savez(arrays, x=inp.x, s=inp.s, c=inp.c, lo=inp.lo, hi=inp.hi, actors=np.array(inp.actors),
+                     issues=np.array(inp.issues), present=inp.present)
+            wall, cpu, ph = _whole(arrays, npz=True)
+        imp = float(ph[0]) + float(ph[1])
+        print(f"{'  model only':<12} {'':>6} {wall:>8.2f} s {cpu:>7.2f} s {imp:>8.2f} s {float(ph[2]):>6.3f} s")
     print("whole = python -c: read the file, 10 rounds, print (median of 5); import cpu = numpy + allied imports "
-          "inside it (allied's __init__ pulls pandas); model = the model call's CPU inside it.")
+          "inside it (allied's and allied.scenario's __init__ pull pydantic and pandas); model = the model call's CPU "
+          "inside it; model only = the same with the arrays from an .npz and no scenario package imported.")
     print("peer (decide-exchange-model, spec): COP21 model loop 44-48 s, command 95.5 s; target whole process "
           "<= 0.5 s")
 
