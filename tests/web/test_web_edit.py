@@ -22,7 +22,7 @@ ROW = "st-USA--sanctions_relief"
 
 def cells(html: str) -> dict[tuple[str, str], str]:
     out = {}
-    for row in re.finditer(r'<tr data-issue="([^"]+)">(.*?)</tr>', html, re.S):
+    for row in re.finditer(r'<tr data-issue="([^"]+)"[^>]*>(.*?)</tr>', html, re.S):
         for cell in re.finditer(r'<td class="num" data-model="([^"]+)">([^<]*)</td>', row.group(2)):
             out[(row.group(1), cell.group(1))] = cell.group(2).strip()
     return out

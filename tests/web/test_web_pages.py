@@ -18,7 +18,7 @@ from allied.forecast.registry import available
 def cells(html: str) -> dict[tuple[str, str], str]:
     """(issue, model) -> shown text of the forecast table."""
     out = {}
-    for row in re.finditer(r'<tr data-issue="([^"]+)">(.*?)</tr>', html, re.S):
+    for row in re.finditer(r'<tr data-issue="([^"]+)"[^>]*>(.*?)</tr>', html, re.S):
         for cell in re.finditer(r'<td class="num" data-model="([^"]+)">([^<]*)</td>', row.group(2)):
             out[(row.group(1), cell.group(1))] = cell.group(2).strip()
     return out

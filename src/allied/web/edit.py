@@ -132,7 +132,7 @@ async def stance(request: Request, key: str) -> Response:
     if not htmx:
         return RedirectResponse(f"/scenarios/{entry.key}/forecast?issue={quote(issue)}", status_code=303)
     return page(request, "_forecast.html",
-                {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue), "clear": dom})
+                {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue), "clear": dom, "partial": True})
 
 
 @router.get("/scenarios/{key}/edit")

@@ -182,17 +182,20 @@ def forecast_section(sc: Scenario, issue: str | None = None) -> Section:
 
 
 # --- ledger -----------------------------------------------------------------------------------------
-_LINE_COLUMNS = ["year", "item", "from", "to", "viewpoint", "lens", "effect", "value", "low", "high", "unit",
-                 "contested", "source", "quote", "note"]
+_LINE_COLUMNS = ["year", "item", "from", "to", "viewpoint", "lens", "effect", "value", "unit", "contested", "quote",
+                 "note"]
 
 
 def _report_figure(build: Callable[[], Any]) -> str | None:
     """A figure from the report package, embedded; None when the report package cannot draw it."""
     try:
         fig = build()
+        if fig is None:
+            return None
+        fig.update_layout(margin={"t": max(int(fig.layout.margin.t or 0), 56)})  # room for subplot titles
     except Exception:
         return None
-    return figures.embed(fig) if fig is not None else None
+    return figures.embed(fig)
 
 
 def ledger_section(sc: Scenario) -> Section:

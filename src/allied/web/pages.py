@@ -65,7 +65,7 @@ def forecast(request: Request, key: str, issue: str | None = None) -> HTMLRespon
         return got
     entry, sc = got
     ctx = {"entry": entry, "sc": sc, "tab": "forecast", "fc": engines.forecast_section(sc, issue),
-           "stances": views.stance_rows(sc)}
+           "groups": views.stance_groups(sc)}
     return page(request, "forecast.html", ctx)
 
 
@@ -75,7 +75,8 @@ def forecast_panel(request: Request, key: str, issue: str | None = None) -> HTML
     if isinstance(got, HTMLResponse):
         return got
     entry, sc = got
-    return page(request, "_forecast.html", {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue)})
+    return page(request, "_forecast.html", {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue),
+                                            "partial": True})
 
 
 @router.get("/scenarios/{key}/protocol", response_class=HTMLResponse)

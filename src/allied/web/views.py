@@ -85,3 +85,10 @@ def stance_rows(sc: Scenario) -> list[dict[str, Any]]:
 def dom_id(actor: str, issue: str) -> str:
     """An HTML id for a stance's row (ids may hold dots, which CSS selectors dislike)."""
     return "st-" + re.sub(r"[^A-Za-z0-9_\-]", "_", f"{actor}--{issue}")
+
+
+def stance_groups(sc: Scenario) -> list[dict[str, Any]]:
+    """The editor's rows grouped by issue, in the scenario's order of issues."""
+    rows = stance_rows(sc)
+    return [{"issue": i.id, "name": i.name, "lo": i.lo, "hi": i.hi, "units": i.units or "",
+             "rows": [r for r in rows if r["issue"] == i.id]} for i in sc.issues]
