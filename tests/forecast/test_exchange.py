@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from allied.forecast import ForecastInput
 from allied.forecast.exchange import ExchangeModel
@@ -196,3 +198,26 @@ def test_ahead_of_time_build_equals_jit() -> None:
     m = np.ascontiguousarray(inp.mask)
     for a, b in zip(mod.run_batch(x, s, c, m, 3, False, 0), run_batch(x, s, c, m, 3, False, 0), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), a=st.integers(3, 9), d=st.integers(2, 5))
+def test_equal_gain_and_direction_invariants(seed: int, a: int, d: int) -> None:
+    """Every realised exchange: both traders gain the same positive amount from the two outcome shifts, each
+    supplier moves towards its partner and stays inside the scale."""
+    inp = random_case(seed, b=1, a=a, d=d)
+    out = MODEL.run(inp, rounds=3)
+    ex = out.extras["exchanges"]
+    if len(ex["round"]) == 0:
+        return
+    np.testing.assert_allclose(ex["gain_i"], ex["gain"], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(ex["gain_j"], ex["gain"], rtol=1e-6, atol=1e-9)
+    assert np.all(ex["gain"] > 0)
+    for k in range(len(ex["round"])):
+        rnd = ex["round"][k]
+        ai, di, aj, dj = ex["actor_i"][k], ex["issue_i"][k], ex["actor_j"][k], ex["issue_j"][k]
+        # i moves on its supply issue towards j's preference there, and vice versa (never past it)
+        target_i = out.positions[0, rnd - 1, aj, di]
+        target_j = out.positions[0, rnd - 1, ai, dj]
+        assert abs(ex["to_i"][k] - target_i) <= abs(ex["from_i"][k] - target_i) + 1e-9
+        assert abs(ex["to_j"][k] - target_j) <= abs(ex["from_j"][k] - target_j) + 1e-9

@@ -218,6 +218,8 @@ class ExchangeModel(BaseForecaster):
             "outcome_i_after": from_internal(frec[:, 6], lo_i, hi_i),
             "outcome_j_before": from_internal(frec[:, 7], lo_j, hi_j),
             "outcome_j_after": from_internal(frec[:, 8], lo_j, hi_j),
+            # each trader's own gain from the two outcome shifts (salience-weighted, 0-100 scale)
+            "gain_i": frec[:, 11], "gain_j": frec[:, 12],
         }
         notes = []
         if b == 1:
