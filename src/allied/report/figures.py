@@ -29,10 +29,15 @@ from allied.scenario.model import Scenario
 _FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12}
 
 
-def _layout(fig: go.Figure, height: int, title: str | None = None, **kw: Any) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40 if title else 14, "b": 10},
-                      font=_FONT, template="plotly_white", title={"text": title, "x": 0.01, "font": {"size": 14}}
-                      if title else None, legend={"orientation": "h", "y": -0.08, "x": 0}, **kw)
+def _layout(fig: go.Figure, height: int, title: str | None = None, legend_y: float = 1.0, **kw: Any) -> go.Figure:
+    """Common look: white template, compact margins, title top left, legend in a row above the plot."""
+    top = (70 if title else 40) + round((legend_y - 1.0) * height)
+    fig.update_layout(height=height + 30, margin={"l": 10, "r": 10, "t": top, "b": 10},
+                      font=_FONT, template="plotly_white",
+                      title={"text": title, "x": 0.01, "y": 0.99, "yanchor": "top", "font": {"size": 14}}
+                      if title else None,
+                      legend={"orientation": "h", "y": legend_y, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+                      **kw)
     return fig
 
 
@@ -140,8 +145,8 @@ def trajectories_fig(traj: pd.DataFrame, issue: Any) -> go.Figure:
     fig.update_xaxes(title_text="round", title_standoff=2)
     title = f"{pretty(issue.id)}: positions by round" + (f" ({issue.units})" if issue.units else "")
     fig = _layout(fig, 320, title)
-    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 10}, "tracegroupgap": 0},
-                      margin={"t": 56})
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "font": {"size": 10},
+                              "tracegroupgap": 0}, margin={"t": 56}, height=320)
     return fig
 
 
@@ -175,10 +180,12 @@ def exchanges_fig(trades: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Bar(x=s["n"], y=s["pair"], orientation="h", name=pretty(str(iss)),
                              marker_color=palette(k), showlegend=k < 12,
                              hovertemplate="%{y}: %{x} trades of " + pretty(str(iss)) + "<extra></extra>"))
-    fig.update_layout(barmode="stack", legend={"orientation": "v", "x": 1.01, "y": 1, "font": {"size": 10}})
+    fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=order)
     fig.update_xaxes(title_text="realised exchanges (all rounds)")
-    return _layout(fig, 140 + 28 * len(order), "Exchange model: who trades with whom, over which issues")
+    fig = _layout(fig, 140 + 28 * len(order), "Exchange model: who trades with whom, over which issues")
+    fig.update_layout(legend={"orientation": "v", "x": 1.01, "y": 1, "yanchor": "top", "font": {"size": 10}})
+    return fig
 
 
 def protocol_values_fig(frame: pd.DataFrame) -> go.Figure:
@@ -198,7 +205,7 @@ def protocol_values_fig(frame: pd.DataFrame) -> go.Figure:
                                  hovertemplate=f"{label}: %{{y:.3f}}<extra>%{{x}}</extra>"), row=1, col=2)
     fig.update_layout(barmode="group")
     fig.update_yaxes(range=[0, 1.02], row=1, col=2)
-    return _layout(fig, 360)
+    return _layout(fig, 360, legend_y=1.1)
 
 
 def beliefs_fig(beliefs: pd.DataFrame) -> go.Figure:
@@ -288,7 +295,8 @@ def outcomes_fig(sc: Scenario, outcomes: pd.DataFrame, models: Sequence[str]) ->
     iss = {i.id: i for i in sc.issues}
     actual = [float(share(iss[r["issue"]], r["actual"])) for _, r in num.iterrows()]
     fig.add_trace(go.Scatter(x=actual, y=labels, mode="markers", name="what happened",
-                             marker={"symbol": "line-ns-open", "size": 26, "line": {"width": 4, "color": "black"}},
+                             marker={"symbol": "line-ns-open", "size": 26, "color": "black",
+                                     "line": {"width": 4, "color": "black"}},
                              customdata=num["actual"], hovertemplate="actual: %{customdata:.4g}<extra></extra>"))
     for k, m in enumerate(models):
         if m not in num:
@@ -300,7 +308,9 @@ def outcomes_fig(sc: Scenario, outcomes: pd.DataFrame, models: Sequence[str]) ->
                                  marker={"size": 11, "symbol": MODEL_SYMBOLS.get(m, "star"),
                                          "color": model_colour(m, k)},
                                  hovertemplate=f"{m}: %{{customdata:.4g}}<extra></extra>"))
-    fig.update_xaxes(title_text="position on the issue's scale (%)", range=[-3, 103])
+    shown = [v for v in actual if np.isfinite(v)]
+    fig.update_xaxes(title_text="position on the issue's scale (%; beyond 100 = past the scale's top)",
+                     range=[min(-3.0, *(v - 3 for v in shown)), max(103.0, *(v + 3 for v in shown))])
     return _layout(fig, 130 + 50 * len(labels), "Forecasts against what happened")
 
 
