@@ -18,7 +18,7 @@ def _run(*args: str):
 
 
 def _err(r) -> str:
-    return (r.stderr if hasattr(r, "stderr") else r.output).replace("\n", " ")
+    return " ".join((r.stderr if hasattr(r, "stderr") else r.output).split())  # undo rich's line wrapping
 
 
 def test_sweep_json_contract_and_runs_listing(tmp_path: Path):
@@ -73,6 +73,8 @@ def test_unwritable_out_exits_2(tmp_path: Path):
     assert "cannot write the run to --out" in _err(r)
     r = _run("sweep", "korea-2019", "--model", "mean", "--samples", "5", "--workers", "1", "--out", str(blocker))
     assert r.exit_code == 2 and "is a file, not a folder" in _err(r)
+    r = _run("sweep", "korea-2019", "--model", "mean", "--samples", "5", "--workers", "1", "--out", str(tmp_path))
+    assert r.exit_code == 2 and "holds other files" in _err(r)  # never mix a run into someone's folder
 
 
 def test_out_holding_another_scenarios_run_exits_2(tmp_path: Path):

@@ -97,6 +97,9 @@ class RunStore:
                 return self.finished()
             self._clean_tmp()
             return self.finished()
+        if self.root.is_dir() and any(p.name != "samples" for p in self.root.iterdir()):
+            raise SweepError(f"--out {self.root} holds other files and no {RUN_FILE}; give a new or empty folder "
+                             f"for the run")
         if dry_run:
             return set()
         try:
