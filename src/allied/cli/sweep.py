@@ -43,6 +43,7 @@ def sweep(
     resume: Annotated[bool, typer.Option("--resume", help="continue the run in --out, skip finished chunks")] = False,
     chunk_size: Annotated[int | None, typer.Option("--chunk-size", help="samples per chunk (default ~N/16)")] = None,
     rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: the model's own)")] = None,
+    issue: Annotated[list[str] | None, typer.Option("--issue", "-i", help="forecast only these issues")] = None,
     param: ParamOpt = None,
     timeout: Annotated[float, typer.Option(help="seconds to wait for --scheduler")] = 10.0,
     set_: SetOpt = None,
@@ -70,13 +71,15 @@ def sweep(
                           highlight=False)
     res = run_sweep(sc, model, samples, seed=seed, out=out, resume=resume, engine=engine, workers=workers,
                     scheduler=scheduler, chunk_size=chunk_size, params=_params(param), rounds=rounds,
-                    timeout=timeout, progress=True)
+                    issues=issue or None, timeout=timeout, progress=True)
     if format == "json":
         print_json(res.to_json())
         return
     t = Table(title=f"{sc.id} · {model}: {res.target} over {res.samples_done:,} samples", title_justify="left")
-    for col in ("issue", "mean", "sd", "p05", "p50", "p95"):
-        t.add_column(col, justify="left" if col == "issue" else "right")
+    key_name = {"p_full": "protocol", "total": "year/viewpoint/lens/unit"}.get(res.target, "issue")
+    t.add_column(key_name, overflow="fold")
+    for col in ("mean", "sd", "p05", "p50", "p95"):
+        t.add_column(col, justify="right")
     for key, st in res.summary.items():
         t.add_row(key, *(_fmt(st[c]) for c in ("mean", "sd", "p05", "p50", "p95")))
     console.print(t)

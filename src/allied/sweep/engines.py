@@ -17,6 +17,7 @@ import numpy as np
 
 from allied.forecast.base import ForecastError
 from allied.scenario.model import Scenario
+from allied.sweep.errors import SweepError
 from allied.sweep.inputs import Draw, InputSpace
 
 Columns = dict[str, np.ndarray]
@@ -199,6 +200,8 @@ def get_engine(name: str, params: Mapping[str, Any] | None = None, rounds: int |
                issues: Sequence[str] | None = None) -> Engine:
     """The engine called ``name``: a special engine, else a forecast model from the registry."""
     if name in _ENGINES:
+        if issues:
+            raise SweepError(f"--issue applies to forecast models; the {name} engine has no issues to choose")
         return _ENGINES[name](params=dict(params or {}), rounds=rounds, issues=list(issues) if issues else None)
     from allied.forecast.registry import available
 
