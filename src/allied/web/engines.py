@@ -336,5 +336,5 @@ def sweep_results(folder: Any, info: dict[str, Any]) -> Section:
     sec = Section(message=f"{info['done']:,} samples of {info['model']} ({target}), seed {info['seed']}")
     sec.tables.append(("Summary per issue", html_table(table)))
     if len(frame):
-        sec.figures.append(("Distributions", figures.embed(figures.distributions(frame, keys or None))))
+        sec.figures.append(("Distributions", figures.embed(figures.distributions(frame, keys or None, target))))
     return sec

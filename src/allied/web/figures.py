@@ -76,7 +76,7 @@ def histogram(values: pd.Series, title: str) -> go.Figure:
     return _layout(fig, title, height=280)
 
 
-def distributions(frame: pd.DataFrame, order: list[str] | None = None) -> go.Figure:
+def distributions(frame: pd.DataFrame, order: list[str] | None = None, what: str = "forecast") -> go.Figure:
     """One histogram per issue of a sweep's values (columns ``issue``, ``value``)."""
     from plotly.subplots import make_subplots
 
@@ -87,4 +87,4 @@ def distributions(frame: pd.DataFrame, order: list[str] | None = None) -> go.Fig
     for k, issue in enumerate(issues):
         fig.add_trace(go.Histogram(x=frame.loc[frame["issue"] == issue, "value"], nbinsx=40, name=issue,
                                    showlegend=False), row=k // cols + 1, col=k % cols + 1)
-    return _layout(fig, "Distribution of the forecast over the samples", height=60 + 230 * rows)
+    return _layout(fig, f"Distribution of {what} over the samples", height=60 + 230 * rows)
