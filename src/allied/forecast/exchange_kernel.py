@@ -184,7 +184,7 @@ def _set_update(e, slot, a, val, sup, upd, updd, x, cs):  # pragma: no cover - n
 def _recalc(e, r, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd, updd,
             x, s, cs, s0, w):  # pragma: no cover - numba
     """Bring exchange ``e`` up to date after exchange ``r`` was realised; True when it was recomputed."""
-    matched = np.int64(-1)
+    matched = e - e - 1  # a plain int64 (a literal would make numba compile extra versions)
     for k in range(2):
         for kr in range(2):
             if act[e, k] == act[r, kr] and sup[e, k] == sup[r, kr]:
@@ -282,7 +282,7 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
     valid = np.zeros(n, dtype=np.bool_)
     upd = np.full((n, 2, n_a), np.nan)
     updd = np.zeros((n, 2))
-    e = np.int64(0)
+    ne = n - n
     for p in range(n_d):
         for q in range(p + 1, n_d):
             for a in range(n_a):
@@ -300,24 +300,24 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
                         ri = s[i, p] * s[j, q]
                         rj = s[j, p] * s[i, q]
                         if ri < rj - 1e-12 * max(abs(ri), abs(rj)):
-                            act[e, 0] = j
-                            act[e, 1] = i
+                            act[ne, 0] = j
+                            act[ne, 1] = i
                         else:
-                            act[e, 0] = i
-                            act[e, 1] = j
-                        sup[e, 0] = q
-                        sup[e, 1] = p
-                        kind[e] = kd
-                        pos[e, 0] = x[act[e, 0], q]
-                        pos[e, 1] = x[act[e, 1], p]
+                            act[ne, 0] = i
+                            act[ne, 1] = j
+                        sup[ne, 0] = q
+                        sup[ne, 1] = p
+                        kind[ne] = kd
+                        pos[ne, 0] = x[act[ne, 0], q]
+                        pos[ne, 1] = x[act[ne, 1], p]
                         ok = True
                         for k in range(2):
-                            if cs[act[e, k], sup[e, k]] <= 0.0 or cs[act[e, k], sup[e, 1 - k]] <= 0.0:
+                            if cs[act[ne, k], sup[ne, k]] <= 0.0 or cs[act[ne, k], sup[ne, 1 - k]] <= 0.0:
                                 ok = False
                         if ok:
-                            _calculate(e, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd, updd,
+                            _calculate(ne, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd, updd,
                                        x, s, cs, s0, w)
-                        e += 1
+                        ne += 1
     # the list: active candidates ordered by (quantised gain desc, tie rank asc)
     active = valid.copy()
     qg = np.zeros(n, dtype=np.int64)
@@ -333,8 +333,8 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
     realised = np.zeros(n, dtype=np.int64)
     n_real = 0
     while True:
-        best = np.int64(-1)
-        second = np.int64(-1)
+        best = n - n - 1
+        second = n - n - 1
         for e in range(n):
             if not active[e]:
                 continue
@@ -484,7 +484,7 @@ def run_batch(x, s, c, present, rounds, random_ties, seed):  # pragma: no cover 
     irec = np.zeros((64, NIREC), dtype=np.int64)
     ext = np.full((64, n_a), np.nan)
     inner = np.zeros((64, n_a), dtype=np.bool_)
-    nrec = np.int64(0)
+    nrec = nb - nb
     for b in range(nb):
         cs = np.zeros((n_a, n_d))
         for a in range(n_a):
