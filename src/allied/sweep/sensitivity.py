@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from allied.scenario.model import Scenario
-from allied.sweep.engines import ForecastEngine, get_engine
+from allied.sweep.engines import ForecastEngine, ProtocolEngine, get_engine
 from allied.sweep.errors import SweepError
 from allied.sweep.inputs import Draw, InputSpace, scenario_inputs
 
@@ -140,6 +140,8 @@ def scenario_sensitivity(sc: Scenario, model: str, method: str = "sobol", sample
             raise SweepError(f"--issue {', '.join(bad)}: not an output of '{model}' on {sc.id}; "
                              f"choose from {', '.join(keys)}")
     wanted = list(issues) if issues else keys
+    if isinstance(eng, ProtocolEngine) and issues:
+        eng.params["protocols"] = list(wanted)  # solve only the protocols asked for
     full = scenario_inputs(sc)
 
     def run(engine: Any, outputs: list[str]) -> SensitivityResult:
