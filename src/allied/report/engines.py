@@ -103,6 +103,12 @@ def _protocol_json(sc: Scenario) -> dict[str, Any]:
     from allied.protocol import compare
 
     data = dict(jsonable(compare(sc.protocol).to_json()))
+    try:  # the parameters with their ranges and reasoning, for the report's table (optional)
+        from allied.protocol import parameter_table
+
+        data["parameter_table"] = jsonable(parameter_table(sc.protocol).reset_index())
+    except Exception:
+        pass
     if sc.protocol is None:
         data.setdefault("notes", [])
         data["notes"] = [*data["notes"], "The scenario has no protocol: section; the engine's default "

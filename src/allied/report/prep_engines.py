@@ -66,6 +66,16 @@ def beliefs_frame(pj: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["protocol", "stage", "belief"])
 
 
+def path_frame(pj: Mapping[str, Any]) -> pd.DataFrame:
+    """The equilibrium path of every protocol, stage by stage (tranches, order, belief, each side's play)."""
+    rows = []
+    for name, p in (pj.get("protocols") or {}).items():
+        for st in p.get("path") or []:
+            if isinstance(st, Mapping):
+                rows.append({"protocol": name, **{k: v for k, v in st.items() if not isinstance(v, Mapping | list)}})
+    return pd.DataFrame(rows)
+
+
 def rankings(pj: Mapping[str, Any]) -> dict[str, list[str]]:
     """Each ally's ranking of the protocols, best first."""
     out = {}

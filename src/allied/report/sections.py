@@ -331,6 +331,17 @@ def protocol(res: Results, page: Page) -> str:
         rk = pd.DataFrame({w: v + [""] * (depth - len(v)) for w, v in ranks.items()})
         rk.insert(0, "rank", range(1, depth + 1))
         out.append(table(rk, numeric=["rank"]))
+    path = E.path_frame(pj)
+    if not path.empty:
+        cols = {"protocol": "protocol", "stage": "stage", "order": "who moves first", "dd": "denuclearisation",
+                "dr": "relief", "belief": "P(sincere)", "p": "US delivers", "q_sincere": "sincere complies",
+                "q_stalling": "stalling complies"}
+        out.append("<details><summary>Equilibrium path of each protocol, stage by stage</summary>" +
+                   table(path, cols, numeric=["stage"]) + "</details>")
+    params = pj.get("parameter_table")
+    if params:
+        out.append("<details><summary>Parameters (illustrative weights with their ranges and reasoning)</summary>"
+                   + table(pd.DataFrame(params)) + "</details>")
     for key in ("notes", "selection", "caveats"):
         if pj.get(key):
             val = pj[key]
@@ -458,6 +469,8 @@ def outcomes(res: Results, page: Page) -> str:
     frame = P.outcomes_frame(sc, runs)
     cols = {"date": "date", "issue": "issue", "what happened": "what happened", "actual": "actual",
             **{m: m for m in runs}, "source": "source"}
+    frame["closest"] = [_closest(r, list(runs)) for _, r in frame.iterrows()]
+    cols["closest"] = "closest model"
     out.append(table(frame, cols, render={"issue": lambda v, r: f"<b>{esc(pretty(str(v)))}</b>"}))
     if runs and pd.to_numeric(frame["actual"], errors="coerce").notna().any():
         out.append(_guard("Outcomes figure", lambda: page.figure(F.outcomes_fig(sc, frame, list(runs)), "outcomes",
@@ -468,6 +481,18 @@ def outcomes(res: Results, page: Page) -> str:
                        f"{err}.</p>")
     out.append("</section>")
     return "".join(out)
+
+
+def _closest(row: pd.Series, models: list[str]) -> str:
+    """The model(s) whose forecast lies nearest a numeric outcome ('' when the outcome has no number)."""
+    actual = pd.to_numeric(pd.Series([row.get("actual")]), errors="coerce").iloc[0]
+    if not np.isfinite(actual):
+        return ""
+    dist = {m: abs(float(row[m]) - actual) for m in models if m in row and np.isfinite(row[m])}
+    if not dist:
+        return ""
+    best = min(dist.values())
+    return ", ".join(m for m, d in dist.items() if d <= best + 1e-9)
 
 
 def _errors(frame: pd.DataFrame, models: list[str], sc: Any) -> str:
