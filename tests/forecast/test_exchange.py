@@ -221,3 +221,19 @@ def test_equal_gain_and_direction_invariants(seed: int, a: int, d: int) -> None:
         target_j = out.positions[0, rnd - 1, ai, dj]
         assert abs(ex["to_i"][k] - target_i) <= abs(ex["from_i"][k] - target_i) + 1e-9
         assert abs(ex["to_j"][k] - target_j) <= abs(ex["from_j"][k] - target_j) + 1e-9
+
+
+@pytest.mark.parametrize("arithmetic", ["float", "decimal"])
+def test_zero_salience_or_capability_takes_no_part(arithmetic: str) -> None:
+    inp = random_case(11, b=1, a=6, d=3)
+    s = inp.s.copy()
+    c = inp.c.copy()
+    s[0, 0, :] = 0.0  # actor 0 cares about nothing
+    c[0, 1, 1] = 0.0  # actor 1 has no weight on issue 1
+    zero = ForecastInput(inp.x, s, c, inp.lo, inp.hi, inp.actors, inp.issues, inp.present)
+    out = MODEL.run(zero, rounds=3, arithmetic=arithmetic)
+    ex = out.extras["exchanges"]
+    assert 0 not in set(ex["actor_i"]) | set(ex["actor_j"])
+    involved_1 = (ex["actor_i"] == 1) & (ex["issue_i"] == 1) | (ex["actor_j"] == 1) & (ex["issue_j"] == 1)
+    assert not involved_1.any()
+    assert np.all(np.isfinite(out.forecast))

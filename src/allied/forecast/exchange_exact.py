@@ -292,6 +292,8 @@ def _one_round(x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[li
             for kind, (g1, g2) in enumerate(((0, 3), (1, 2))):
                 for i in (a for a in range(n_a) if grp[a] == g1):
                     for j in (a for a in range(n_a) if grp[a] == g2):
+                        if any(s[a][d] * c[a][d] == 0 for a in (i, j) for d in (p, q)):
+                            continue  # an actor without weight on an issue cannot trade on it (as the kernel)
                         if s[i][p] / s[i][q] < s[j][p] / s[j][q]:
                             ai, aj = j, i
                         else:
