@@ -200,5 +200,6 @@ def test_a_bare_one_issue_table_still_reports(tmp_path: Path) -> None:
         assert sid in s.sections
     boxes = " ".join(s.unavailable)
     assert "[outcomes] Outcomes not available: the scenario records none" in boxes
-    assert "[ledger]" in boxes and "[protocol]" in boxes
+    assert "[ledger] Ledger engine not available: the scenario has no alliance: section" in boxes
+    assert "[protocol] Protocol engine not available: the scenario has no protocol: section" in boxes
     assert any(p["data-engine"] == "forecast" for p in s.plots)

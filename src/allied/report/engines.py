@@ -36,6 +36,10 @@ class Part:
         return self.error is None and self.value is not None
 
 
+class Unavailable(Exception):
+    """A part the scenario cannot have (no such section, …): the message is shown as it is."""
+
+
 def attempt(fn: Callable[[], Any]) -> Part:
     """Call ``fn``; an exception or a missing module becomes ``Part(error=...)``."""
     t0 = time.perf_counter()
@@ -47,6 +51,8 @@ def attempt(fn: Callable[[], Any]) -> Part:
         return Part(error=f"engine not installed yet (module {exc.name} missing)", seconds=time.perf_counter() - t0)
     except NotImplementedError as exc:
         return Part(error=f"not implemented yet: {exc}", seconds=time.perf_counter() - t0)
+    except Unavailable as exc:
+        return Part(error=str(exc), seconds=time.perf_counter() - t0)
     except Exception as exc:  # the report must never fail because an engine does
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         return Part(error=f"{type(exc).__name__}: {msg}"[:400], seconds=time.perf_counter() - t0)
@@ -98,7 +104,7 @@ PROTOCOL_PLAYERS = ("USA", "ROK", "PRK")
 
 def _protocol_json(sc: Scenario) -> dict[str, Any]:
     if sc.protocol is None and not set(PROTOCOL_PLAYERS) <= {a.id for a in sc.actors}:
-        raise ValueError("the scenario has no protocol: section, and the protocol game's defaults describe "
+        raise Unavailable("the scenario has no protocol: section, and the protocol game's defaults describe "
                          "US–South Korea–North Korea talks (add a protocol: section; see docs/protocols.md)")
     from allied.protocol import compare
 
@@ -127,7 +133,7 @@ def collect_protocol(sc: Scenario) -> Part:
 # --- ledger --------------------------------------------------------------------------------------
 def _ledger_json(sc: Scenario) -> dict[str, Any]:
     if sc.alliance is None:
-        raise ValueError("the scenario has no alliance: section")
+        raise Unavailable("the scenario has no alliance: section")
     from allied.ledger import ledger
 
     return dict(jsonable(ledger(sc).to_json()))
