@@ -165,8 +165,14 @@ def test_bad_parameters() -> None:
 
     with pytest.raises(ForecastError, match="ties"):
         MODEL.run(rex_input(), ties="sometimes")
-    with pytest.raises(ForecastError, match="two issues"):
-        MODEL.run(rex_input().issue(0))
+    with pytest.raises(ForecastError, match="arithmetic"):
+        MODEL.run(rex_input(), arithmetic="quad")
+
+
+def test_one_issue_moves_nothing() -> None:
+    out = MODEL.run(rex_input().issue(0), rounds=3)
+    np.testing.assert_allclose(out.forecast[0, :, 0], 85 + 5 / 7)
+    assert out.extras["n_exchanges"].sum() == 0 and any("one issue" in n for n in out.notes)
 
 
 def test_random_rate_p0_is_equal_gain_and_p1_varies() -> None:

@@ -135,9 +135,6 @@ class ExchangeModel(BaseForecaster):
         variant = str(par["variant"])
         if variant not in VARIANTS:
             raise ForecastError(f"variant must be one of {', '.join(VARIANTS)}, not '{variant}'")
-        d = inp.shape[2]
-        if d < 2:
-            raise ForecastError("the exchange model trades between issues: give it at least two issues")
         present = inp.mask
         lo = np.asarray(inp.lo, dtype=float)
         hi = np.asarray(inp.hi, dtype=float)
@@ -167,6 +164,8 @@ class ExchangeModel(BaseForecaster):
                 np.ascontiguousarray(present), n_rounds, ties == "random", seed)
             rec = (frec, irec, ext, inner)
         out = self._output(inp, prefs, votes, rec, lo, hi, s * c, present)
+        if inp.shape[2] < 2:
+            out.notes.append("one issue only: the exchange model trades between issues, so nothing moves")
         if variant == "random-rate":  # counts over all repetitions -> per repetition
             out.extras["n_exchanges"] = out.extras["n_exchanges"] / reps
             out.extras["n_exchanges_issue"] = out.extras["n_exchanges_issue"] / reps
