@@ -110,14 +110,15 @@ class Store:
     def scenario(self, entry: Entry) -> Scenario:
         """The validated scenario (cached by file size and time); raises ScenarioError."""
         if entry.builtin:
-            return load(entry.key)
-        assert entry.path is not None
-        st = entry.path.stat()
-        ck = (entry.key, st.st_mtime_ns, st.st_size)
+            ck = (entry.key, -1, -1)  # built-ins are package data: they never change while we run
+        else:
+            assert entry.path is not None
+            st = entry.path.stat()
+            ck = (entry.key, st.st_mtime_ns, st.st_size)
         hit = self._cache.get(ck)
         if hit is None:
             try:
-                hit = load(entry.path)
+                hit = _builtin(entry.key) if entry.builtin or entry.path is None else load(entry.path)
             except ScenarioError as exc:
                 hit = ScenarioError([_rename(p, entry.key) for p in exc.problems])
             except Exception as exc:  # a reader bug must not take the page down
@@ -236,6 +237,17 @@ class Store:
             raise ScenarioError([_rename(p, entry.key) for p in exc.problems]) from None
         self._write(entry.key, to_yaml(sc), new=False)
         return sc
+
+
+def _builtin(name: str) -> Scenario:
+    """A built-in scenario from the package data itself (never a file of the same name in the current
+    folder, which ``load(name)`` would prefer)."""
+    from allied.scenario.load import builtin_text
+    from allied.scenario.yamlio import load_yaml
+
+    label = f"<built-in {name}>"
+    data, lines = load_yaml(builtin_text(name), label)
+    return from_data(data, lines, label)
 
 
 def _rename(p: Problem, shown: str) -> Problem:
