@@ -8,24 +8,6 @@
 * :mod:`allied.sweep.api` — ``sweep()`` and ``sensitivity()`` for the Python API.
 """
 
-from __future__ import annotations
+from allied._callable import make_callable
 
-import sys
-import types
-from typing import Any
-
-
-class _CallableModule(types.ModuleType):
-    """``allied.sweep(...)`` works whether ``allied.sweep`` names this package or the API function."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from allied.sweep.api import sweep
-
-        return sweep(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
-
-from allied._callable import make_callable  # noqa: E402
-
-make_callable(__name__)  # `allied.sweep(...)` is the API function allied.api.sweep
+make_callable(__name__)  # `allied.sweep(...)` is the API function allied.api.sweep, even once this package is imported
