@@ -21,7 +21,11 @@ w = 0.4 (1 − s) + 0.1, and the next round starts from them.
 Output (DESIGN §5): ``positions[:, r]`` are the preferences after r rounds (round 0 = input), so
 ``mean[:, r]`` is the package's "preference MDS" of its round r; ``forecast[:, r]`` is the weighted
 mean of the voting positions after round r's exchanges (the package's round r − 1 "voting MDS"),
-with ``forecast[:, 0]`` = the input's weighted mean. Extras: ``voting_positions`` ``[B, R+1, A, D]``,
+with ``forecast[:, 0]`` = the input's weighted mean. ``arithmetic="float"`` (default) runs the numba kernel
+(:mod:`allied.forecast.exchange_kernel`), ``"decimal"`` the package's 28-digit arithmetic
+(:mod:`allied.forecast.exchange_exact`), which alone reproduces its knife-edge branches and tie order;
+``variant="random-rate"`` always runs in the decimal implementation and averages ``repetitions`` runs.
+Extras: ``voting_positions`` ``[B, R+1, A, D]``,
 ``n_exchanges`` ``[B, R+1]`` and ``n_exchanges_issue`` ``[B, R+1, D]``, ``exchanges`` (one row per
 realised exchange, a dict of equal-length arrays) and ``externalities`` ``[n_exchanges, A]`` (each
 third actor's salience-weighted gain from the outcome shifts of that exchange, NaN where the actor is
