@@ -43,6 +43,7 @@ def test_every_plot_renders_with_size(opened: Opened, plots: list[dict[str, Any]
         assert p["kind"] in ("svg", "canvas"), p
         assert p["width"] > 100 and p["height"] > 50, p
         assert p["traces"] > 0, p
+        assert p["box_height"] >= p["height"] - 1, p  # the div shows the whole plot
     engines = {p["engine"] for p in plots}
     assert "forecast" in engines and "outcomes" in engines
 
@@ -60,8 +61,11 @@ def test_print_layout_keeps_plots_and_hides_navigation(opened: Opened, plots: li
     page.emulate_media(media="print")
     try:
         assert page.evaluate("() => getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")  # the report's resize hook
+        page.wait_for_timeout(300)
         printed = opened.plots()
         assert all(p["width"] > 100 and p["height"] > 50 for p in printed)
+        assert all(p["box_height"] >= p["height"] - 1 for p in printed), "a plot is squashed in print"
         pdf = page.pdf(path=str(tmp_path / "r.pdf"), landscape=True, format="A4")
         assert pdf[:4] == b"%PDF" and len(pdf) > 50_000
     finally:

@@ -20,12 +20,13 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
-#: JavaScript that measures every plot: its id, engine, and the size of its main SVG (or canvas)
+#: JavaScript that measures every plot: its id, engine, the size of its main SVG (or canvas) and of its div
 _MEASURE = """() => Array.from(document.querySelectorAll('div.plot[data-figure]')).map(div => {
   const el = div.querySelector('svg.main-svg') || div.querySelector('canvas');
   const r = el ? el.getBoundingClientRect() : {width: 0, height: 0};
+  const box = div.getBoundingClientRect();
   return {id: div.id, engine: div.getAttribute('data-engine'), kind: el ? el.tagName.toLowerCase() : null,
-          width: r.width, height: r.height, traces: div.data ? div.data.length : 0};
+          width: r.width, height: r.height, box_height: box.height, traces: div.data ? div.data.length : 0};
 })"""
 
 

@@ -91,8 +91,10 @@ class Page:
         spec = to_json(fig).replace("</", "<\\/")
         self.figures.append((fid, spec))
         self.engines_with_figures.add(engine)
+        # the div carries the figure's height: plotly's responsive resizes (window, print) then keep it
+        height = getattr(fig.layout, "height", None) or 450
         return (f'<div class="plot" id="plot-{n}" data-figure="{fid}-data" data-engine="{esc(engine)}" '
-                f'role="img" aria-label="{esc(label or engine + " figure")}"></div>')
+                f'style="height:{int(height)}px" role="img" aria-label="{esc(label or engine + " figure")}"></div>')
 
     def scripts(self) -> str:
         return "\n".join(f'<script type="application/json" id="{fid}-data">{spec}</script>'
