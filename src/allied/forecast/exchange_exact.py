@@ -312,9 +312,12 @@ def _one_round(x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[li
         recs.append((sample, rnd, r, o0, o1, float(r.gain), float(r.i.pos), float(r.i.y), float(r.j.pos),
                      float(r.j.y), [row[:] for row in left]))
         keep = []
+        ra, rb = r.i.a, r.j.a
         for e in exchanges:
             if e.valid:
-                st.recalc(e, r)
+                ei, ej = e.i.a, e.j.a
+                if ei in (ra, rb) or ej in (ra, rb):  # every recalculation rule needs a shared actor
+                    st.recalc(e, r)
                 if e.valid:
                     keep.append(e)
         exchanges = keep
