@@ -114,6 +114,7 @@ class Comparison:
     selection: str
     protocols: dict[str, Protocol] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    parameters: dict[str, float] = field(default_factory=dict)  # point values used (engagement before choice)
 
     def beliefs(self, name: str) -> list[float]:
         s = self.stages[self.stages["protocol"] == name]["belief"].to_numpy()
@@ -146,7 +147,7 @@ class Comparison:
             }
         return {"protocols": protos, "rankings": self.rankings,
                 "chosen": {"by": self.chooser, "protocol": self.chosen}, "selection": self.selection,
-                "notes": self.notes}
+                "parameters": self.parameters, "notes": self.notes}
 
 
 def _engagement_rows(vec: np.ndarray, sec: ProtocolSection) -> list[tuple[str, np.ndarray]]:
@@ -196,8 +197,9 @@ def compare(section: ProtocolSection | Mapping[str, Any] | None = None,
     notes = [ILLUSTRATIVE,
              f"Equilibrium selection '{sec.selection}': among exact equilibria of each stage, the highest "
              "probability that talks continue, then the highest US value (see docs/protocols.md)."]
+    params = {name: float(x) for name, x in zip(K.PARAM_NAMES, vec, strict=True)}
     return Comparison(table, stages, rankings, chosen, sec.chooser, sec.selection,
-                      {p.name: p for p in protos}, notes)
+                      {p.name: p for p in protos}, notes, params)
 
 
 def _rank(table: pd.DataFrame, col: str) -> list[str]:
