@@ -113,3 +113,9 @@ def test_shared_tsv_and_long_agree(case: str) -> None:
     lg = read_long((SHARED / f"{case}_long.csv").read_text(), f"{case}_long.csv")
     key = lambda tab: sorted((r.actor, r.issue, r.position, r.salience, r.capability) for r in tab.rows)  # noqa: E731
     assert key(t) == key(lg)
+
+
+def test_tsv_semicolons_bom_and_comments() -> None:
+    text = "\ufeff" + GOOD.replace("\t", ";") + "'#0';'another comment'\n"
+    t = read_tsv(text, "semi.txt")
+    assert len(t.rows) == 3 and t.issues[0].hi == 10.0

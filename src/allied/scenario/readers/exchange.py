@@ -50,6 +50,7 @@ def _ident(key: str, taken: set[str]) -> str:
 
 def _split(text: str) -> list[tuple[int, list[str]]]:
     """Rows with their 1-based line numbers; the delimiter is a tab, else ``;`` or ``,`` as found."""
+    text = text.lstrip("\ufeff")
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delim = "\t" if "\t" in first else (";" if ";" in first else ",")
     out: list[tuple[int, list[str]]] = []
