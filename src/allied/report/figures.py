@@ -41,13 +41,17 @@ def _layout(fig: go.Figure, height: int, title: str | None = None, legend_y: flo
     return fig
 
 
+def _clip(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
 def positions_fig(sc: Scenario, pos: pd.DataFrame, highlight: Sequence[str] = ()) -> go.Figure:
     """Where each actor stands and where each model says each issue settles, every issue on its own scale
     (0 % = low end label, 100 % = high end label); the first two ``highlight`` actors are joined by a bar."""
     fig = go.Figure()
     issues = [i for i in sc.issues if i.id in set(pos["issue"])][::-1]
-    ylab = {i.id: f"<b>{pretty(i.id)}</b><br><span style='font-size:10px'>{end_labels(i)[0][:28]} ↔ "
-                  f"{end_labels(i)[1][:28]}</span>" for i in issues}
+    ylab = {i.id: f"<b>{pretty(i.id)}</b><br><span style='font-size:10px'>{_clip(end_labels(i)[0])} ↔ "
+                  f"{_clip(end_labels(i)[1])}</span>" for i in issues}
     if len(highlight) >= 2:
         xs: list[Any] = []
         ys: list[Any] = []

@@ -432,6 +432,8 @@ def sensitivity(res: Results, page: Page) -> str:
         df = res.sweep.value
         out.append(_guard("Sweep distributions", lambda: page.figure(F.distribution_fig(sc, df), "sweep",
                                                                      "forecast distributions")))
+        for note in df.attrs.get("notes", []):
+            out.append(warning(f"left out of the sweep: {note}"))
         summ = E.sweep_summary(df)
         if not summ.empty:
             out.append("<details><summary>Summary table</summary>" + table(summ) + "</details>")
@@ -440,6 +442,10 @@ def sensitivity(res: Results, page: Page) -> str:
     out.append(f"<h3>Sobol indices per issue ({esc(res.sensitivity_model or '—')} model)</h3>")
     if res.sensitivity.ok:
         sj = res.sensitivity.value
+        if sj.get("evaluations"):
+            out.append(f"<p class='small'>Saltelli design with base sample {esc(sj.get('samples'))}: "
+                       f"{esc(P.fmt(sj.get('evaluations')))} model runs over {len(sj.get('inputs') or [])} "
+                       "uncertain inputs; wide confidence intervals call for a larger <code>--samples</code>.</p>")
         for iss in sc.issues:
             idx = E.indices_frame(sj, iss.id)
             if idx.empty:
