@@ -142,3 +142,51 @@ def test_editor_page_offers_inputs_only_on_working_copies(work: str, client: Tes
     page = client.get(f"/scenarios/{work}/forecast").text
     assert f'hx-post="/scenarios/{work}/stance"' in page
     assert client.get(f"/scenarios/{work}/edit").headers["location"] == f"/scenarios/{work}/forecast"
+
+
+def test_set_any_value_with_the_cli_syntax(work: str, post: Callable[..., httpx.Response], folder: Path,
+                                           client: TestClient) -> None:
+    page = client.get(f"/scenarios/{work}/protocol").text
+    assert 'id="set-path"' in page and '<option value="protocol.divergence">' in page
+    r = post(f"/scenarios/{work}/set", data={"path": "protocol.divergence", "value": "0.9", "back": "protocol"})
+    assert r.status_code == 303 and r.headers["location"] == f"/scenarios/{work}/protocol"
+    sc = load(folder / work)
+    assert sc.protocol is not None and sc.protocol.divergence == 0.9
+    # the protocol page now shows what the engine computes for the edited scenario
+    pytest.importorskip("allied.protocol")
+    from allied.protocol import compare
+
+    c = compare(sc.protocol)
+    shown = html.unescape(client.get(r.headers["location"]).text)
+    assert f"Chosen protocol ({c.chooser} decides): {c.chosen}." in shown
+    r = post(f"/scenarios/{work}/set", data={"path": "stances.USA.sanctions_relief.position",
+                                             "value": "{low: 20, high: 40}"})
+    assert r.status_code == 303 and r.headers["location"] == f"/scenarios/{work}"
+    st = load(folder / work).stance("USA", "sanctions_relief")
+    assert st is not None and st.position == Uncertain(low=20, high=40)
+
+
+@pytest.mark.parametrize(("path", "value", "message"), [
+    ("protocol.nonsense", "1", "nonsense"),
+    ("stances.USA.nowhere.position", "5", "no stance of actor 'USA' on issue 'nowhere'"),
+    ("stances.USA.sanctions_relief.position", "250", "off the scale"),
+    ("../../etc/passwd", "1", "a path names a value"),
+    ("actors.USA.capability", "", "give one value on one line"),
+    ("actors.USA.capability", "!!python/object/apply:os.system [ls]", "cannot read the value"),
+])
+def test_set_errors_are_shown_beside_the_form(work: str, post: Callable[..., httpx.Response], folder: Path,
+                                              path: str, value: str, message: str) -> None:
+    before = (folder / work).read_bytes()
+    r = post(f"/scenarios/{work}/set", data={"path": path, "value": value, "back": "ledger"})
+    assert r.status_code == 422
+    text = html.unescape(r.text)
+    assert text.index('id="set-value"') < text.index('id="set-error"') < text.index("</form>")
+    assert message in text
+    assert "Alliance ledger" in text  # back on the page the form was on
+    assert (folder / work).read_bytes() == before
+
+
+def test_set_on_a_built_in_is_refused(post: Callable[..., httpx.Response], client: TestClient) -> None:
+    r = post("/scenarios/korea-2019/set", data={"path": "protocol.divergence", "value": "1", "back": "protocol"})
+    assert r.status_code == 422 and "not a working copy" in r.text
+    assert 'id="make-copy-set"' in client.get("/scenarios/korea-2019/protocol").text

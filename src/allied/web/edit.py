@@ -4,6 +4,7 @@ scenario, make a working copy, edit a stance, delete a user file. Built-ins are 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -141,3 +142,42 @@ def edit_page(request: Request, key: str) -> Response:
     entry_of(request, key)
     return RedirectResponse(f"/scenarios/{key}/forecast", status_code=303)
 
+
+
+_BACK = {"scenario": "", "protocol": "/protocol", "ledger": "/ledger", "forecast": "/forecast"}
+
+
+@router.post("/scenarios/{key}/set")
+async def set_value(request: Request, key: str) -> Response:
+    """Change any value of a working copy with the CLI's ``--set PATH=VALUE`` machinery."""
+    from allied.web.pages import tab_page
+
+    store = store_of(request)
+    entry = entry_of(request, key)
+    form = await request.form(max_files=0, max_fields=6)
+    path, value = str(form.get("path") or "").strip(), str(form.get("value") or "").strip()
+    back = str(form.get("back") or "scenario")
+    back = back if back in _BACK else "scenario"
+    problems: list[Problem] = []
+    if not entry.editable:
+        problems.append(Problem(entry.key, path or "(path)", "this scenario is not a working copy",
+                                "make a working copy first; built-ins are never changed"))
+    elif not re.fullmatch(r"[A-Za-z0-9_.\-]{1,200}", path):
+        problems.append(Problem(entry.key, path[:60] or "(path)", "a path names a value with ids and dots",
+                                "write e.g. protocol.divergence or stances.USA.sanctions_relief.position"))
+    elif not value or len(value) > 500 or "\n" in value:
+        problems.append(Problem(entry.key, path, "give one value on one line",
+                                "write a number, a text, or a range like {low: 20, high: 40}"))
+    if not problems:
+        try:
+            store.edit(entry, assignments=[f"{path}={value}"])
+        except ScenarioError as exc:
+            problems = exc.problems
+    if problems:
+        try:
+            sc = store.scenario(entry)
+        except ScenarioError:
+            raise HTTPException(422, "; ".join(p.message for p in problems)) from None
+        return tab_page(request, entry, sc, back if back != "forecast" else "scenario", status_code=422,
+                        set_problems=problems, set_form={"path": path, "value": value})
+    return RedirectResponse(f"/scenarios/{entry.key}{_BACK[back]}", status_code=303)

@@ -44,10 +44,24 @@ def index(request: Request) -> HTMLResponse:
 @router.get("/scenarios/{key}", response_class=HTMLResponse)
 def scenario(request: Request, key: str) -> HTMLResponse:
     entry, sc, problems = loaded(request, key)
-    ctx: dict[str, Any] = {"entry": entry, "sc": sc, "problems": problems, "tab": "scenario"}
-    if sc is not None:
-        ctx.update(views.evidence(sc))
-    return page(request, "scenario.html", ctx, status_code=200 if sc is not None else 422)
+    if sc is None:
+        return page(request, "scenario.html", {"entry": entry, "sc": None, "problems": problems, "tab": "scenario"},
+                    status_code=422)
+    return tab_page(request, entry, sc, "scenario")
+
+
+def tab_page(request: Request, entry: Entry, sc: Scenario, tab: str, status_code: int = 200,
+             **extra: Any) -> HTMLResponse:
+    """The scenario, protocol or ledger page (``extra``: the change form's values and problems)."""
+    ctx: dict[str, Any] = {"entry": entry, "sc": sc, "tab": tab, "set_paths": views.set_paths(sc, tab), **extra}
+    if tab == "protocol":
+        ctx.update(heading="Negotiating protocols compared", sec=engines.protocol_section(sc))
+        return page(request, "engine.html", ctx, status_code=status_code)
+    if tab == "ledger":
+        ctx.update(heading="Alliance ledger", sec=engines.ledger_section(sc))
+        return page(request, "engine.html", ctx, status_code=status_code)
+    ctx.update(views.evidence(sc))
+    return page(request, "scenario.html", ctx, status_code=status_code)
 
 
 def _needs(request: Request, key: str, tab: str) -> tuple[Entry, Scenario] | HTMLResponse:
@@ -85,9 +99,7 @@ def protocol(request: Request, key: str) -> HTMLResponse:
     if isinstance(got, HTMLResponse):
         return got
     entry, sc = got
-    return page(request, "engine.html", {"entry": entry, "sc": sc, "tab": "protocol",
-                                         "heading": "Negotiating protocols compared",
-                                         "sec": engines.protocol_section(sc)})
+    return tab_page(request, entry, sc, "protocol")
 
 
 @router.get("/scenarios/{key}/ledger", response_class=HTMLResponse)
@@ -96,8 +108,7 @@ def ledger(request: Request, key: str) -> HTMLResponse:
     if isinstance(got, HTMLResponse):
         return got
     entry, sc = got
-    return page(request, "engine.html", {"entry": entry, "sc": sc, "tab": "ledger",
-                                         "heading": "Alliance ledger", "sec": engines.ledger_section(sc)})
+    return tab_page(request, entry, sc, "ledger")
 
 
 @router.get("/scenarios/{key}/download.yaml")

@@ -92,3 +92,22 @@ def stance_groups(sc: Scenario) -> list[dict[str, Any]]:
     rows = stance_rows(sc)
     return [{"issue": i.id, "name": i.name, "lo": i.lo, "hi": i.hi, "units": i.units or "",
              "rows": [r for r in rows if r["issue"] == i.id]} for i in sc.issues]
+
+
+def set_paths(sc: Scenario, tab: str) -> list[str]:
+    """Suggestions for the "change a value" form: the ``--set`` paths of the figures this tab is about."""
+    if tab == "protocol":
+        try:
+            from allied.protocol import parameter_table
+
+            return [f"protocol.{p}" for p in parameter_table(sc.protocol).index]
+        except Exception:
+            return []
+    if tab == "ledger":
+        items = sc.alliance.items if sc.alliance is not None else []
+        return [f"alliance.items.{it.item}.value" for it in items]
+    paths = [f"actors.{a.id}.capability" for a in sc.actors]
+    paths += [f"issues.{i.id}.status_quo" for i in sc.issues]
+    for s in sc.stances:
+        paths += [f"stances.{s.actor}.{s.issue}.{f}" for f in ("position", "salience", "capability")]
+    return paths
