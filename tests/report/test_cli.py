@@ -12,22 +12,17 @@ from allied.cli import app
 runner = CliRunner()
 
 
-def test_report_writes_a_self_contained_file(tmp_path: Path) -> None:
+def test_report_writes_a_self_contained_file_with_overrides(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    res = runner.invoke(app, ["report", "korea-2019", "-o", str(out), "--samples", "0"])
+    res = runner.invoke(app, ["report", "korea-2019", "-o", str(out), "--samples", "0",
+                              "--set", "stances.USA.sanctions_relief.position=33"])
     assert res.exit_code == 0, res.output
     assert "wrote" in res.output
     text = out.read_text(encoding="utf-8")
     assert 'id="sensitivity"' in text and "skipped (--samples 0)" in text
     assert not (tmp_path / "r.html.part").exists()
-
-
-def test_report_set_override_reaches_the_evidence(tmp_path: Path) -> None:
-    out = tmp_path / "r.html"
-    res = runner.invoke(app, ["report", "korea-2019", "-o", str(out), "--samples", "0",
-                              "--set", "stances.USA.sanctions_relief.position=33"])
-    assert res.exit_code == 0, res.output
-    ev = out.read_text(encoding="utf-8").split('id="evidence"')[1].split('id="forecast"')[0]
+    # the --set override reaches the evidence table
+    ev = text.split('id="evidence"')[1].split('id="forecast"')[0]
     block = ev.split("<h4>Sanctions relief for North Korea")[1].split("<h4>")[0]
     usa_row = block.split("<tr><td>USA</td>")[1].split("</tr>")[0]
     assert usa_row.startswith("<td class=num>33</td>")
