@@ -26,6 +26,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(uvicorn, "run", fake_run)
     monkeypatch.setattr(web, "_warm_up", lambda: None)
+    seen["_check_free"] = web._check_free
+    monkeypatch.setattr(web, "_check_free", lambda host, port: None)  # 8765 may be busy on this machine
     return seen
 
 
@@ -64,7 +66,7 @@ def test_explicit_loopback_needs_no_warning(served: dict[str, Any], tmp_path: Pa
 def test_bad_port(served: dict[str, Any], args: list[str]) -> None:
     r = CliRunner().invoke(app, ["serve", *args])
     assert r.exit_code == 2 and "--port" in r.output
-    assert "host" not in served
+    assert "app" not in served
 
 
 def test_scenarios_must_be_a_folder(served: dict[str, Any], tmp_path: Path) -> None:
@@ -72,3 +74,20 @@ def test_scenarios_must_be_a_folder(served: dict[str, Any], tmp_path: Path) -> N
     f.write_text("x")
     r = CliRunner().invoke(app, ["serve", "--scenarios", str(f)])
     assert r.exit_code == 2 and "not a folder" in r.output
+    assert "app" not in served
+
+
+def test_port_in_use_is_a_clear_error(served: dict[str, Any], tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from allied.cli import web
+
+    monkeypatch.setattr(web, "_check_free", served.pop("_check_free"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = CliRunner().invoke(app, ["serve", "--port", str(port), "--scenarios", str(tmp_path)])
+    assert r.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in r.output
+    assert "app" not in served

@@ -29,6 +29,24 @@ def _warm_up() -> None:
         pass
 
 
+def _check_free(host: str, port: int) -> None:
+    """Refuse early, with a clear message, when the address is taken or cannot be bound."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise UsageError(f"--host {host}: cannot resolve this address ({exc})") from None
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another server "
+                             f"running there? choose another port with --port") from None
+
+
 @guarded
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", help="port to listen on")] = 8765,
@@ -56,6 +74,7 @@ def serve(
                           "address can read and change your scenarios and start sweeps. There is no login.",
                           highlight=False)
         allowed = ["*"] if host in ("0.0.0.0", "::") else [*allowed, host]
+    _check_free(bind, port)
     app = create_app(folder, allowed_hosts=allowed)
     shown = f"[{bind}]" if ":" in bind else bind
     err_console.print(f"Allied web app on http://{shown}:{port}  (scenarios folder: {app.state.store.folder}; "
