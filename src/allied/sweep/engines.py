@@ -57,6 +57,9 @@ class ForecastEngine:
         from allied.forecast.runner import split_params
 
         split_params([self.name], self.params)  # unknown parameters fail now, with the model's list
+        # a model may ask for faster settings in batch sweeps (the exchange model's float arithmetic);
+        # they are recorded in the run's parameters like any other
+        self.params = {**dict(getattr(self.model, "batch_parameters", {})), **self.params}
         if "rounds" in self.params:  # a model may list its round count among its parameters
             r = self.params.pop("rounds")
             self.rounds = self.rounds if self.rounds is not None else (None if r is None else int(r))

@@ -53,6 +53,9 @@ def open_executor(engine: str = "local", workers: int | None = None, scheduler: 
             yield SerialExecutor()
             return
         with ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint) as ex:
+            # start the workers now, before the progress bar's thread exists (forking a threaded process can
+            # copy a held lock into the child)
+            ex.submit(int).result()
             yield ex
         return
     if engine != "dask":
