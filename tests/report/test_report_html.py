@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from htmlscan import scan
+from report_htmlscan import scan
 
 import allied
 from allied.report.build import Results

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
-from htmlscan import scan
+from report_htmlscan import scan
 
 import allied
 from allied.report import build_report, collect, figures, paper
