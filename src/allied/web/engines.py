@@ -163,7 +163,7 @@ def forecast_section(sc: Scenario, issue: str | None = None) -> Section:
         from allied.report.figures import trajectories_fig
         from allied.report.prep import trajectory_frame
 
-        return trajectories_fig(trajectory_frame(runs, chosen), chosen)
+        return trajectories_fig(trajectory_frame(runs, chosen), iss)
 
     def comparison() -> Any:
         from allied.report.figures import forecast_comparison_fig
