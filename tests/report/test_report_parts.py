@@ -203,3 +203,26 @@ def test_a_bare_one_issue_table_still_reports(tmp_path: Path) -> None:
     assert "[ledger] Ledger engine not available: the scenario has no alliance: section" in boxes
     assert "[protocol] Protocol engine not available: the scenario has no protocol: section" in boxes
     assert any(p["data-engine"] == "forecast" for p in s.plots)
+
+
+def test_a_section_that_fails_to_draw_still_appears(korea: allied.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    import allied.report.build as B
+    from allied.report import sections
+
+    def bad_evidence(res, page):  # type: ignore[no-untyped-def]
+        page.figure(figures.tornado_fig(pd.DataFrame({"input": ["a"], "S1": [0.1], "S1_conf": [0.0], "ST": [0.2],
+                                                      "ST_conf": [0.0]}), "t"), "x")
+        raise KeyError("boom")
+
+    def no_forecasts(sc, seed):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the forecast input could not be built")
+
+    monkeypatch.setattr(sections, "evidence", bad_evidence)
+    monkeypatch.setattr(B, "collect_forecasts", no_forecasts)
+    html = build_report(korea, samples=0)
+    s = scan(html)
+    boxes = " ".join(s.unavailable)
+    assert "[evidence] Evidence not available: could not be drawn (KeyError: 'boom')" in boxes
+    assert "[forecast] Forecast engine not available: RuntimeError: the forecast input could not be built" in boxes
+    # the failed section's figure was dropped: every figure div has its JSON and vice versa
+    assert len(s.plots) == html.count('<script type="application/json"')

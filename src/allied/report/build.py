@@ -10,6 +10,7 @@ from typing import Any
 
 from allied.report.engines import (
     Part,
+    attempt,
     collect_forecasts,
     collect_ledger,
     collect_protocol,
@@ -51,7 +52,8 @@ def collect(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0,
             sweep_models: list[str] | None = None) -> Results:
     """Run every engine on ``sc`` for the report (a failing engine is recorded, never raised)."""
     t0 = time.perf_counter()
-    forecasts = collect_forecasts(sc, seed)
+    whole = attempt(lambda: collect_forecasts(sc, seed))
+    forecasts = whole.value if whole.ok else {"forecast": Part(error=whole.error)}
     ok = [m for m, p in forecasts.items() if p.ok]
     t1 = time.perf_counter()
     protocol = collect_protocol(sc)
@@ -81,9 +83,10 @@ def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, re
     t0 = time.perf_counter()
     res = results or collect(sc, samples, seed)
     page = Page()
-    parts = [sections.glance(res, page), sections.evidence(res, page), sections.forecast(res, page),
-             sections.protocol(res, page), sections.ledger(res, page), sections.sensitivity(res, page),
-             sections.outcomes(res, page), sections.method(res)]
+    parts = [sections.safe(sid, fn, res, page) for sid, fn in (
+        ("glance", sections.glance), ("evidence", sections.evidence), ("forecast", sections.forecast),
+        ("protocol", sections.protocol), ("ledger", sections.ledger), ("sensitivity", sections.sensitivity),
+        ("outcomes", sections.outcomes), ("method", lambda r, p: sections.method(r)))]
     nav = "".join(f'<a href="#{sid}">{label}</a>' for sid, label in sections.NAV)
     subtitle = f"<p>{esc(sc.description)}</p>" if sc.description else ""
     built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -30,6 +30,18 @@ def _guard(title: str, fn: Callable[[], str]) -> str:
         return unavailable(title, f"could not be drawn ({type(exc).__name__}: {exc})")
 
 
+def safe(sid: str, fn: Callable[[Results, Page], str], res: Results, page: Page) -> str:
+    """A whole section; should its drawing code fail, the section still appears, with the reason in a box."""
+    n = len(page.figures)
+    try:
+        return fn(res, page)
+    except Exception as exc:
+        del page.figures[n:]  # drop figures of the failed section: their divs are not in the page
+        title = dict(NAV).get(sid, sid)
+        return (f'<section id="{esc(sid)}"><h2>{esc(title)}</h2>'
+                f"{unavailable(title, f'could not be drawn ({type(exc).__name__}: {exc})')}</section>")
+
+
 def _label_cell(issue: Any) -> Callable[[Any, pd.Series], str]:
     return lambda v, row: esc(P.nearest_label(issue, v))
 
@@ -234,7 +246,7 @@ def forecast(res: Results, page: Page) -> str:
            "the trajectories show every actor's position round by round with the model's statistic dashed.</p>"]
     for m, part in res.forecasts.items():
         if not part.ok:
-            out.append(unavailable(f"Model {m}", part.error or ""))
+            out.append(unavailable("Forecast engine" if m == "forecast" else f"Model {m}", part.error or ""))
     if not runs:
         return "".join([*out, unavailable("Forecasts", "no forecast model ran"), "</section>"])
     out.append("<h3>Final forecasts</h3>")
