@@ -171,10 +171,10 @@ def forecast_section(sc: Scenario, issue: str | None = None) -> Section:
 
         return forecast_comparison_fig(sc, positions_frame(sc, runs))
 
-    embedded = _report_figure(actor_paths)
+    embedded = _report_figure(actor_paths, sec.notes, "The actor-trajectory figure")
     if embedded:
         sec.figures.append((f"{iss.name}: every actor's position by round", embedded))
-    embedded = _report_figure(comparison)
+    embedded = _report_figure(comparison, sec.notes, "The comparison figure")
     if not embedded:
         embedded = figures.embed(figures.finals(table, {i.id: i.scale for i in sc.issues}))
     sec.figures.append(("Final forecasts beside the actors' positions", embedded))
@@ -186,14 +186,18 @@ _LINE_COLUMNS = ["year", "item", "from", "to", "viewpoint", "lens", "effect", "v
                  "note"]
 
 
-def _report_figure(build: Callable[[], Any]) -> str | None:
-    """A figure from the report package, embedded; None when the report package cannot draw it."""
+def _report_figure(build: Callable[[], Any], notes: list[str] | None = None, what: str = "a figure") -> str | None:
+    """A figure from the report package, embedded; None (and a note saying why) when it cannot be drawn."""
     try:
         fig = build()
         if fig is None:
             return None
         fig.update_layout(margin={"t": max(int(fig.layout.margin.t or 0), 56)})  # room for subplot titles
-    except Exception:
+    except ModuleNotFoundError:
+        return None  # the report package is not installed: the page simply has fewer figures
+    except Exception as exc:
+        if notes is not None:
+            notes.append(f"{what} is not available: {type(exc).__name__}: {exc}")
         return None
     return figures.embed(fig)
 
@@ -224,7 +228,7 @@ def ledger_section(sc: Scenario) -> Section:
         money = money_lines(ledger_lines(res.to_json()))
         return fig(money) if len(money) else None
 
-    embedded = _report_figure(ledger_fig)
+    embedded = _report_figure(ledger_fig, sec.notes, "The ledger figure")
     if embedded:
         sec.figures.append(("Ledger: costs and benefits by viewpoint", embedded))
     lines = res.lines[[c for c in _LINE_COLUMNS if c in res.lines.columns]]
@@ -286,7 +290,7 @@ def protocol_section(sc: Scenario) -> Section:
 
     for title, build in (("Each player's value under each protocol", values_fig),
                          ("Belief paths", beliefs_fig)):
-        embedded = _report_figure(build)
+        embedded = _report_figure(build, sec.notes, title)
         if embedded:
             sec.figures.append((title, embedded))
     table = res.table[[c for c in _PROTOCOL_COLUMNS if c in res.table.columns]].reset_index()
