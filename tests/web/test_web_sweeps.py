@@ -93,3 +93,14 @@ def test_unknown_or_traversing_run_names(client: TestClient, name: str) -> None:
     for suffix in ("", "/status"):
         r = client.get(f"/sweeps/{name}{suffix}")
         assert r.status_code == 404, (name, suffix)
+
+
+def test_at_most_two_sweeps_run_at_once(client: TestClient, post: Callable[..., httpx.Response]) -> None:
+    from allied.web.sweeps import MAX_RUNNING, Job
+
+    jobs = client.app.state.sweeps.jobs  # type: ignore[attr-defined]
+    for k in range(MAX_RUNNING):
+        jobs[f"busy-{k}"] = Job(f"busy-{k}", Path("/nonexistent"), "korea-2019", "mean", 10, 0)
+    r = post("/scenarios/korea-2019/sweeps", data={"model": "mean", "samples": "10", "seed": "0"})
+    assert r.status_code == 422 and "2 sweeps are already running" in r.text
+    jobs.clear()

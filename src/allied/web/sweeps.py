@@ -25,6 +25,7 @@ from allied.web.app import page
 from allied.web.store import valid_key
 
 MAX_SAMPLES = 100_000
+MAX_RUNNING = 2  # sweeps this server runs at once (each uses one core)
 router = APIRouter()
 
 
@@ -51,6 +52,9 @@ class Manager:
         self.runs_dir = Path(runs_dir)
         self.jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+
+    def running(self) -> int:
+        return sum(1 for j in self.jobs.values() if j.status == "running")
 
     def start(self, sc: Scenario, model: str, samples: int, seed: int) -> Job:
         from allied.sweep.runner import run_sweep
@@ -172,6 +176,9 @@ async def start(request: Request, key: str) -> Response:
     except ValueError:
         errors["seed"] = Problem(entry.key, "seed", f"'{raw['seed'][:20]}' is not a whole number >= 0",
                                  "give a seed such as 0 or 42")
+    if not errors and manager(request).running() >= MAX_RUNNING:
+        errors["model"] = Problem(entry.key, "model", f"{MAX_RUNNING} sweeps are already running",
+                                  "wait for one to finish (their pages show the progress)")
     if errors or engines.optional("allied.sweep.runner") is None:
         ctx = _context(request, entry, sc, errors=errors, form=raw)
         return page(request, "sweeps.html", ctx, status_code=422)
