@@ -19,7 +19,7 @@ PROTOCOL_METRICS = {
     "relief": "relief given",
     "us_exploitation": "US exploited",
     "nk_exploitation": "N. Korea exploited",
-    "stages": "stages",
+    "stages": "expected stages",
     "max_regret": "max regret",
 }
 

@@ -328,7 +328,7 @@ def protocol(res: Results, page: Page) -> str:
     out.append("<h3>Comparison</h3>")
     cols = {"protocol": "protocol", **{k: v for k, v in E.PROTOCOL_METRICS.items() if k in frame},
             **{c: c for c in frame.columns if c.startswith("V ")}}
-    out.append(table(frame, cols, render={"protocol": lambda v, r: f"<b>{esc(v)}</b>"}))
+    out.append(table(frame, cols, render={"protocol": lambda v, r: f"<b style='white-space:nowrap'>{esc(v)}</b>"}))
     out.append(_guard("Protocol figure", lambda: page.figure(F.protocol_values_fig(frame), "protocol",
                                                               "protocol comparison")))
     beliefs = E.beliefs_frame(pj)

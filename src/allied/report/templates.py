@@ -20,6 +20,7 @@ nav.toc { position:sticky; top:0; z-index:5; background:#fff; border-bottom:1px 
 nav.toc a { margin-right:14px; color:#14213d; text-decoration:none; font-weight:600; }
 nav.toc a:hover { text-decoration:underline; }
 main { max-width:1320px; margin:0 auto; padding:10px 24px 40px; }
+section { scroll-margin-top:44px; }
 section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:14px 20px 18px;
           margin:16px 0; }
 section > h2 { margin:2px 0 8px; font-size:1.3rem; border-bottom:2px solid #14213d; padding-bottom:4px; }
