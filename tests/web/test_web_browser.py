@@ -94,7 +94,6 @@ def wait_plot(p: Page, title_start: str) -> None:
 def test_edit_the_us_position_and_see_the_forecast_change(page: Page, folder: Path) -> None:
     pg = page.pg
     pg.goto(page.base + "/")
-    page.shot("index")
     pg.click('#builtin-list a[href="/scenarios/korea-2019"]')
     pg.wait_for_selector("h1:has-text('US–South Korea alliance')")
     assert pg.locator("#actors tbody tr").count() == 6
@@ -126,6 +125,9 @@ def test_edit_the_us_position_and_see_the_forecast_change(page: Page, folder: Pa
     pg.evaluate("() => window.scrollTo(0, document.querySelector('#st-USA--sanctions_relief')"
                 ".getBoundingClientRect().top + window.scrollY - 260)")
     page.shot("editor", full=False)
+    pg.goto(page.base + "/")
+    assert pg.locator('#user-list a[href="/scenarios/korea-2019.work.yaml"]').count() == 1
+    page.shot("index")
 
 
 def test_a_bad_value_is_shown_beside_its_field(page: Page) -> None:

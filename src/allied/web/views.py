@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from allied.scenario import Scenario
@@ -29,9 +30,12 @@ def show_value(v: Any) -> str:
 
 def index_context(store: Store) -> dict[str, Any]:
     listed = store.listing()
+    folder = str(store.folder)
+    home = str(Path.home())
+    if folder.startswith(home + "/"):
+        folder = "~" + folder[len(home):]
     return {"builtins": [x for x in listed if x.entry.builtin],
-            "user": [x for x in listed if not x.entry.builtin],
-            "folder": str(store.folder)}
+            "user": [x for x in listed if not x.entry.builtin], "folder": folder}
 
 
 def evidence(sc: Scenario) -> dict[str, Any]:
