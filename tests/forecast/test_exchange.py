@@ -131,7 +131,7 @@ def test_float_kernel_equals_decimal_on_generic_inputs(seed: int) -> None:
     from allied.forecast.exchange_exact import run_exact
 
     inp = random_case(seed)
-    f = MODEL.run(inp, rounds=4)
+    f = MODEL.run(inp, rounds=4, arithmetic="float")
     prefs, votes, *_ = run_exact(inp.x, inp.lo, inp.hi, inp.s, inp.c, inp.mask, 4, knife_edge=False)
     np.testing.assert_allclose(f.positions, np.where(inp.mask, from_internal(prefs, inp.lo, inp.hi), np.nan),
                                atol=1e-7)
@@ -243,3 +243,23 @@ def test_zero_salience_or_capability_takes_no_part(arithmetic: str) -> None:
     involved_1 = (ex["actor_i"] == 1) & (ex["issue_i"] == 1) | (ex["actor_j"] == 1) & (ex["issue_j"] == 1)
     assert not involved_1.any()
     assert np.all(np.isfinite(out.forecast))
+
+
+def test_default_forecast_reproduces_the_package_run() -> None:
+    """What an analyst runs (`allied forecast sample_data.txt --model exchange`) is the package's run."""
+    import allied
+
+    path = DATA / "sample_data_exchange.txt"
+    sc = allied.load(path)
+    df = allied.forecast(sc, models=["exchange"])
+    for rnd, issue, _, vote, _ in expected(DATA / "sample_data_exchange_expected.csv"):
+        got = df[(df["issue"] == issue) & (df["round"] == rnd + 1)]["forecast"].item()
+        tol = 1e-6 * (sc.issue(issue).hi - sc.issue(issue).lo)
+        assert abs(got - vote) <= tol, (rnd, issue, got, vote)
+
+
+def test_sweeps_use_the_float_kernel_by_default() -> None:
+    from allied.sweep.engines import ForecastEngine
+
+    assert ForecastEngine("exchange").params["arithmetic"] == "float"
+    assert ForecastEngine("exchange", params={"arithmetic": "decimal"}).params["arithmetic"] == "decimal"

@@ -75,3 +75,10 @@ def test_overrides_change_one_value() -> None:
     assert sc.stance("USA", "sanctions_relief").position == 30.0
     assert sc.actor("ROK").capability.point() == 2.0
     assert sc.stance("ROK", "sanctions_relief") == base.stance("ROK", "sanctions_relief")
+
+
+def test_nested_protocol_overrides_create_their_path() -> None:
+    sc = load("korea-2019", ["protocol.alpha.T=1.2", "protocol.divergence=1"])
+    assert sc.protocol is not None
+    assert float(sc.protocol.divergence) == 1.0
+    assert float(sc.protocol.alpha.T) == 1.2

@@ -34,3 +34,7 @@ __all__ = [
     "solve",
     "solve_batch",
 ]
+
+from allied._callable import make_callable  # noqa: E402
+
+make_callable(__name__)  # `allied.protocol(...)` is the API function allied.api.protocol

@@ -56,6 +56,14 @@ def _find(items: list[Any], section: str, parts: list[str], where: str, file: st
                                  f"use one of: {', '.join(ids) or '(none)'}")])
 
 
+def _protocol_default(key: str) -> Any:
+    """The default of a nested protocol parameter (so ``protocol.alpha.T=1.2`` keeps ``alpha.S``)."""
+    from allied.scenario.sections.protocol import default_mapping
+
+    value = default_mapping().get(key)
+    return copy.deepcopy(value) if isinstance(value, dict) else {}
+
+
 def apply_overrides(data: dict[str, Any], assignments: Iterable[str], file: str) -> dict[str, Any]:
     """A copy of ``data`` with every assignment applied (missing sections such as ``protocol`` are created)."""
     out = copy.deepcopy(data)
@@ -71,6 +79,8 @@ def apply_overrides(data: dict[str, Any], assignments: Iterable[str], file: str)
                 if key not in node:
                     if i == 0 and key in ("protocol", "alliance"):
                         node[key] = {}
+                    elif section == "protocol" and i == 1:
+                        node[key] = _protocol_default(key)  # e.g. alpha: {S, T} when setting alpha.T
                     else:
                         raise ScenarioError([Problem(file, where, f"'{key}' is not in the scenario",
                                                      f"use one of: {', '.join(map(str, node)) or '(none)'}")])
