@@ -204,13 +204,14 @@ def _report_figure(build: Callable[[], Any], notes: list[str] | None = None, wha
 
 def ledger_section(sc: Scenario) -> Section:
     """Ledger lines per year, viewpoint and lens, totals, missing items, burden measures and tests."""
-    mod = optional("allied.ledger")
-    if mod is None:
+    if optional("allied.ledger") is None:
         return unavailable("The alliance ledger")
     if sc.alliance is None:
         return Section(available=False, message="This scenario has no alliance: section, so there is no ledger.")
     try:
-        res = mod.ledger(sc)
+        from allied.api import ledger
+
+        res = ledger(sc)
     except ScenarioError as exc:
         return Section(available=False, message="; ".join(str(p) for p in exc.problems))
     except Exception as exc:
@@ -262,11 +263,12 @@ _PROTOCOL_COLUMNS = ["p_full", "p_full_sincere", "p_full_stalling", "denuclearis
 def protocol_section(sc: Scenario) -> Section:
     """Every protocol compared at the scenario's point values: outcomes, values, rankings, the path."""
     mod = optional("allied.protocol")
-    api = getattr(mod, "compare", None) if mod is not None else None
-    if api is None:
+    if mod is None:
         return unavailable("The protocol engine")
     try:
-        res = api(sc.protocol)
+        from allied.api import protocol
+
+        res = protocol(sc)
     except ScenarioError as exc:
         return Section(available=False, message="; ".join(str(p) for p in exc.problems))
     except Exception as exc:
