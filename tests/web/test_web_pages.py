@@ -185,3 +185,22 @@ def test_unknown_pages_are_404(client: TestClient) -> None:
     for url in ("/scenarios/nope", "/scenarios/nope/forecast", "/scenarios/nope/download.yaml", "/nope"):
         r = client.get(url)
         assert r.status_code == 404, url
+
+
+def test_a_broken_engine_is_reported_not_fatal(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from allied.web import engines
+
+    real = importlib.import_module
+
+    def broken(name: str, package: str | None = None) -> object:
+        if name in ("allied.protocol", "allied.ledger"):
+            raise SyntaxError("invalid syntax (half-written module)")
+        return real(name, package)
+
+    monkeypatch.setattr(engines.importlib, "import_module", broken)
+    monkeypatch.setattr(engines, "IMPORT_ERRORS", {})
+    for tab in ("protocol", "ledger"):
+        r = client.get(f"/scenarios/korea-2019/{tab}")
+        assert r.status_code == 200
+        assert "not available: SyntaxError: invalid syntax (half-written module)" in r.text
+    assert client.get("/scenarios/korea-2019").status_code == 200

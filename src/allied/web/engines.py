@@ -40,14 +40,22 @@ def unavailable(what: str, exc: BaseException | None = None) -> Section:
     return Section(available=False, message=why)
 
 
+#: why an engine module failed to import (other than simply not being there)
+IMPORT_ERRORS: dict[str, BaseException] = {}
+
+
 def optional(module: str) -> Any | None:
-    """Import an engine module that may not exist yet; None when it is missing."""
+    """Import an engine module that may be missing (or broken); None then, with the reason kept in
+    :data:`IMPORT_ERRORS` when it is more than absence."""
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
+        if not (exc.name and module.startswith(exc.name)):
+            IMPORT_ERRORS[module] = exc
+        return None
+    except Exception as exc:  # a broken engine must not take the web app down
+        IMPORT_ERRORS[module] = exc
+        return None
 
 
 def html_table(df: pd.DataFrame, float_format: str = "{:,.4g}", index: bool = False) -> str:
@@ -205,7 +213,7 @@ def _report_figure(build: Callable[[], Any], notes: list[str] | None = None, wha
 def ledger_section(sc: Scenario) -> Section:
     """Ledger lines per year, viewpoint and lens, totals, missing items, burden measures and tests."""
     if optional("allied.ledger") is None:
-        return unavailable("The alliance ledger")
+        return unavailable("The alliance ledger", IMPORT_ERRORS.get("allied.ledger"))
     if sc.alliance is None:
         return Section(available=False, message="This scenario has no alliance: section, so there is no ledger.")
     try:
@@ -264,7 +272,7 @@ def protocol_section(sc: Scenario) -> Section:
     """Every protocol compared at the scenario's point values: outcomes, values, rankings, the path."""
     mod = optional("allied.protocol")
     if mod is None:
-        return unavailable("The protocol engine")
+        return unavailable("The protocol engine", IMPORT_ERRORS.get("allied.protocol"))
     try:
         from allied.api import protocol
 
@@ -329,7 +337,7 @@ def sweep_results(folder: Any, info: dict[str, Any]) -> Section:
     target = str(info.get("target") or "forecast")
     keys = [str(k) for k in info.get("keys") or []]
     if runner is None or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
-        return unavailable("Reading sweep results")
+        return unavailable("Reading sweep results", IMPORT_ERRORS.get("allied.sweep.runner"))
     try:
         summary = runner.summarise(folder, target, keys)
         import duckdb
