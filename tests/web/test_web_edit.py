@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -190,3 +191,23 @@ def test_set_on_a_built_in_is_refused(post: Callable[..., httpx.Response], clien
     r = post("/scenarios/korea-2019/set", data={"path": "protocol.divergence", "value": "1", "back": "protocol"})
     assert r.status_code == 422 and "not a working copy" in r.text
     assert 'id="make-copy-set"' in client.get("/scenarios/korea-2019/protocol").text
+
+
+def test_concurrent_edits_of_different_rows_all_land(work: str, client: TestClient, folder: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = client.app.state.store  # type: ignore[attr-defined]
+    entry = store.get(work)
+    sc = load(folder / work)
+    targets = [(s.actor, s.issue, sc.issue(s.issue)) for s in sc.stances][:8]
+
+    def edit(t: tuple[str, str, Any]) -> None:
+        actor, issue, iss = t
+        store.edit(entry, stances={(actor, issue): {"position": iss.lo + 0.25 * (iss.hi - iss.lo)}})
+
+    with ThreadPoolExecutor(8) as ex:
+        list(ex.map(edit, targets))
+    after = load(folder / work)
+    for actor, issue, iss in targets:
+        st = after.stance(actor, issue)
+        assert st is not None and st.position == iss.lo + 0.25 * (iss.hi - iss.lo), (actor, issue)

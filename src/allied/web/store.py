@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,7 @@ class Store:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder = self.folder.resolve()
         self._cache: dict[tuple[str, int, int], Scenario | ScenarioError] = {}
+        self._write_lock = threading.Lock()  # one read-modify-write of a file at a time
 
     # --- listing and look-up --------------------------------------------------------------------
     def entries(self) -> list[Entry]:
@@ -221,9 +223,15 @@ class Store:
         if not entry.editable or entry.path is None:
             raise ScenarioError([Problem(entry.key, "(file)", "this scenario is not a working copy",
                                          "make a working copy first; built-ins are never changed")])
+        with self._write_lock:
+            return self._edit(entry, assignments, stances or {})
+
+    def _edit(self, entry: Entry, assignments: Sequence[str], stances: dict[tuple[str, str], dict[str, Any]]
+              ) -> Scenario:
+        assert entry.path is not None
         data, lines, _ = load_data(entry.path)
         new = apply_overrides(data, list(assignments), entry.key)
-        for (actor, issue), fields in (stances or {}).items():
+        for (actor, issue), fields in stances.items():
             found = next((st for st in new.get("stances", []) if isinstance(st, dict)
                           and str(st.get("actor")) == actor and str(st.get("issue")) == issue), None)
             if found is None:
