@@ -58,15 +58,22 @@ class ChunkTask:
     chunk: int
     start: int
     stop: int
+    write_to: str | None = None  # a run folder the worker can write to itself (local pools), else None
 
 
-def run_chunk(task: ChunkTask) -> tuple[int, pa.Table]:
-    """Compute one chunk: draw its samples from their own streams, evaluate, return the long table."""
+def run_chunk(task: ChunkTask) -> tuple[int, pa.Table | int]:
+    """Compute one chunk: draw its samples from their own streams and evaluate them. Returns the long table,
+    or, when ``task.write_to`` is set, writes the part there atomically and returns the number of samples
+    (local workers share the disk, so the table need not travel back through a pipe)."""
     engine = get_engine(task.model, task.params, task.rounds, task.issues)
     draw = task.space.sample(task.seed, task.start, task.stop, keep_streams=True)
     keys, cols = engine.evaluate(task.scenario, draw)
     assert draw.sample_ids is not None
-    return task.chunk, long_table(draw.sample_ids, keys, cols)
+    table = long_table(draw.sample_ids, keys, cols)
+    if task.write_to is None:
+        return task.chunk, table
+    RunStore(Path(task.write_to)).write_part(task.chunk, table)
+    return task.chunk, draw.n
 
 
 def long_table(sample_ids: np.ndarray, keys: Sequence[str], cols: dict[str, np.ndarray]) -> pa.Table:
@@ -242,15 +249,20 @@ def run_sweep(
             from allied.sweep.progress import progress_bar
 
             with progress_bar(samples, f"{sc.id} · {model}", enabled=progress, done=already) as advance:
-                def on_part(k: int, table: pa.Table) -> None:
+                def on_part(k: int, result: pa.Table | int) -> None:
                     nonlocal done
-                    store.write_part(k, table)
-                    n = len(pc.unique(table["sample"])) if table.num_rows else 0
+                    if isinstance(result, int):  # the worker wrote the part itself
+                        n = result
+                    else:
+                        store.write_part(k, result)
+                        n = len(pc.unique(result["sample"])) if result.num_rows else 0
                     done += n
                     advance(n)
 
                 only = list(issues) if issues else None
-                tasks = [ChunkTask(sc, space, model, params, rounds, only, int(seed), k, a, b) for k, a, b in todo]
+                local = str(store.root) if executor is None and engine == "local" else None
+                tasks = [ChunkTask(sc, space, model, params, rounds, only, int(seed), k, a, b, local)
+                         for k, a, b in todo]
                 _drive(ex, tasks, on_part, window=2 * _capacity(ex, n_workers))
             status = "done"
         except KeyboardInterrupt:
@@ -281,10 +293,11 @@ def _capacity(ex: Executor, default: int) -> int:
     return int(n) if isinstance(n, int) and n > 0 else default
 
 
-def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pa.Table], None], window: int) -> None:
+def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pa.Table | int], None],
+           window: int) -> None:
     """Keep at most ``window`` chunks in flight; write each as it finishes."""
     it = iter(tasks)
-    inflight: dict[Future[tuple[int, pa.Table]], int] = {}
+    inflight: dict[Future[tuple[int, pa.Table | int]], int] = {}
 
     def submit() -> None:
         t = next(it, None)
