@@ -186,6 +186,28 @@ def forecast_section(sc: Scenario, issue: str | None = None) -> Section:
     if not embedded:
         embedded = figures.embed(figures.finals(table, {i.id: i.scale for i in sc.issues}))
     sec.figures.append(("Final forecasts beside the actors' positions", embedded))
+
+    def smp_fig() -> Any:
+        from allied.report.figures import smp_probabilities_fig
+        from allied.report.prep import smp_probabilities
+
+        probs = smp_probabilities(runs["smp"])
+        return None if probs.empty else smp_probabilities_fig(probs, list(runs["smp"].input.issues))
+
+    def exchange_fig() -> Any:
+        from allied.report.figures import exchanges_fig
+        from allied.report.prep import exchanges_frame, trades_frame
+
+        ex = exchanges_frame(runs["exchange"])
+        trades = None if ex.empty else trades_frame(ex)
+        return exchanges_fig(trades) if trades is not None and "pair" in trades else None
+
+    for name, title, build in (("smp", "SMP outcome probabilities by turn", smp_fig),
+                               ("exchange", "Exchange model: who trades with whom", exchange_fig)):
+        if name in runs:
+            embedded = _report_figure(build, sec.notes, f"The {title} figure")
+            if embedded:
+                sec.figures.append((title, embedded))
     return sec
 
 
