@@ -22,7 +22,19 @@ def test_dask_two_workers_bit_identical_to_local(korea, tmp_path: Path):
         # a different chunking on the cluster still gives the same numbers (per-sample streams)
         dask2 = run_sweep(korea, "mean", 240, seed=21, out=tmp_path / "dask2", engine="dask", workers=2,
                           scheduler=cluster.scheduler_address, chunk_size=17)
+        # and the command line: allied sweep … --engine dask --workers 2 --scheduler ADDR
+        from typer.testing import CliRunner
+
+        from allied.cli import app
+
+        r = CliRunner().invoke(app, ["sweep", "korea-2019", "--model", "mean", "--samples", "240", "--seed", "21",
+                                     "--engine", "dask", "--workers", "2", "--scheduler", cluster.scheduler_address,
+                                     "--chunk-size", "30", "--out", str(tmp_path / "cli"), "--format", "json"])
+        assert r.exit_code == 0, r.output
     a, b, c = local.frame(), dask.frame(), dask2.frame()
+    cli = pd.concat([pd.read_parquet(p) for p in sorted((tmp_path / "cli" / "samples").glob("part-*.parquet"))],
+                    ignore_index=True)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
+    pd.testing.assert_frame_equal(a, cli, check_exact=True)
     pd.testing.assert_frame_equal(a, c, check_exact=True)
     assert local.summary == dask.summary
