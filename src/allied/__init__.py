@@ -34,8 +34,32 @@ _EXPORTS = {
 __all__ = [*sorted(_EXPORTS), "__version__"]
 
 if TYPE_CHECKING:
-    from allied.api import forecast, forecast_json, forecast_runs, ledger, load, protocol, sensitivity, sweep
-    from allied.scenario import Scenario, ScenarioError
+    from allied.api import (
+        forecast as forecast,
+    )
+    from allied.api import (
+        forecast_json as forecast_json,
+    )
+    from allied.api import (
+        forecast_runs as forecast_runs,
+    )
+    from allied.api import (
+        ledger as ledger,
+    )
+    from allied.api import (
+        load as load,
+    )
+    from allied.api import (
+        protocol as protocol,
+    )
+    from allied.api import (
+        sensitivity as sensitivity,
+    )
+    from allied.api import (
+        sweep as sweep,
+    )
+    from allied.scenario import Scenario as Scenario
+    from allied.scenario import ScenarioError as ScenarioError
 
 
 def __getattr__(name: str) -> Any:

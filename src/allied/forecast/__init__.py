@@ -24,6 +24,6 @@ __all__ = [
     "weighted_mean",
 ]
 
-from allied._callable import make_callable  # noqa: E402
+from allied._callable import make_callable
 
 make_callable(__name__)  # `allied.forecast(...)` is the API function allied.api.forecast

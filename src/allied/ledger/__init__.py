@@ -35,6 +35,6 @@ __all__ = [
     "to_panel",
 ]
 
-from allied._callable import make_callable  # noqa: E402
+from allied._callable import make_callable
 
 make_callable(__name__)  # `allied.ledger(...)` is the API function allied.api.ledger

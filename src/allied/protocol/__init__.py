@@ -35,6 +35,6 @@ __all__ = [
     "solve_batch",
 ]
 
-from allied._callable import make_callable  # noqa: E402
+from allied._callable import make_callable
 
 make_callable(__name__)  # `allied.protocol(...)` is the API function allied.api.protocol
