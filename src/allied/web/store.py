@@ -115,7 +115,11 @@ class Store:
             ck = (entry.key, -1, -1)  # built-ins are package data: they never change while we run
         else:
             assert entry.path is not None
-            st = entry.path.stat()
+            try:
+                st = entry.path.stat()
+            except OSError:
+                raise ScenarioError([Problem(entry.key, "(file)", "the file is no longer in the scenarios folder",
+                                             "go back to the list of scenarios")]) from None
             ck = (entry.key, st.st_mtime_ns, st.st_size)
         hit = self._cache.get(ck)
         if hit is None:
@@ -127,6 +131,8 @@ class Store:
                 hit = ScenarioError([Problem(entry.key, "(file)", f"the file could not be read "
                                              f"({type(exc).__name__}: {exc})",
                                              "check that it is an Allied scenario or a supported table")])
+            for stale in [k for k in self._cache if k[0] == entry.key]:  # keep one version per file
+                self._cache.pop(stale, None)
             self._cache[ck] = hit
         if isinstance(hit, ScenarioError):
             raise hit
