@@ -12,7 +12,7 @@ from allied.report import figures as F
 from allied.report import prep as P
 from allied.report import prep_engines as E
 from allied.report.html import Page, esc, evidence_cell, table, unavailable, warning
-from allied.report.style import pretty
+from allied.report.style import actor_colour, model_colour, pretty
 from allied.scenario.uncertain import Uncertain, point
 
 if TYPE_CHECKING:
@@ -73,13 +73,31 @@ def _dispute_card(res: Results) -> str:
             f'<div class="small"><span class="badge est">estimate</span> {esc(ev.note if ev else "")}</div>'
         boxes.append(f'<div class="{cls}"><b>{esc(actor)}</b>: {P.fmt(pos)} — '
                      f"<b>{esc(P.nearest_label(iss, pos) or '')}</b>{q}</div>")
-    fc = " · ".join(f"{esc(m)} <b>{P.fmt(r.final(iss.id), 3)}</b>" for m, r in res.runs.items()
-                    if iss.id in r.input.issues)
+    finals = {m: r.final(iss.id) for m, r in res.runs.items() if iss.id in r.input.issues}
+    fc = " · ".join(f'<span style="color:{model_colour(m, k)}">■</span> {esc(m)} <b>{P.fmt(v, 3)}</b>'
+                    for k, (m, v) in enumerate(finals.items()))
     lo, hi = P.end_labels(iss)
     return (f'<div class="card"><h3>The dispute: {esc(pretty(iss.id))}</h3>'
             f'<div class="small">{esc(iss.name)} — scale {iss.lo:g} = {esc(lo)} … {iss.hi:g} = {esc(hi)}</div>'
             f'<div class="vs">{"".join(boxes)}</div>'
+            f"{_mini_scale(iss, dict(zip(split['actors'], split['positions'], strict=True)), finals)}"
             f'<p class="small"><b>Forecasts:</b> {fc or "no model ran"}</p></div>')
+
+
+def _mini_scale(iss: Any, allies: dict[str, float], finals: dict[str, float]) -> str:
+    """A one-line scale in HTML: the two allies as labelled dots, each model's forecast as a coloured tick."""
+    def left(v: float) -> str:
+        return f"{min(max(float(P.share(iss, v)), 0.0), 100.0):.1f}%"
+
+    marks = [f'<span class="tick" style="left:{left(v)};background:{model_colour(m, k)}" '
+             f'title="{esc(m)}: {P.fmt(v)}"></span>' for k, (m, v) in enumerate(finals.items()) if np.isfinite(v)]
+    marks += [f'<span class="dot" style="left:{left(v)};background:{actor_colour(a, k)}" title="{esc(a)}: '
+              f'{P.fmt(v)}"></span><span class="dotlabel" style="left:{left(v)}">{esc(a)}</span>'
+              for k, (a, v) in enumerate(allies.items())]
+    lo, hi = P.end_labels(iss)
+    return (f'<div class="miniscale" role="img" aria-label="positions and forecasts on {esc(iss.id)}">'
+            f'<div class="track"></div>{"".join(marks)}</div>'
+            f'<div class="miniends"><span>{esc(lo)}</span><span>{esc(hi)}</span></div>')
 
 
 def _ranking_card(res: Results) -> str:

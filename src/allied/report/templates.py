@@ -54,6 +54,15 @@ tr.best td { background:#eef7ee; }
 .vs > div { border-radius:6px; padding:6px 8px; font-size:.86rem; }
 .vs .a { background:#e9eff9; border-left:4px solid var(--usa); }
 .vs .b { background:#e6f4f1; border-left:4px solid var(--rok); }
+.miniscale { position:relative; height:40px; margin:12px 8px 0; }
+.miniscale .track { position:absolute; left:0; right:0; top:24px; height:4px; background:#d5dbe5;
+                    border-radius:2px; }
+.miniscale .tick { position:absolute; top:16px; width:4px; height:20px; margin-left:-2px; border-radius:1px;
+                   opacity:.85; }
+.miniscale .dot { position:absolute; top:19px; width:14px; height:14px; margin-left:-7px; border-radius:50%;
+                  border:2px solid #fff; box-shadow:0 0 0 1px #889; }
+.miniscale .dotlabel { position:absolute; top:0; transform:translateX(-50%); font-size:.72rem; font-weight:700; }
+.miniends { display:flex; justify-content:space-between; font-size:.7rem; color:var(--muted); margin:0 2px 4px; }
 ol.rank { margin:4px 0 8px 0; padding-left:20px; font-size:.88rem; }
 ol.rank li:first-child { font-weight:700; }
 .plot { width:100%; min-height:120px; margin:6px 0 14px; }
