@@ -134,6 +134,10 @@ def test_sweep_and_indices_frames(korea: allied.Scenario) -> None:
                                                               "ST_conf": 0.02} for k in range(12)}}}}
     idx = E.indices_frame(sj, "cost_sharing")
     assert len(idx) == 10 and idx.loc[0, "input"] == "in11"
+    assert E.input_label("stances.USA.cost_sharing.position", "cost_sharing") == "USA position"
+    assert E.input_label("stances.USA.sma_term.salience", "cost_sharing") == "USA sma_term salience"
+    assert E.input_label("actors.CHN.capability") == "CHN capability"
+    assert E.input_label("protocol.rho") == "protocol.rho"
     assert E.indices_frame(sj, "other").empty
     assert figures.tornado_fig(idx, "t").data
 

@@ -278,13 +278,14 @@ def tornado_fig(idx: pd.DataFrame, title: str) -> go.Figure:
     """Sobol indices of one issue: total (ST) and first-order (S1) per input, largest on top."""
     df = idx.iloc[::-1]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=df["ST"], y=df["input"], orientation="h", name="total (ST)", marker_color="#1f4e9c",
+    ylab = df["label"] if "label" in df else df["input"]
+    fig.add_trace(go.Bar(x=df["ST"], y=ylab, orientation="h", name="total (ST)", marker_color="#1f4e9c",
                          error_x={"type": "data", "array": df["ST_conf"].fillna(0), "thickness": 1},
-                         hovertemplate="%{y}<br>ST=%{x:.3f}<extra></extra>"))
-    fig.add_trace(go.Bar(x=df["S1"], y=df["input"], orientation="h", name="first order (S1)",
+                         customdata=df["input"], hovertemplate="%{customdata}<br>ST=%{x:.3f}<extra></extra>"))
+    fig.add_trace(go.Bar(x=df["S1"], y=ylab, orientation="h", name="first order (S1)",
                          marker_color="#e08a1e", error_x={"type": "data", "array": df["S1_conf"].fillna(0),
                                                           "thickness": 1},
-                         hovertemplate="%{y}<br>S1=%{x:.3f}<extra></extra>"))
+                         customdata=df["input"], hovertemplate="%{customdata}<br>S1=%{x:.3f}<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_xaxes(title_text="Sobol index")
     fig.update_yaxes(automargin=True, tickfont={"size": 10})

@@ -133,7 +133,7 @@ def tornado(idx: pd.DataFrame, title: str) -> Figure:
     y = np.arange(len(df))
     ax.barh(y + 0.2, df["ST"], 0.4, xerr=df["ST_conf"].fillna(0), color="#1f4e9c", label="total (ST)")
     ax.barh(y - 0.2, df["S1"], 0.4, xerr=df["S1_conf"].fillna(0), color="#e08a1e", label="first order (S1)")
-    ax.set_yticks(y, [_t(x) for x in df["input"]], fontsize=7.5)
+    ax.set_yticks(y, [_t(x) for x in (df["label"] if "label" in df else df["input"])], fontsize=7.5)
     ax.set_xlabel("Sobol index")
     ax.legend(frameon=False, fontsize=8)
     ax.set_title(_t(title), fontsize=10)

@@ -208,6 +208,17 @@ def sweep_summary(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def input_label(path: str, issue: str | None = None) -> str:
+    """A short name for an input path within one issue's chart: ``stances.USA.x.position`` → ``USA position``,
+    ``actors.CHN.capability`` → ``CHN capability``; other paths unchanged."""
+    parts = path.split(".")
+    if parts[0] == "stances" and len(parts) == 4:
+        return f"{parts[1]} {parts[3]}" if parts[2] == issue else f"{parts[1]} {parts[2]} {parts[3]}"
+    if parts[0] == "actors" and len(parts) == 3:
+        return f"{parts[1]} {parts[2]}"
+    return path
+
+
 def indices_frame(sj: Mapping[str, Any], issue: str, top: int = 10) -> pd.DataFrame:
     """Sobol indices of one issue, the ``top`` inputs by total index (Morris ``mu_star`` accepted)."""
     idx = ((sj.get("issues") or {}).get(issue) or {}).get("indices") or {}
@@ -220,7 +231,8 @@ def indices_frame(sj: Mapping[str, Any], issue: str, top: int = 10) -> pd.DataFr
                      "ST": _num(d.get("ST", d.get("mu_star"))), "ST_conf": _num(d.get("ST_conf", d.get("sigma")))})
     df = pd.DataFrame(rows, columns=["input", "S1", "S1_conf", "ST", "ST_conf"])
     if df.empty:
-        return df
+        return df.assign(label=[])
+    df["label"] = [input_label(n, issue) for n in df["input"]]
     df = df.sort_values("ST", ascending=False, na_position="last").head(top)
     big = df["ST"].fillna(0).max()
     keep = (df["ST"].fillna(0) >= 0.01 * big) | (np.arange(len(df)) < 3)
