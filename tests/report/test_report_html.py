@@ -153,3 +153,13 @@ def test_closest_model_to_each_numeric_outcome(korea_html: str) -> None:
         closest = re.findall(r"<td>([^<]*)</td>", row)[-1]
         assert "median" in closest.split(", "), (desc, closest)
         assert "mean" not in closest.split(", ")
+
+
+def test_protocol_conclusions_are_tested_against_the_sweep(korea_html: str, korea_results: Results) -> None:
+    if not korea_results.protocol_sweep.ok:
+        pytest.skip(f"protocol sweep did not run: {korea_results.protocol_sweep.error}")
+    glance = html.unescape(korea_html[korea_html.index('id="glance"'):korea_html.index('id="evidence"')])
+    n = korea_results.protocol_sweep.value["sample"].nunique()
+    assert f"over {n} sampled weight sets" in glance
+    sens = korea_html[korea_html.index('id="sensitivity"'):korea_html.index('id="outcomes"')]
+    assert 'aria-label="protocol first choices over the sweep"' in sens

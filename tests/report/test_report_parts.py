@@ -230,3 +230,18 @@ def test_a_section_that_fails_to_draw_still_appears(korea: allied.Scenario, monk
     assert "[forecast] Forecast engine not available: RuntimeError: the forecast input could not be built" in boxes
     # the failed section's figure was dropped: every figure div has its JSON and vice versa
     assert len(s.plots) == html.count('<script type="application/json"')
+
+
+def test_first_choices_over_a_protocol_sweep() -> None:
+    # sample 0: USA big-deal (5 > 1), ROK small (4 > 2); sample 1: both big (3 > 2, 6 > 1); sample 2: a tie for
+    # USA (2 = 2) goes to the protocol listed first (big-deal), ROK small
+    df = pd.DataFrame({"sample": [0, 0, 1, 1, 2, 2], "issue": ["big-deal", "small-deal"] * 3,
+                       "V_USA": [5, 1, 3, 2, 2, 2], "V_ROK": [2, 4, 6, 1, 0, 1]})
+    ch = E.first_choices(df, ["USA", "ROK", "PRK-stalling"])
+    assert ch["USA"].tolist() == ["big-deal", "big-deal", "big-deal"]
+    assert ch["ROK"].tolist() == ["small-deal", "big-deal", "small-deal"]
+    assert "PRK-stalling" not in ch
+    sh = E.first_choice_shares(ch).set_index(["player", "protocol"])["share"]
+    assert sh["USA", "big-deal"] == 1.0
+    assert sh["ROK", "small-deal"] == pytest.approx(2 / 3)
+    assert figures.first_choice_fig(E.first_choice_shares(ch), ["big-deal", "small-deal"]).data

@@ -14,6 +14,7 @@ from allied.report.engines import (
     collect_forecasts,
     collect_ledger,
     collect_protocol,
+    collect_protocol_sweep,
     collect_sensitivity,
     collect_sweep,
 )
@@ -37,6 +38,7 @@ class Results:
     samples: int
     sensitivity_model: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    protocol_sweep: Part = field(default_factory=lambda: Part(error="not run"))
 
     @property
     def runs(self) -> dict[str, Any]:
@@ -64,11 +66,13 @@ def collect(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0,
     if samples > 0:
         sweep = collect_sweep(sc, models, samples, seed)
         sens = collect_sensitivity(sc, headline, samples, seed)
+        psweep = collect_protocol_sweep(sc, samples, seed) if protocol.ok else \
+            Part(error=f"the protocol engine did not run ({protocol.error})")
     else:
-        sweep = sens = Part(error="skipped (--samples 0)")
+        sweep = sens = psweep = Part(error="skipped (--samples 0)")
     t3 = time.perf_counter()
     return Results(sc, forecasts, protocol, ledger, sweep, sens, samples, headline,
-                   {"forecast": t1 - t0, "protocol+ledger": t2 - t1, "sweep+sensitivity": t3 - t2})
+                   {"forecast": t1 - t0, "protocol+ledger": t2 - t1, "sweeps+sensitivity": t3 - t2}, psweep)
 
 
 def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, results: Results | None = None) -> str:

@@ -201,3 +201,18 @@ def collect_sensitivity(sc: Scenario, model: str, samples: int, seed: int = 0) -
         return dict(jsonable(scenario_sensitivity(sc, model, "sobol", samples, seed).to_json()))
 
     return attempt(run)
+
+
+def collect_protocol_sweep(sc: Scenario, samples: int, seed: int = 0) -> Part:
+    """The protocol engine over sampled parameters: one row per sample and protocol (``issue`` = protocol)
+    with each player's value ``V_USA``, ``V_ROK``, … and the outcome probabilities."""
+
+    def run() -> pd.DataFrame:
+        from allied.sweep.runner import run_sweep
+
+        with tempfile.TemporaryDirectory(prefix="allied-report-") as tmp:
+            res = run_sweep(sc, "protocol", samples, seed=seed, out=Path(tmp) / "protocol", register=False,
+                            executor=InlineExecutor())
+            return res.frame()
+
+    return attempt(run)

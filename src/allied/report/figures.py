@@ -224,6 +224,21 @@ def beliefs_fig(beliefs: pd.DataFrame) -> go.Figure:
     return _layout(fig, 300, "Belief paths: how each protocol screens North Korea's type")
 
 
+def first_choice_fig(shares: pd.DataFrame, order: Sequence[str]) -> go.Figure:
+    """How often each protocol is each player's first choice over the sampled parameters (stacked to 100 %)."""
+    fig = go.Figure()
+    players = list(dict.fromkeys(shares["player"]))[::-1]
+    for k, proto in enumerate(order):
+        s = shares[shares.protocol == proto].set_index("player").reindex(players)
+        fig.add_trace(go.Bar(x=s["share"].fillna(0) * 100, y=players, orientation="h", name=proto,
+                             marker_color=palette(k), text=[f"{v:.0%}" if v >= 0.06 else "" for v in
+                                                            s["share"].fillna(0)], textposition="inside",
+                             hovertemplate="%{y}: " + proto + " first in %{x:.0f} % of samples<extra></extra>"))
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_xaxes(title_text="share of sampled parameter sets (%)", range=[0, 100])
+    return _layout(fig, 90 + 40 * len(players), "Each player's first choice over the uncertain weights")
+
+
 def ledger_fig(money: pd.DataFrame) -> go.Figure:
     """Money lines of the ledger: one row of panels per lens (each on its own scale, so a trade deficit does
     not flatten the cost-sharing figures), one column per member's viewpoint; cost < 0 < benefit."""

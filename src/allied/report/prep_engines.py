@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -74,6 +74,28 @@ def path_frame(pj: Mapping[str, Any]) -> pd.DataFrame:
             if isinstance(st, Mapping):
                 rows.append({"protocol": name, **{k: v for k, v in st.items() if not isinstance(v, Mapping | list)}})
     return pd.DataFrame(rows)
+
+
+def first_choices(sweep: pd.DataFrame, players: Sequence[str] = ("USA", "ROK")) -> pd.DataFrame:
+    """Per sample, each player's best protocol (highest value ``V_<player>``; ties go to the first listed):
+    columns ``sample`` and one per player."""
+    out = pd.DataFrame({"sample": sorted(sweep["sample"].unique())}).set_index("sample")
+    for who in players:
+        col = f"V_{who.replace('-', '_')}"
+        if col not in sweep:
+            continue
+        wide = sweep.pivot_table(index="sample", columns="issue", values=col, aggfunc="first", sort=False)
+        out[who] = wide.idxmax(axis=1)
+    return out.reset_index()
+
+
+def first_choice_shares(choices: pd.DataFrame) -> pd.DataFrame:
+    """``player, protocol, share``: how often each protocol is each player's first choice over the sweep."""
+    rows = []
+    for who in [c for c in choices.columns if c != "sample"]:
+        counts = choices[who].value_counts(normalize=True)
+        rows += [{"player": who, "protocol": p, "share": float(v)} for p, v in counts.items()]
+    return pd.DataFrame(rows, columns=["player", "protocol", "share"])
 
 
 def rankings(pj: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -128,6 +128,9 @@ def _ranking_card(res: Results) -> str:
                          f"({f.loc[worst, 'us_exploitation']:.0%})")
     if all_ranks.get("PRK-stalling"):
         extra.append(f"a stalling North Korea prefers <b>{esc(all_ranks['PRK-stalling'][0])}</b>")
+    robust = _split_robustness(res, first)
+    if robust:
+        extra.append(robust)
     chosen = res.protocol.value.get("chosen") or {}
     if isinstance(chosen, dict) and chosen.get("protocol"):
         extra.append(f"chosen by {esc(chosen.get('by', '?'))}: <b>{esc(chosen['protocol'])}</b>")
@@ -135,6 +138,21 @@ def _ranking_card(res: Results) -> str:
     return (head + f'<p class="big">{verdict}</p><div class="vs">{"".join(lists)}</div>'
             f'<ul class="small" style="padding-left:18px;margin:4px 0">{notes}</ul>'
             '<p class="small">Illustrative weights, not measurements (see Protocols).</p></div>')
+
+
+def _split_robustness(res: Results, first: dict[str, str]) -> str:
+    """How often, over the protocol sweep, each ally keeps its first choice and the allies stay split."""
+    if not res.protocol_sweep.ok or len(first) < 2:
+        return ""
+    choices = E.first_choices(res.protocol_sweep.value, list(first))
+    if choices.empty or not set(first) <= set(choices.columns):
+        return ""
+    n = len(choices)
+    a, b = list(first)[:2]
+    same = ((choices[a] == first[a]) & (choices[b] == first[b])).mean()
+    split = (choices[a] != choices[b]).mean()
+    return (f"over {n} sampled weight sets: the allies disagree in <b>{split:.0%}</b>; this exact split "
+            f"({esc(a)} {esc(first[a])}, {esc(b)} {esc(first[b])}) holds in <b>{same:.0%}</b>")
 
 
 def _ledger_card(res: Results) -> str:
@@ -469,6 +487,8 @@ def sensitivity(res: Results, page: Page) -> str:
             out.append("<details><summary>Summary table</summary>" + table(summ) + "</details>")
     else:
         out.append(unavailable("Sweep", res.sweep.error or ""))
+    out.append("<h3>Protocols under uncertainty</h3>")
+    out.append(_guard("Protocol sweep", lambda: _protocol_sweep(res, page)))
     out.append(f"<h3>Sobol indices per issue ({esc(res.sensitivity_model or '—')} model)</h3>")
     if res.sensitivity.ok:
         sj = res.sensitivity.value
@@ -492,6 +512,24 @@ def sensitivity(res: Results, page: Page) -> str:
         out.append(unavailable("Sensitivity indices", res.sensitivity.error or ""))
     out.append("</section>")
     return "".join(out)
+
+
+def _protocol_sweep(res: Results, page: Page) -> str:
+    if not res.protocol_sweep.ok:
+        return unavailable("Protocol sweep", res.protocol_sweep.error or "")
+    df = res.protocol_sweep.value
+    players = [p for p in ("USA", "ROK", "PRK-stalling") if f"V_{p.replace('-', '_')}" in df]
+    choices = E.first_choices(df, players)
+    shares = E.first_choice_shares(choices)
+    order = list(dict.fromkeys(df["issue"]))
+    fig = page.figure(F.first_choice_fig(shares, order), "sweep", "protocol first choices over the sweep")
+    summ = df.groupby("issue", sort=False)[[c for c in ("p_full", "us_exploitation", "nk_exploitation")
+                                             if c in df]].agg(["mean", "std"])
+    summ.columns = [f"{a} {b}" for a, b in summ.columns]
+    return (f"<p class='small'>The protocol game solved for {df['sample'].nunique()} draws of its uncertain "
+            "weights (each within its range in the scenario).</p>" + fig +
+            "<details><summary>Outcome probabilities over the sweep (mean, sd)</summary>" +
+            table(summ.reset_index().rename(columns={"issue": "protocol"})) + "</details>")
 
 
 # --- outcomes ------------------------------------------------------------------------------------
