@@ -51,7 +51,8 @@ def method_html(res: Results) -> str:
         "Its weights are illustrative.</li>"
         "<li><b>Ledger</b>: the alliance's items as costs and benefits from each member's side, under separate "
         "lenses; rank tests of exploitation need at least eight allies and are refused for a pair.</li>"
-        "<li><b>Sensitivity</b>: Monte Carlo over every range, and Sobol variance decomposition of each forecast.</li>"
+        "<li><b>Sensitivity</b>: Monte Carlo over every range (forecasts and the protocol game's weights), and "
+        "Sobol variance decomposition of each forecast.</li>"
         "</ul><p class='small'>Forecasts are conditional on the inputs; they are arguments to examine, not "
         "predictions to trust. Run times: " +
         ", ".join(f"{esc(k)} {v:.1f} s" for k, v in res.seconds.items()) + ".</p>")
