@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from rich.table import Table
 
@@ -41,24 +40,5 @@ def forecast_tables(sc: Scenario, runs: Mapping[str, ModelRun]) -> list[Table]:
             for note in notes:
                 nt.add_row(note)
             tables.append(nt)
-        trades = _exchanges(run.output.extras)
-        if trades:
-            tables.append(_trade_table(n, trades))
     return tables
 
-
-def _exchanges(extras: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    ex = extras.get("exchanges")
-    return list(ex) if isinstance(ex, list) else []
-
-
-def _trade_table(name: str, trades: list[Mapping[str, Any]]) -> Table:
-    t = Table(title=f"{name}: realised exchanges (who trades what)")
-    keys = [k for k in trades[0] if not isinstance(trades[0][k], dict | list)]
-    for k in keys:
-        t.add_column(str(k), overflow="fold")
-    for tr in trades[:60]:
-        t.add_row(*[f"{tr[k]:.4g}" if isinstance(tr[k], float) else str(tr[k]) for k in keys])
-    if len(trades) > 60:
-        t.caption = f"first 60 of {len(trades)} exchanges (all of them in --format json)"
-    return t
