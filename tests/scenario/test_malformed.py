@@ -79,6 +79,14 @@ CASES: list[tuple[str, str, str | bytes, list[str]]] = [
     ("table_header_only", "th.csv", "actor,capability,position,salience\n", ["no actors"]),
     ("table_negative_capability", "tc.csv", "actor,capability,position,salience\nA,-1,4,50\nB,2,6,40\n",
      ["negative capability"]),
+    ("ktab_header_lies", "lie.csv", "Demo,desc,4,2,\nActor,Description,Power,D1,Sal1,D2,Sal2,\n"
+     "A,a,10,20,50,30,40,\nB,b,20,60,50,70,40,\nC,c,30,80,50,10,40,\n", ["says 4 actors", "3 actor row"]),
+    ("exchange_undeclared_issue", "ex.txt", "'#A'\t'a'\t'A'\t''\n'#P'\t'i'\t'I'\t''\n'#D'\t'a'\t'j'\t10\t0.5\t1\n",
+     ["issue 'j' is not declared"]),
+    ("exchange_truncated", "ex2.txt", "'#A'\t'a'\t'A'\t''\n'#P'\t'i'\t'I'\t''\n'#D'\t'a'\t'i'\t10\n",
+     ["truncated"]),
+    ("exchange_long_not_number", "long.csv", "actor,issue,position,salience,power\nA,i,10,0.5,1\nB,i,x,0.5,1\n",
+     ["'x' is not a number", "position"]),
     ("not_utf8", "latin.yaml", "title: caf\xe9\n".encode("latin-1"), ["not valid UTF-8"]),
     ("missing_file", "", "", ["no such file"]),
 ]
