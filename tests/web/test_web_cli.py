@@ -91,3 +91,43 @@ def test_port_in_use_is_a_clear_error(served: dict[str, Any], tmp_path: Path,
         r = CliRunner().invoke(app, ["serve", "--port", str(port), "--scenarios", str(tmp_path)])
     assert r.exit_code == 2 and f"cannot listen on 127.0.0.1:{port}" in r.output
     assert "app" not in served
+
+
+def test_allied_serve_end_to_end(tmp_path: Path) -> None:
+    """The real command in a subprocess: it listens on 127.0.0.1 only and the start page lists korea-2019."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-c", "from allied.cli import main; main()", "serve", "--port", str(port),
+                             "--scenarios", str(tmp_path / "sc")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                assert time.monotonic() < deadline, "allied serve did not start"
+                time.sleep(0.2)
+        assert r.status_code == 200 and 'href="/scenarios/korea-2019"' in r.text
+        assert "US–South Korea alliance" in r.text
+        out = subprocess.run(["ss", "-ltn"], capture_output=True, text=True).stdout if Path("/usr/bin/ss").exists() \
+            else ""
+        if out:
+            listening = [ln for ln in out.splitlines() if f":{port} " in ln]
+            assert listening and all("127.0.0.1:" in ln for ln in listening), listening
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
