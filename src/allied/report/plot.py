@@ -75,7 +75,11 @@ def make_figure(sc: Scenario, name: str, issue: str | None = None, models: list[
         return paper.ledger(money)
     # tornado
     iss = _issue(sc, issue)
-    model = (models or ["eum"])[0]
+    from allied.forecast.registry import available
+    from allied.report.build import HEADLINE_ORDER
+
+    names = available()
+    model = (models or [next((m for m in HEADLINE_ORDER if m in names), names[0])])[0]
     part = collect_sensitivity(sc, model, samples, seed)
     if not part.ok:
         raise FigureUnavailable(f"sensitivity not available: {part.error}")
