@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from allied.scenario import Scenario
 from allied.scenario import load as _load
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def load(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -51,6 +52,8 @@ def forecast(
     **params: Any,
 ) -> pd.DataFrame:
     """Forecasts as a tidy DataFrame: model, issue, round, forecast, mean (issue units)."""
+    import pandas as pd
+
     runs = forecast_runs(scenario, models, issues, rounds, seed, **params)
     rows = []
     for name, run in runs.items():

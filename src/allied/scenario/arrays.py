@@ -9,10 +9,9 @@ arrays of length ``B``; every other figure takes its point value.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from allied.forecast.base import ForecastInput
 from allied.scenario.errors import Problem, ScenarioError
@@ -103,8 +102,11 @@ def issue_arrays(sc: Scenario, issue: str, values: Mapping[str, np.ndarray] | No
     return IssueArrays(one.x[:, :, 0], one.s[:, :, 0], one.c[:, :, 0], one.actors, float(one.lo[0]), float(one.hi[0]))
 
 
-def to_frame(sc: Scenario) -> pd.DataFrame:
-    """One row per stance: actor, issue, position, salience, capability (point values), ranges, evidence."""
+def to_frame(sc: Scenario) -> Any:
+    """One row per stance: actor, issue, position, salience, capability (point values), ranges, evidence
+    (a pandas DataFrame; pandas is imported here so forecasts need not load it)."""
+    import pandas as pd
+
     rows = []
     for st in sc.stances:
         iss = sc.issue(st.issue)
