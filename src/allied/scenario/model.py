@@ -5,49 +5,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
+from allied.scenario.fields import Evidence, Id, Number, Strict, Value
 from allied.scenario.sections import AllianceSection, ProtocolSection
-from allied.scenario.uncertain import Uncertain, point
+from allied.scenario.uncertain import point
 
 FORMAT_VERSION = 1
 
 
-def _number_or_range(v: Any) -> Any:
-    """Accept a YAML number or a range mapping; refuse text and booleans with a clear message."""
-    if isinstance(v, bool):
-        raise ValueError(f"expected a number, got the boolean {v!r}")
-    if isinstance(v, int | float):
-        return float(v)
-    if isinstance(v, dict):
-        return Uncertain(**v)
-    if isinstance(v, Uncertain):
-        return v
-    if isinstance(v, str):
-        raise ValueError(f"expected a number, got the text {v!r} (write numbers without quotes)")
-    raise ValueError(f"expected a number or a range {{low, high}}, got {type(v).__name__}")
-
-
-def _number(v: Any) -> Any:
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        shown = f"the text {v!r}" if isinstance(v, str) else type(v).__name__
-        raise ValueError(f"expected a number, got {shown}")
-    return float(v)
-
-
-#: a figure: a number or an uncertain range
-Value = Annotated[float | Uncertain, BeforeValidator(_number_or_range)]
-Number = Annotated[float, BeforeValidator(_number)]
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
-
-
-class Source(_Strict):
+class Source(Strict):
     id: Id
     title: str
     author: str | None = None
@@ -57,23 +26,7 @@ class Source(_Strict):
     note: str | None = None
 
 
-class Evidence(_Strict):
-    """Where a figure comes from: a verbatim quote from a source, or an analyst's note."""
-
-    source: str | None = None
-    quote: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> Evidence:
-        if not (self.quote or self.note):
-            raise ValueError("evidence needs a 'quote' from the source or a 'note' with the reasoning")
-        if self.quote and not self.source:
-            raise ValueError("a quote needs the 'source' it comes from")
-        return self
-
-
-class Actor(_Strict):
+class Actor(Strict):
     id: Id
     name: str
     capability: Value = Field(description="clout, >= 0; models normalise as they specify")
@@ -81,7 +34,7 @@ class Actor(_Strict):
     evidence: Evidence | None = None
 
 
-class Issue(_Strict):
+class Issue(Strict):
     id: Id
     name: str
     scale: tuple[Number, Number]
@@ -107,7 +60,7 @@ class Issue(_Strict):
         return self.scale[1]
 
 
-class Stance(_Strict):
+class Stance(Strict):
     actor: str
     issue: str
     position: Value
@@ -116,7 +69,7 @@ class Stance(_Strict):
     evidence: Evidence | None = None
 
 
-class Outcome(_Strict):
+class Outcome(Strict):
     """What actually happened next, for backtesting."""
 
     id: Id
@@ -127,7 +80,7 @@ class Outcome(_Strict):
     source: str
 
 
-class Scenario(_Strict):
+class Scenario(Strict):
     allied: int
     id: Id
     title: str

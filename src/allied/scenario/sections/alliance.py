@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from allied.scenario.fields import Evidence, MaybeValue, Strict
 from allied.scenario.uncertain import Uncertain
 
 LENSES: tuple[str, ...] = ("cash", "economic", "strategic", "transactional")
@@ -118,46 +119,14 @@ def parse_money_unit(unit: str) -> tuple[str, float] | None:
     return (currency, scale) if currency else None
 
 
-def _number_or_range(v: Any) -> Any:
-    if v is None or isinstance(v, Uncertain):
-        return v
-    if isinstance(v, bool):
-        raise ValueError(f"expected a number, got the boolean {v!r}")
-    if isinstance(v, int | float):
-        return float(v)
-    if isinstance(v, dict):
-        return Uncertain(**v)
-    if isinstance(v, str):
-        raise ValueError(f"expected a number, got the text {v!r} (write the number bare, e.g. 924)")
-    raise ValueError(f"expected a number or a range {{low, high}}, got {type(v).__name__}")
-
-
-#: a number, an uncertain range, or null for "exists but unknown"
-MaybeValue = Annotated[float | Uncertain | None, BeforeValidator(_number_or_range)]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+#: kept as a name for the ledger's own code; the same evidence type as the rest of the scenario
+LedgerEvidence = Evidence
 
 
-class LedgerEvidence(_Strict):
-    """Where a ledger figure comes from: a verbatim quote from a source, or an analyst's note."""
-
-    source: str | None = None
-    quote: str | None = None
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> LedgerEvidence:
-        if not (self.quote or self.note):
-            raise ValueError("evidence needs a 'quote' from the source or a 'note' with the reasoning")
-        if self.quote and not self.source:
-            raise ValueError("a quote needs the 'source' it comes from")
-        return self
-
-
-class AllianceItem(_Strict):
+class AllianceItem(Strict):
     """One ledger fact: ``value`` (in ``unit``) given by ``from`` to ``to`` in ``year``."""
 
     item: str = Field(min_length=1)
@@ -222,7 +191,7 @@ class AllianceItem(_Strict):
         return not (words & set(_NON_ADDITIVE_UNITS) or "per cent" in unit)
 
 
-class ExchangeRate(_Strict):
+class ExchangeRate(Strict):
     """Units of ``currency`` per one unit of the reporting currency in ``year``."""
 
     id: Code | None = Field(default=None, description="name for --set paths, e.g. krw_2019")
@@ -241,7 +210,7 @@ class ExchangeRate(_Strict):
         return self
 
 
-class PanelRow(_Strict):
+class PanelRow(Strict):
     """One ally-year of panel data (money in the section's ``panel_unit``)."""
 
     member: Code
@@ -261,7 +230,7 @@ class PanelRow(_Strict):
     theatre_spending: MaybeValue = None
 
 
-class BenefitWeights(_Strict):
+class BenefitWeights(Strict):
     """User weights of GDP, population and exposure shares in an ally's benefit share."""
 
     gdp: float = Field(default=1.0, ge=0)
@@ -275,7 +244,7 @@ class BenefitWeights(_Strict):
         return self
 
 
-class AllianceSection(_Strict):
+class AllianceSection(Strict):
     """The ``alliance:`` section. A bare list is read as ``{items: [...]}``."""
 
     members: list[Code] = Field(default_factory=list)
