@@ -87,6 +87,8 @@ CASES: list[tuple[str, str, str | bytes, list[str]]] = [
      ["truncated"]),
     ("exchange_long_not_number", "long.csv", "actor,issue,position,salience,power\nA,i,10,0.5,1\nB,i,x,0.5,1\n",
      ["'x' is not a number", "position"]),
+    ("csv_huge_field", "huge.csv", "actor,capability,position,salience\nA,1,2," + "9" * 200_000 + "\n",
+     ["cannot read the table", "field larger"]),
     ("not_utf8", "latin.yaml", "title: caf\xe9\n".encode("latin-1"), ["not valid UTF-8"]),
     ("missing_file", "", "", ["no such file"]),
 ]

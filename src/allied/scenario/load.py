@@ -8,6 +8,7 @@ overrides and validation work the same on all of them.
 
 from __future__ import annotations
 
+import csv
 import importlib.resources
 import re
 from collections.abc import Iterable
@@ -158,7 +159,11 @@ def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int],
                                          "give an Allied YAML scenario or a CSV with the header "
                                          "actor,capability,position,salience", 1)])
         return data, lines, name
-    table = _read_table(fmt, text, name)
+    try:
+        table = _read_table(fmt, text, name)
+    except csv.Error as exc:  # the csv module's own limits (e.g. a field over 128 KiB) and malformed quoting
+        raise ScenarioError([Problem(name, "(csv)", f"cannot read the table: {exc}",
+                                     "check the file is a plain CSV table (quotes balanced, no huge fields)")]) from None
     return table_to_data(table), {}, name
 
 
