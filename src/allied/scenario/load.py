@@ -163,7 +163,7 @@ def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int],
         table = _read_table(fmt, text, name)
     except csv.Error as exc:  # the csv module's own limits (e.g. a field over 128 KiB) and malformed quoting
         raise ScenarioError([Problem(name, "(csv)", f"cannot read the table: {exc}",
-                                     "check the file is a plain CSV table (quotes balanced, no huge fields)")]) from None
+                                     "check it is a plain CSV table (quotes balanced, no huge fields)")]) from None
     return table_to_data(table), {}, name
 
 
