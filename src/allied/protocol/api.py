@@ -30,7 +30,7 @@ VALUE_COLUMN: dict[str, str] = {"USA": "V_USA", "ROK": "V_ROK", "PRK-sincere": "
 #: Seoul's engagement menu: (name, uses s_uncond, uses s_cond); ties go to the earlier (cheaper) entry
 ENGAGEMENT_MENU: tuple[tuple[str, bool, bool], ...] = (
     ("none", False, False), ("conditional", False, True), ("unconditional", True, False), ("both", True, True))
-TOL_REL = 1e-10  # regret tolerance relative to the stage's payoff scale
+TOL_REL = 1e-10  # fallback regret tolerance (relative); exact equilibria (stage.NOISE_REL) always come first
 ILLUSTRATIVE = ("Default weights are illustrative (korea-2019): they express the article's qualitative "
                 "claims, not measurements. Sweep their ranges before reading anything into the numbers.")
 

@@ -16,6 +16,10 @@ sample the kernel
    stage before).
 
 Samples are independent: :func:`solve_many` runs chunks of them on threads (the kernel releases the GIL).
+
+numba's on-disk cache keys this module's compiled functions on this file alone, although they inline
+:mod:`allied.protocol.stage`: after changing ``stage.py``, change this file too (or clear
+``__pycache__``) so that cached kernels are rebuilt. (Last: exact-equilibrium tier in the selection.)
 """
 
 from __future__ import annotations

@@ -27,11 +27,13 @@ refuses. Off-path beliefs (both types refuse) are tried sceptical first (``m' = 
 prior. Each candidate's regret — the largest gain any player or type could get by a one-shot
 deviation at any of its information sets — is computed from the payoffs, not assumed.
 
-Selection (documented in ``docs/protocols.md``): candidates with regret <= ``tol`` are equilibria; among
-them the rule picks, by default (``SEL_TALKS``), the highest probability that talks continue, then the
-highest US value. ``SEL_US`` puts the US value first; ``SEL_STALL`` picks the lowest probability that
-talks continue (a pessimistic rule). If no candidate passes, the lowest-regret candidate is returned
-and its regret reported.
+Selection (documented in ``docs/protocols.md``): candidates whose regret is at rounding level
+(<= ``NOISE_REL`` of the stage's payoff scale) are exact equilibria and come first; candidates with
+regret <= ``tol`` only when no exact one exists (a near-indifference of, say, 1e-10 of the scale is a
+strict preference, not a tie). Among equals the rule picks, by default (``SEL_TALKS``), the highest
+probability that talks continue, then the highest US value. ``SEL_US`` puts the US value first;
+``SEL_STALL`` picks the lowest probability that talks continue (a pessimistic rule). If no candidate
+passes, the lowest-regret candidate is returned and its regret reported.
 
 Assumption: in ``N_FIRST`` the US's payoffs after a refusal do not depend on N's type (true in the
 protocol model: breakdown values are type-free for the US); its reply to a refusal uses the prior.
@@ -50,6 +52,9 @@ CN_S, CN_T, WU_S, WU_T, WK_S, WK_T = 0, 1, 2, 3, 4, 5
 NX, UX, BB = 0, 1, 2
 
 SEL_TALKS, SEL_US, SEL_STALL = 0, 1, 2
+# regret, relative to the stage's payoff scale, below which a candidate is an exact equilibrium: rounding
+# only (the regrets below are computed without cancellation, so an exact one is ~1e-16 of the scale)
+NOISE_REL = 1e-13
 SELECTIONS: dict[str, int] = {"talks": SEL_TALKS, "us": SEL_US, "stall": SEL_STALL}
 
 # result layout
@@ -98,6 +103,16 @@ def _roots(vals: np.ndarray, lo: float, hi: float, out: np.ndarray) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _gain(x: float, y: float, w: float) -> float:
+    """Gain from the best pure action for a player who plays action x w.p. ``w`` and y otherwise:
+    ``max(x, y) - (w·x + (1 - w)·y)``, written without cancellation (0 exactly when it should be)."""
+    d = x - y
+    if d > 0.0:
+        return (1.0 - w) * d
+    return w * (-d)
+
+
+@njit(cache=True, nogil=True)
 def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru: float, a_s: float,
              a_t: float, cont: np.ndarray, oc: np.ndarray, res: np.ndarray) -> None:
     """Payoffs, probability of continuing and max regret of one strategy profile (fills ``res``)."""
@@ -119,15 +134,15 @@ def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru
             q = qs if th == 0 else qt
             c = p * cn + (1 - p) * oc[th, NX]
             r = ru * oc[th, UX] + (1 - ru) * oc[th, BB]
-            reg = max(reg, max(c, r) - (q * c + (1 - q) * r))
+            reg = max(reg, _gain(c, r, q))
         d = evu
         w = m * oc[2, NX] + (1 - m) * oc[3, NX]
-        reg = max(reg, max(d, w) - (p * d + (1 - p) * w))
+        reg = max(reg, _gain(d, w, p))
         pr = mu * (1 - qs) + (1 - mu) * (1 - qt)
         mr = mu * (1 - qs) / pr if pr > 0 else mu
         dr = mr * oc[2, UX] + (1 - mr) * oc[3, UX]
         wr = mr * oc[2, BB] + (1 - mr) * oc[3, BB]
-        reg = max(reg, max(dr, wr) - (ru * dr + (1 - ru) * wr))
+        reg = max(reg, _gain(dr, wr, ru))
     elif order == SIMULTANEOUS:
         nx_s, ux_s, bb_s = qs * (1 - p), (1 - qs) * p, (1 - qs) * (1 - p)
         nx_t, ux_t, bb_t = qt * (1 - p), (1 - qt) * p, (1 - qt) * (1 - p)
@@ -136,11 +151,11 @@ def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru
             q = qs if th == 0 else qt
             c = p * cn + (1 - p) * oc[th, NX]
             r = p * oc[th, UX] + (1 - p) * oc[th, BB]
-            reg = max(reg, max(c, r) - (q * c + (1 - q) * r))
+            reg = max(reg, _gain(c, r, q))
         d = pc * evu + mu * (1 - qs) * oc[2, UX] + (1 - mu) * (1 - qt) * oc[3, UX]
         w = (mu * qs * oc[2, NX] + (1 - mu) * qt * oc[3, NX] + mu * (1 - qs) * oc[2, BB]
              + (1 - mu) * (1 - qt) * oc[3, BB])
-        reg = max(reg, max(d, w) - (p * d + (1 - p) * w))
+        reg = max(reg, _gain(d, w, p))
     else:  # U_FIRST
         nx_s, ux_s, bb_s = (1 - p) * a_s, p * (1 - qs), (1 - p) * (1 - a_s)
         nx_t, ux_t, bb_t = (1 - p) * a_t, p * (1 - qt), (1 - p) * (1 - a_t)
@@ -148,12 +163,12 @@ def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru
             cn = cn_s if th == 0 else cn_t
             q = qs if th == 0 else qt
             a = a_s if th == 0 else a_t
-            reg = max(reg, max(cn, oc[th, UX]) - (q * cn + (1 - q) * oc[th, UX]))
-            reg = max(reg, max(oc[th, NX], oc[th, BB]) - (a * oc[th, NX] + (1 - a) * oc[th, BB]))
+            reg = max(reg, _gain(cn, oc[th, UX], q))
+            reg = max(reg, _gain(oc[th, NX], oc[th, BB], a))
         d = pc * evu + mu * (1 - qs) * oc[2, UX] + (1 - mu) * (1 - qt) * oc[3, UX]
         w = (mu * (a_s * oc[2, NX] + (1 - a_s) * oc[2, BB])
              + (1 - mu) * (a_t * oc[3, NX] + (1 - a_t) * oc[3, BB]))
-        reg = max(reg, max(d, w) - (p * d + (1 - p) * w))
+        reg = max(reg, _gain(d, w, p))
     res[R_P] = p
     res[R_QS] = qs
     res[R_QT] = qt
@@ -173,15 +188,24 @@ def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru
 
 
 @njit(cache=True, nogil=True)
-def _better(cand: np.ndarray, best: np.ndarray, tol: float, sel: int) -> bool:
-    """The selection rule: equilibria (regret <= tol) first, then talks / US value / pessimism."""
-    ok_c = cand[R_REG] <= tol
-    ok_b = best[R_OK] > 0.5
+def _tier(reg: float, noise: float, tol: float) -> float:
+    """2: exact equilibrium (regret at rounding level), 1: within ``tol``, 0: not an equilibrium."""
+    if reg <= noise:
+        return 2.0
+    return 1.0 if reg <= tol else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _better(cand: np.ndarray, best: np.ndarray, noise: float, tol: float, sel: int) -> bool:
+    """The selection rule: exact equilibria first, then those within ``tol``, then talks / US value /
+    pessimism among equals; lowest regret when nothing is an equilibrium."""
     if best[R_REG] > 1e300:
         return True
-    if ok_c != ok_b:
-        return ok_c
-    if not ok_c:
+    tier_c = _tier(cand[R_REG], noise, tol)
+    tier_b = best[R_OK]
+    if tier_c != tier_b:
+        return tier_c > tier_b
+    if tier_c == 0.0:
         return cand[R_REG] < best[R_REG]
     cont_c = cand[R_P] * cand[R_PC]
     cont_b = best[R_P] * best[R_PC]
@@ -199,8 +223,8 @@ def _better(cand: np.ndarray, best: np.ndarray, tol: float, sel: int) -> bool:
 
 @njit(cache=True, nogil=True)
 def _consider(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru: float, a_s: float,
-              a_t: float, cont: np.ndarray, oc: np.ndarray, tol: float, sel: int, cand: np.ndarray,
-              best: np.ndarray) -> None:
+              a_t: float, cont: np.ndarray, oc: np.ndarray, noise: float, tol: float, sel: int,
+              cand: np.ndarray, best: np.ndarray) -> None:
     if not (-1e-12 <= p <= 1 + 1e-12 and -1e-12 <= qs <= 1 + 1e-12 and -1e-12 <= qt <= 1 + 1e-12):
         return
     p = min(max(p, 0.0), 1.0)
@@ -208,9 +232,9 @@ def _consider(mu: float, order: int, p: float, qs: float, qt: float, m: float, r
     qt = min(max(qt, 0.0), 1.0)
     m = min(max(m, 0.0), 1.0)
     evaluate(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, cand)
-    if _better(cand, best, tol, sel):
+    if _better(cand, best, noise, tol, sel):
         best[:] = cand
-        best[R_OK] = 1.0 if cand[R_REG] <= tol else 0.0
+        best[R_OK] = _tier(cand[R_REG], noise, tol)
 
 
 @njit(cache=True, nogil=True)
@@ -233,14 +257,14 @@ def _us_gap(mu: float, order: int, qs: float, qt: float, m: float, a_s: float, a
 
 @njit(cache=True, nogil=True)
 def _pure_p(mu: float, order: int, qs: float, qt: float, m: float, ru: float, a_s: float, a_t: float,
-            cont: np.ndarray, oc: np.ndarray, tol: float, sel: int, cand: np.ndarray,
+            cont: np.ndarray, oc: np.ndarray, noise: float, tol: float, sel: int, cand: np.ndarray,
             best: np.ndarray) -> None:
     """Consider the US's pure best replies (both when it is indifferent)."""
     gap = _us_gap(mu, order, qs, qt, m, a_s, a_t, cont, oc)
     if gap >= -tol:
-        _consider(mu, order, 1.0, qs, qt, m, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+        _consider(mu, order, 1.0, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
     if gap <= tol:
-        _consider(mu, order, 0.0, qs, qt, m, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+        _consider(mu, order, 0.0, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
 
 
 @njit(cache=True, nogil=True)
@@ -272,7 +296,8 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
             scale = max(scale, abs(cont[i, j]))
         for j in range(3):
             scale = max(scale, abs(oc[i, j]))
-    tol = tol_rel * scale
+    tol = max(tol_rel, NOISE_REL) * scale
+    noise = NOISE_REL * scale
     best[:] = 0.0
     best[R_REG] = 1e301
     h = 1.0 / (g - 1)
@@ -280,9 +305,9 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
     ru = 0.0
     if order == N_FIRST:
         dref = mu * (oc[2, UX] - oc[2, BB]) + (1 - mu) * (oc[3, UX] - oc[3, BB])
-        ru = 1.0 if dref > tol else 0.0
-    a_s = 1.0 if (order == U_FIRST and oc[0, NX] > oc[0, BB] + tol) else 0.0
-    a_t = 1.0 if (order == U_FIRST and oc[1, NX] > oc[1, BB] + tol) else 0.0
+        ru = 1.0 if dref > noise else 0.0
+    a_s = 1.0 if (order == U_FIRST and oc[0, NX] > oc[0, BB] + noise) else 0.0
+    a_t = 1.0 if (order == U_FIRST and oc[1, NX] > oc[1, BB] + noise) else 0.0
 
     # 1. pure N profiles, US best reply (off-path belief: sceptical, then 1, then the prior)
     for qs_i in range(2):
@@ -291,10 +316,10 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
             qt = float(qt_i)
             m = _post(mu, qs, qt)
             if m >= 0:
-                _pure_p(mu, order, qs, qt, m, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                _pure_p(mu, order, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
             else:
                 for moff in (0.0, 1.0, mu):
-                    _pure_p(mu, order, qs, qt, moff, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                    _pure_p(mu, order, qs, qt, moff, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
 
     # node values of the US's gap in N-first (also the core of the simultaneous conditions)
     for j in range(g):
@@ -319,7 +344,7 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
                     p = (r_th - oc[th, NX]) / den
                     q = _q_mix(mu, m, mixing_t)
                     qs, qt = (1.0, q) if mixing_t else (q, 1.0)
-                    _consider(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                    _consider(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
         elif order == SIMULTANEOUS:
             c_o = oc[2 + th, UX] - oc[2 + th, BB]
             for j in range(g):
@@ -338,7 +363,7 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
                     p = (oc[th, BB] - oc[th, NX]) / den
                     q = _q_mix(mu, m, mixing_t)
                     qs, qt = (1.0, q) if mixing_t else (q, 1.0)
-                    _consider(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                    _consider(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
         # (b) the mixing type indifferent given sure delivery (US-first: in the subgame after delivery)
         target = oc[th, UX]
         if order == N_FIRST:
@@ -352,9 +377,9 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
             q = _q_mix(mu, m, mixing_t)
             qs, qt = (1.0, q) if mixing_t else (q, 1.0)
             if order == U_FIRST:
-                _pure_p(mu, order, qs, qt, m, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                _pure_p(mu, order, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
             else:
-                _consider(mu, order, 1.0, qs, qt, m, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                _consider(mu, order, 1.0, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
         _ = other
 
     # simultaneous: one type mixes, the other refuses, the US mixes (posterior 0 or 1)
@@ -368,10 +393,10 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
             den = cont[CN_T, 0] - oc[1, NX] - oc[1, UX] + oc[1, BB]
             if 0 < qt < 1 and den != 0.0:
                 p = (oc[1, BB] - oc[1, NX]) / den
-                _consider(mu, order, p, 0.0, qt, 0.0, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                _consider(mu, order, p, 0.0, qt, 0.0, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
         if g1 - c_s != 0.0:  # S mixes, T refuses, m' = 1
             qs = -((1 - mu) * c_t / mu + c_s) / (g1 - c_s)
             den = cont[CN_S, g - 1] - oc[0, NX] - oc[0, UX] + oc[0, BB]
             if 0 < qs < 1 and den != 0.0:
                 p = (oc[0, BB] - oc[0, NX]) / den
-                _consider(mu, order, p, qs, 0.0, 1.0, ru, a_s, a_t, cont, oc, tol, sel, cand, best)
+                _consider(mu, order, p, qs, 0.0, 1.0, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
