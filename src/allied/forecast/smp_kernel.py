@@ -289,19 +289,7 @@ def challenge_pairs(
     cnj = np.where(v0 < 0, c_j - v0, c_j)
     pin = cni / (cni + cnj)
     pjn = 1.0 - pin
-    if tpc == TPC_FULL:
-        a = uni + uni + uni
-        b_ = unj + unj + unj
-        c_, d_ = a, b_
-    elif tpc == TPC_SEMI:
-        a = uni + uni + 1.0
-        b_ = unj + unj + unj
-        c_ = uni + uni + uni
-        d_ = unj + unj + 1.0
-    else:
-        a = uni + uni + 1.0
-        b_ = unj + unj + 1.0
-        c_, d_ = a, b_
+    a, b_, c_, d_ = third_party_values(tpc, uni, unj)
     vn = vote(vr, wn, pin * a + pjn * b_, pin * c_ + pjn * d_)
     n_idx = np.arange(vd.shape[-1])
     third = (n_idx != ii[:, :, None]) & (n_idx != jj[:, :, None])
@@ -312,6 +300,20 @@ def challenge_pairs(
     du_i = _edu(uii + uij, uii + uii, uij + uij, p_ij, p_ji, sj)
     du_j = _edu(uji + ujj, uji + uji, ujj + ujj, p_ij, p_ji, sj) if both else None
     return p_ij, du_i, du_j
+
+
+def third_party_values(tpc: int, uni: Array, unj: Array) -> tuple[Array, Array, Array, Array]:
+    """A third party's summed utility over the three positions after each contest outcome (spec §5
+    ThirdPartyCommit table): (ik beats j, j beats ik, i beats jk, jk beats i); ``U(n, n) = 1``."""
+    if tpc == TPC_FULL:
+        a = uni + uni + uni
+        b_ = unj + unj + unj
+        return a, b_, a, b_
+    if tpc == TPC_SEMI:
+        return uni + uni + 1.0, unj + unj + unj, uni + uni + uni, unj + unj + 1.0
+    a = uni + uni + 1.0
+    b_ = unj + unj + 1.0
+    return a, b_, a, b_
 
 
 def challenge_own(vd: Array, rest: Array, sal_tot: Array, cap: Array, vr: int, tpc: int,
@@ -340,19 +342,7 @@ def challenge_own(vd: Array, rest: Array, sal_tot: Array, cap: Array, vr: int, t
     cnj = c_j - np.minimum(v0, 0.0)
     pin = cni / (cni + cnj)
     pjn = 1.0 - pin
-    if tpc == TPC_FULL:
-        a = uni + uni + uni
-        b_ = unj + unj + unj
-        c_, d_ = a, b_
-    elif tpc == TPC_SEMI:
-        a = uni + uni + 1.0
-        b_ = unj + unj + unj
-        c_ = uni + uni + uni
-        d_ = unj + unj + 1.0
-    else:
-        a = uni + uni + 1.0
-        b_ = unj + unj + 1.0
-        c_, d_ = a, b_
+    a, b_, c_, d_ = third_party_values(tpc, uni, unj)
     vn = vote(vr, wn, pin * a + pjn * b_, pin * c_ + pjn * d_)
     n = vd.shape[-1]
     eye = np.eye(n, dtype=bool)
