@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@if [ ! -x $(UV) ]; then $(PY) -m pip install --quiet --target .tools/lib uv >/dev/null 2>&1 \
 	  && mkdir -p .tools/bin && cp .tools/lib/bin/uv $(UV) || echo "uv unavailable: falling back to pip"; fi
-	@if [ -x $(UV) ]; then VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'; \
+	@if [ -x $(UV) ]; then VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[dev]'; \
 	  else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
+	@$(BIN)/python -m compileall -q src >/dev/null 2>&1 || true
+	@# optional: the exchange kernel built ahead of time (needs a C compiler); without it numba compiles on first use
+	@$(BIN)/python -m allied.forecast.exchange_aot >/dev/null 2>&1 || echo "note: exchange kernel not prebuilt; numba compiles it on first use"
 	@touch $(STAMP)
 
 demo: install
