@@ -77,16 +77,20 @@ class Uncertain(BaseModel):
         return float(lo), float(hi)
 
     def ppf(self, u: np.ndarray, clip: tuple[float, float] | None = None) -> np.ndarray:
-        """Inverse CDF at uniforms ``u`` (so one uniform stream drives any distribution)."""
-        from scipy import stats
-
+        """Inverse CDF at uniforms ``u`` (so one uniform stream drives any distribution): uniform,
+        triangular in closed form, normal via ``ndtri``, clipped to ``clip`` (and to ``[low, high]`` for a
+        normal that gives them). Vectorised, without scipy.stats' per-call argument checks."""
         u = np.asarray(u, dtype=float)
         if self.mean is not None and self.sd is not None:
-            vals = self.mean + self.sd * stats.norm.ppf(np.clip(u, 1e-12, 1 - 1e-12)) if self.sd > 0 else \
-                np.full_like(u, self.mean)
-            lo, hi = (self.low, self.high) if self.low is not None else (-np.inf, np.inf)
+            from scipy.special import ndtri
+
+            if self.sd > 0:
+                vals = self.mean + self.sd * ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+            else:
+                vals = np.full_like(u, self.mean)
+            lo, hi = (self.low, self.high) if self.low is not None and self.high is not None else (-np.inf, np.inf)
             if clip is not None:
-                lo, hi = max(lo, clip[0]), min(hi, clip[1])  # type: ignore[type-var]
+                lo, hi = max(lo, clip[0]), min(hi, clip[1])
             return np.clip(vals, lo, hi)
         assert self.low is not None and self.high is not None
         a, b = self.low, self.high
@@ -95,7 +99,8 @@ class Uncertain(BaseModel):
         if self.mode is None:
             return a + (b - a) * u
         c = (self.mode - a) / (b - a)
-        return stats.triang.ppf(u, c, loc=a, scale=b - a)
+        x = np.where(u < c, np.sqrt(c * u), 1.0 - np.sqrt((1.0 - c) * (1.0 - u)))
+        return a + (b - a) * x
 
     def sample(self, rng: np.random.Generator, n: int, clip: tuple[float, float] | None = None) -> np.ndarray:
         return self.ppf(rng.random(n), clip)

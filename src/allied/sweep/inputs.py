@@ -40,7 +40,7 @@ class Input:
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Inverse CDF at ``u``: :meth:`Uncertain.ppf` in closed form (no per-call scipy overhead)."""
-        return fast_ppf(self.dist, np.asarray(u, dtype=float), self.clip)
+        return self.dist.ppf(np.asarray(u, dtype=float), self.clip)
 
     def bounds(self) -> tuple[float, float]:
         return self.dist.bounds(self.clip)
@@ -123,31 +123,6 @@ def _as_design(u: np.ndarray, k: int) -> np.ndarray:
     if u.ndim != 2 or u.shape[1] != k:
         raise ValueError(f"expected uniforms of shape [n, {k}], got {u.shape}")
     return u
-
-
-def fast_ppf(d: Uncertain, u: np.ndarray, clip: tuple[float, float] | None = None) -> np.ndarray:
-    """Same numbers as :meth:`Uncertain.ppf` (uniform, triangular as scipy's ``triang``, normal via
-    ``ndtri``, clipped), vectorised without scipy.stats' argument checking, which dominates small chunks."""
-    if d.mean is not None and d.sd is not None:
-        from scipy.special import ndtri
-
-        if d.sd > 0:
-            vals = d.mean + d.sd * ndtri(np.clip(u, 1e-12, 1 - 1e-12))
-        else:
-            vals = np.full_like(u, d.mean)
-        lo, hi = (d.low, d.high) if d.low is not None and d.high is not None else (-np.inf, np.inf)
-        if clip is not None:
-            lo, hi = max(lo, clip[0]), min(hi, clip[1])
-        return np.clip(vals, lo, hi)
-    assert d.low is not None and d.high is not None
-    a, b = d.low, d.high
-    if b == a:
-        return np.full_like(u, a)
-    if d.mode is None:
-        return a + (b - a) * u
-    c = (d.mode - a) / (b - a)
-    x = np.where(u < c, np.sqrt(c * u), 1.0 - np.sqrt((1.0 - c) * (1.0 - u)))
-    return a + (b - a) * x
 
 
 def scenario_inputs(sc: Scenario) -> InputSpace:
