@@ -149,3 +149,13 @@ def test_scenario_without_alliance_section():
     res = ledger(AllianceSection())
     assert res.lines.empty and res.totals.empty and "0 members" in res.tests["warning"]
     assert res.to_json()["lines"] == []
+
+
+def test_a_year_without_items_is_refused_with_the_years_present() -> None:
+    from typer.testing import CliRunner
+
+    from allied.cli import app
+
+    result = CliRunner().invoke(app, ["ledger", "korea-2019", "--year", "1700"])
+    assert result.exit_code == 2
+    assert "years present: 2016, 2018, 2019" in result.output

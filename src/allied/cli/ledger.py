@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from allied.cli import check_format, console, guarded, load_scenario, print_json
+from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
 
 FileArg = Annotated[str, typer.Argument(help="scenario file or built-in name, e.g. korea-2019")]
 
@@ -40,6 +40,10 @@ def ledger(
     check_format(format, ("table", "json"))
     sc = load_scenario(file, set_)
     base = Path(file).parent if Path(file).exists() else None
+    years = sorted({it.year for it in sc.alliance.items}) if sc.alliance is not None else []
+    if year is not None and years and year not in years:
+        raise UsageError(f"--year {year}: the alliance section has no items that year; years present: "
+                         f"{', '.join(map(str, years))}")
     res = run_ledger(sc, year=year, base_dir=base)
     data = res.to_json()
     if format == "json":
