@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	  else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet -e '.[dev]'; fi
 	@$(BIN)/python -m compileall -q src >/dev/null 2>&1 || true
 	@# optional: the exchange kernel built ahead of time (needs a C compiler); without it numba compiles on first use
-	@$(BIN)/python -m allied.forecast.exchange_aot >/dev/null 2>&1 || echo "note: exchange kernel not prebuilt; numba compiles it on first use"
+	@$(BIN)/python -m allied.models.exchange._aot >/dev/null 2>&1 || echo "note: exchange kernel not prebuilt; numba compiles it on first use"
 	@touch $(STAMP)
 
 demo: install

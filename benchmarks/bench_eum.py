@@ -35,8 +35,8 @@ if sys.argv[2] == "bare":  # what a lazy allied/__init__ would cost: register th
     pkg = types.ModuleType("allied")
     pkg.__path__ = list(spec.submodule_search_locations)
     sys.modules["allied"] = pkg
-from allied.forecast.base import ForecastInput
-from allied.forecast.eum import ExpectedUtility
+from allied.arrays import ForecastInput
+from allied.models.eum import ExpectedUtility
 t2 = time.perf_counter()
 path = sys.argv[1]
 if path:
@@ -60,10 +60,10 @@ BATCH_CHILD = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
 import numpy as np
-from allied.forecast.base import ForecastInput
-from allied.forecast.eum import ExpectedUtility
+from allied.arrays import ForecastInput
+from allied.models.eum import ExpectedUtility
 t1 = time.perf_counter()
-import allied.forecast.eum_numba  # numba itself; the compiled kernel loads from cache on the first call
+import allied.models.eum._numba  # numba itself; the compiled kernel loads from cache on the first call
 t1b = time.perf_counter()
 b, a, rounds, variant = 10_000, 10, 10, sys.argv[1]
 rng = np.random.default_rng(0)
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
               f"| {wall:.2f} s | <= 1 s |")
         print(f"|   CPU time of that process (user + sys) | {med('cpu'):.2f} s | |")
         print(f"|   of which: import numpy | {med('numpy_import'):.2f} s | |")
-        print(f"|   of which: import allied.forecast.eum | {med('allied_import'):.2f} s | |")
+        print(f"|   of which: import allied.models.eum | {med('allied_import'):.2f} s | |")
         print(f"|   of which: model run | {med('run'):.3f} s | |")
         print(f"|   numba imported | {runs[0][1]['numba_loaded']} | |")
 

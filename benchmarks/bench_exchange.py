@@ -37,14 +37,14 @@ if sys.argv[3] == "npz":  # the model's own floor: no scenario package (pydantic
     pkg = types.ModuleType("allied")
     pkg.__path__ = [sys.argv[4]]
     sys.modules["allied"] = pkg
-    from allied.forecast.base import ForecastInput
-    from allied.forecast.exchange import ExchangeModel
+    from allied.arrays import ForecastInput
+    from allied.models.exchange import ExchangeModel
     c2 = time.process_time()
     z = np.load(sys.argv[1])
     inp = ForecastInput(z["x"], z["s"], z["c"], z["lo"], z["hi"], tuple(z["actors"]), tuple(z["issues"]), z["present"])
 else:
-    from allied.forecast.base import ForecastInput
-    from allied.forecast.exchange import ExchangeModel
+    from allied.arrays import ForecastInput
+    from allied.models.exchange import ExchangeModel
     from allied.scenario.readers.exchange import read_tsv
     c2 = time.process_time()
     t = read_tsv(open(sys.argv[1]).read(), sys.argv[1])
@@ -63,7 +63,7 @@ print(f"{c1 - c0:.3f} {c2 - c1:.3f} {c4 - c3:.3f} {int('numba' in sys.modules)} 
 
 
 def _input(path: Path):  # type: ignore[no-untyped-def]
-    from allied.forecast import ForecastInput
+    from allied.arrays import ForecastInput
     from allied.scenario.readers.exchange import read_tsv
 
     t = read_tsv(path.read_text(), str(path))
@@ -109,8 +109,8 @@ def _startup() -> tuple[float, float]:
 
 
 def main() -> None:
-    from allied.forecast import exchange_aot
-    from allied.forecast.exchange import ExchangeModel
+    from allied.models.exchange import ExchangeModel
+    from allied.models.exchange import _aot as exchange_aot
 
     model = ExchangeModel()
     cases = [(name, SHARED / f"{name}_input.txt") for name in ("sample_data", "copenhagen", "cop21")]
@@ -145,7 +145,7 @@ def main() -> None:
         rng = np.random.default_rng(0)
         b = 200
         xb = np.clip(inp.x + rng.normal(0, 5, (b, *inp.x.shape[1:])), inp.lo, inp.hi)
-        from allied.forecast import ForecastInput
+        from allied.arrays import ForecastInput
 
         batch = ForecastInput(xb, np.repeat(inp.s, b, 0), np.repeat(inp.c, b, 0), inp.lo, inp.hi, inp.actors,
                               inp.issues, inp.present)

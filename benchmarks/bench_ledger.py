@@ -37,7 +37,7 @@ def _time(fn, repeat: int = 3) -> float:
 
 
 def main() -> None:
-    from allied.ledger import ledger, nash_joint_product, nash_public_good, plan
+    from allied.ledgers import ledger, nash_joint_product, nash_public_good, plan
     from allied.scenario import load
 
     rng = np.random.default_rng(0)

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-WHOLE = "import allied.protocol as P; P.compare()"
+WHOLE = "import allied.protocols as P; P.compare()"
 
 
 # Python's bytecode cache kept outside the venv (some environments set PYTHONDONTWRITEBYTECODE and install
@@ -42,7 +42,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    import allied.protocol as P
+    import allied.protocols as P
 
     P.compare()  # warm numba's cache (serial kernel)
     rng = np.random.default_rng(0)

@@ -38,8 +38,8 @@ if sys.argv[4] != "-":  # "bare": skip allied/__init__.py's eager imports (panda
     pkg.__path__ = [sys.argv[4]]
     sys.modules["allied"] = pkg
 import numpy as np
-from allied.forecast import ForecastInput
-from allied.forecast.smp import SpatialModelOfPolitics
+from allied.arrays import ForecastInput
+from allied.models.smp import SpatialModelOfPolitics
 t1 = time.perf_counter()
 n, d, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = np.random.default_rng(seed)

@@ -1,6 +1,6 @@
 """Sweep throughput and peak memory on korea-2019: EUM, mean and protocol, with 1 and 2 local workers.
 
-Each configuration runs in a fresh process (``allied.sweep.runner.run_sweep`` into a temporary run folder);
+Each configuration runs in a fresh process (``allied.sweeps.runner.run_sweep`` into a temporary run folder);
 the peak resident memory of that process and all its workers together is sampled from ``/proc`` every
 0.1 s. Prints a table: samples, workers, sweep seconds, whole-process seconds, CPU seconds of the process
 and its workers (imports included), samples/s, speed-up over one worker, peak memory.
@@ -29,7 +29,7 @@ CONFIGS = [("eum", 100_000), ("mean", 100_000), ("protocol", 10_000)]
 CHILD = """
 import json, sys
 import allied
-from allied.sweep.runner import run_sweep
+from allied.sweeps.runner import run_sweep
 model, n, workers, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 sc = allied.load("korea-2019")
 r = run_sweep(sc, model, n, seed=1, out=out, workers=workers)

@@ -10,7 +10,7 @@ import allied
 
 
 def test_top_level_names_resolve_even_after_subpackage_imports() -> None:
-    for sub in ("allied.forecast.base", "allied.ledger.api", "allied.sweep.runner", "allied.protocol.api"):
+    for sub in ("allied.models.base", "allied.ledgers.api", "allied.sweeps.runner", "allied.protocols.api"):
         importlib.import_module(sub)
     sc = allied.load("korea-2019")
     assert isinstance(sc, allied.Scenario)

@@ -36,7 +36,7 @@ def forecast_runs(
     **params: Any,
 ) -> dict[str, Any]:
     """Run forecast models; returns ``{model: ModelRun}`` with the raw arrays (see ``allied.forecast``)."""
-    from allied.forecast.runner import run_forecasts
+    from allied.models.runner import run_forecasts
 
     sc = _scenario(scenario)
     return run_forecasts(sc.forecast_input(list(issues) if issues else None), list(models), rounds=rounds,
@@ -66,7 +66,7 @@ def forecast(
 
 def forecast_json(scenario: Scenario | str | Path, models: Sequence[str] = ("all",), **kwargs: Any) -> dict[str, Any]:
     """The ``allied forecast --format json`` object."""
-    from allied.forecast.runner import to_json
+    from allied.models.runner import to_json
 
     sc = _scenario(scenario)
     return to_json(sc.id, forecast_runs(sc, models, **kwargs))
@@ -76,7 +76,7 @@ def protocol(scenario: Scenario | str | Path, protocols: Sequence[str] | None = 
     """Compare negotiation protocols (big deal, small deal, step-by-step, …) for the scenario's
     ``protocol:`` section (defaults when absent). Returns a ``Comparison`` with ``.table`` (DataFrame,
     one row per protocol), ``.stages`` (belief paths) and ``.rankings`` per ally."""
-    from allied.protocol.api import compare
+    from allied.protocols.api import compare
 
     sc = _scenario(scenario)
     return compare(sc.protocol, protocols)
@@ -84,21 +84,21 @@ def protocol(scenario: Scenario | str | Path, protocols: Sequence[str] | None = 
 
 def ledger(scenario: Scenario | str | Path, year: int | None = None, **kwargs: Any) -> Any:
     """The alliance ledger (lines, totals per lens, missing items, burden measures, exploitation tests)."""
-    from allied.ledger.api import ledger as _ledger
+    from allied.ledgers.api import ledger as _ledger
 
     return _ledger(scenario, year, **kwargs)
 
 
 def sweep(scenario: Scenario | str | Path, model: str = "mean", samples: int = 1000, **kwargs: Any) -> Any:
-    """Monte Carlo sweep over every uncertain input (see :func:`allied.sweep.api.sweep`)."""
-    from allied.sweep.api import sweep as _sweep
+    """Monte Carlo sweep over every uncertain input (see :func:`allied.sweeps.api.sweep`)."""
+    from allied.sweeps.api import sweep as _sweep
 
     return _sweep(scenario, model, samples, **kwargs)
 
 
 def sensitivity(scenario: Scenario | str | Path, model: str = "mean", method: str = "sobol", samples: int = 256,
                 **kwargs: Any) -> Any:
-    """Sobol or Morris sensitivity indices of each issue's forecast (see :func:`allied.sweep.api.sensitivity`)."""
-    from allied.sweep.api import sensitivity as _sensitivity
+    """Sobol or Morris sensitivity indices of each issue's forecast (see :func:`allied.sweeps.api.sensitivity`)."""
+    from allied.sweeps.api import sensitivity as _sensitivity
 
     return _sensitivity(scenario, model, method, samples, **kwargs)

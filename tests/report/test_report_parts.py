@@ -167,7 +167,7 @@ def test_attempt_turns_failures_into_reasons() -> None:
 
 
 def test_failing_engines_give_boxes_not_errors(korea: allied.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    import allied.forecast.runner as runner
+    import allied.models.runner as runner
     import allied.report.engines as C
 
     real = runner.run_forecasts

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from allied.scenario.errors import ScenarioError
+from allied.errors import ScenarioError
 from allied.scenario.readers import ktab
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -152,7 +152,6 @@ def test_a_bad_value_is_shown_beside_its_field(page: Page) -> None:
 
 
 def test_start_a_sweep_and_watch_it_finish(page: Page) -> None:
-    pytest.importorskip("allied.sweep.runner", reason="the sweep layer is not in this checkout")
     pg = page.pg
     pg.goto(page.base + "/scenarios/korea-2019/sweeps")
     pg.select_option("#model", "mean")

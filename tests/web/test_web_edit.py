@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from allied.api import forecast, load
-from allied.forecast.registry import available
+from allied.models.registry import available
 from allied.scenario import Uncertain
 
 HX = {"HX-Request": "true"}
@@ -154,8 +154,7 @@ def test_set_any_value_with_the_cli_syntax(work: str, post: Callable[..., httpx.
     sc = load(folder / work)
     assert sc.protocol is not None and sc.protocol.divergence == 0.9
     # the protocol page now shows what the engine computes for the edited scenario
-    pytest.importorskip("allied.protocol")
-    from allied.protocol import compare
+    from allied.protocols import compare
 
     c = compare(sc.protocol)
     shown = html.unescape(client.get(r.headers["location"]).text)

@@ -13,7 +13,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from allied.api import forecast, load
-from allied.forecast.registry import available
+from allied.models.registry import available
 
 
 def cells(html: str) -> dict[tuple[str, str], str]:
@@ -111,7 +111,7 @@ def test_protocol_page(client: TestClient) -> None:
     assert "Negotiating protocols compared" in r.text
     if 'id="not-available"' in r.text:
         pytest.skip("protocol engine not available in this checkout")
-    from allied.protocol import compare
+    from allied.protocols import compare
 
     c = compare(load("korea-2019").protocol)
     text = html.unescape(r.text)
@@ -193,7 +193,7 @@ def test_a_broken_engine_is_reported_not_fatal(client: TestClient, monkeypatch: 
     real = importlib.import_module
 
     def broken(name: str, package: str | None = None) -> object:
-        if name in ("allied.protocol", "allied.ledger"):
+        if name in ("allied.protocols", "allied.ledgers"):
             raise SyntaxError("invalid syntax (half-written module)")
         return real(name, package)
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import AlliedError, Problem, ScenarioError
 
 app = typer.Typer(
     name="allied",
@@ -29,7 +29,7 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
-#: command modules, each with ``register(app)``; a module not written yet is skipped
+#: command modules, each with ``register(app)``
 COMMAND_MODULES = ("scenario", "forecast", "protocol", "ledger", "sweep", "report", "web")
 
 BUG_URL = "the Allied issue tracker (include the command and this message)"
@@ -56,14 +56,12 @@ def guarded(fn: F) -> F:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from allied.forecast.base import ForecastError
-
         try:
             return fn(*args, **kwargs)
         except ScenarioError as exc:
             print_problems(exc.problems)
             raise typer.Exit(2) from None
-        except (ForecastError, UsageError) as exc:
+        except (AlliedError, UsageError) as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
             raise typer.Exit(2) from None
         except typer.Exit:
@@ -104,13 +102,7 @@ def check_format(fmt: str, allowed: Iterable[str]) -> str:
 
 def _register_all() -> None:
     for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(f"allied.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"allied.cli.{name}":
-                continue
-            raise
-        mod.register(app)
+        importlib.import_module(f"allied.cli.{name}").register(app)
 
 
 _register_all()

@@ -54,7 +54,7 @@ def forecast(
 
     Example: allied forecast korea-2019 --model all
     """
-    from allied.forecast.runner import resolve_models, run_forecasts, to_json
+    from allied.models.runner import resolve_models, run_forecasts, to_json
 
     check_format(format, ("table", "json", "csv"))
     if rounds is not None and rounds < 0:

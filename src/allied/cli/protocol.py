@@ -30,7 +30,7 @@ def protocol(
 
     Example: allied protocol korea-2019 --set protocol.divergence=1
     """
-    from allied.protocol.api import compare
+    from allied.protocols.api import compare
 
     check_format(format, ("table", "json"))
     sc = load_scenario(file, set_)

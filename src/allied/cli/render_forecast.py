@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from rich.table import Table
 
-from allied.forecast.runner import ModelRun
+from allied.models.runner import ModelRun
 from allied.scenario.model import Issue, Scenario
 
 

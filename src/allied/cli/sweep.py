@@ -53,7 +53,7 @@ def sweep(
 
     Example: allied sweep korea-2019 --model eum --samples 10000 --out runs/eum
     """
-    from allied.sweep.runner import run_sweep
+    from allied.sweeps.runner import run_sweep
 
     check_format(format, ("table", "json"))
     if samples < 1:
@@ -63,7 +63,7 @@ def sweep(
     if scheduler and engine != "dask":
         raise UsageError("--scheduler needs --engine dask")
     sc = load_scenario(file, set_)
-    from allied.sweep.inputs import scenario_inputs
+    from allied.sweeps.inputs import scenario_inputs
 
     if len(scenario_inputs(sc)) == 0:
         err_console.print("note: this scenario has no uncertain values, so every sample is the same; give "
@@ -106,7 +106,7 @@ def sensitivity(
 
     Example: allied sensitivity korea-2019 --method sobol --model eum --issue cost_sharing
     """
-    from allied.sweep.sensitivity import scenario_sensitivity
+    from allied.sweeps.sensitivity import scenario_sensitivity
 
     check_format(format, ("table", "json"))
     if method not in ("sobol", "morris"):
@@ -134,7 +134,7 @@ def sensitivity(
 @guarded
 def runs(format: FormatOpt = "table") -> None:
     """List the sweeps recorded in the run registry ($ALLIED_HOME/runs.sqlite)."""
-    from allied.sweep.registry import list_runs, registry_path
+    from allied.sweeps.registry import list_runs, registry_path
 
     check_format(format, ("table", "json"))
     rows = list_runs()

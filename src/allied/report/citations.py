@@ -66,7 +66,7 @@ def citations_html(res: Results) -> str:
         items.append("<li>" + esc(". ".join(b for b in bits if b)) + "</li>")
     cites = []
     try:
-        from allied.forecast.registry import get
+        from allied.models.registry import get
 
         for m in res.runs:
             c = getattr(get(m), "citation", "")

@@ -85,8 +85,8 @@ def jsonable(v: Any) -> Any:
 # --- forecast ------------------------------------------------------------------------------------
 def collect_forecasts(sc: Scenario, seed: int = 0) -> dict[str, Part]:
     """Every registered model, each run on its own so one failing model hides no other."""
-    from allied.forecast.registry import available
-    from allied.forecast.runner import run_forecasts
+    from allied.models.registry import available
+    from allied.models.runner import run_forecasts
 
     inp = sc.forecast_input()
     out: dict[str, Part] = {}
@@ -106,11 +106,11 @@ def _protocol_json(sc: Scenario) -> dict[str, Any]:
     if sc.protocol is None and not set(PROTOCOL_PLAYERS) <= {a.id for a in sc.actors}:
         raise Unavailable("the scenario has no protocol: section, and the protocol game's defaults describe "
                          "US–South Korea–North Korea talks (add a protocol: section; see docs/protocols.md)")
-    from allied.protocol import compare
+    from allied.protocols import compare
 
     data = dict(jsonable(compare(sc.protocol).to_json()))
     try:  # the parameters with their ranges and reasoning, for the report's table (optional)
-        from allied.protocol import parameter_table
+        from allied.protocols import parameter_table
 
         data["parameter_table"] = jsonable(parameter_table(sc.protocol).reset_index())
     except Exception:
@@ -134,7 +134,7 @@ def collect_protocol(sc: Scenario) -> Part:
 def _ledger_json(sc: Scenario) -> dict[str, Any]:
     if sc.alliance is None:
         raise Unavailable("the scenario has no alliance: section")
-    from allied.ledger import ledger
+    from allied.ledgers import ledger
 
     return dict(jsonable(ledger(sc).to_json()))
 
@@ -159,7 +159,7 @@ class InlineExecutor(Executor):
 
 
 def _sweep_frames(sc: Scenario, models: list[str], samples: int, seed: int) -> pd.DataFrame:
-    from allied.sweep.runner import run_sweep
+    from allied.sweeps.runner import run_sweep
 
     frames = []
     with tempfile.TemporaryDirectory(prefix="allied-report-") as tmp:
@@ -196,7 +196,7 @@ def collect_sensitivity(sc: Scenario, model: str, samples: int, seed: int = 0) -
     """Sobol indices per issue: ``{"issues": {ID: {"indices": {INPUT: {S1, S1_conf, ST, ST_conf}}}}}``."""
 
     def run() -> dict[str, Any]:
-        from allied.sweep.sensitivity import scenario_sensitivity
+        from allied.sweeps.sensitivity import scenario_sensitivity
 
         return dict(jsonable(scenario_sensitivity(sc, model, "sobol", samples, seed).to_json()))
 
@@ -208,7 +208,7 @@ def collect_protocol_sweep(sc: Scenario, samples: int, seed: int = 0) -> Part:
     with each player's value ``V_USA``, ``V_ROK``, … and the outcome probabilities."""
 
     def run() -> pd.DataFrame:
-        from allied.sweep.runner import run_sweep
+        from allied.sweeps.runner import run_sweep
 
         with tempfile.TemporaryDirectory(prefix="allied-report-") as tmp:
             res = run_sweep(sc, "protocol", samples, seed=seed, out=Path(tmp) / "protocol", register=False,

@@ -7,6 +7,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from allied.errors import ReportError
 from allied.report import paper
 from allied.report import prep as P
 from allied.report import prep_engines as E
@@ -17,7 +18,7 @@ FIGURES = ("trajectories", "forecast-comparison", "protocol-comparison", "tornad
 FORMATS = (".png", ".svg", ".pdf")
 
 
-class FigureUnavailable(ValueError):
+class FigureUnavailable(ReportError):
     """The figure cannot be drawn (its engine is missing or failed, or an argument is wrong)."""
 
 
@@ -75,7 +76,7 @@ def make_figure(sc: Scenario, name: str, issue: str | None = None, models: list[
         return paper.ledger(money)
     # tornado
     iss = _issue(sc, issue)
-    from allied.forecast.registry import available
+    from allied.models.registry import available
     from allied.report.build import HEADLINE_ORDER
 
     names = available()

@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from allied.forecast.base import ForecastInput
-from allied.scenario.errors import Problem, ScenarioError
+from allied.arrays import ForecastInput
+from allied.errors import Problem, ScenarioError
 from allied.scenario.model import Scenario
 from allied.scenario.uncertain import Uncertain, point
 

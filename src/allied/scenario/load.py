@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 from allied.scenario.model import FORMAT_VERSION, Scenario
 from allied.scenario.overrides import apply_overrides
 from allied.scenario.table import StanceTable

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 
 #: list sections whose entries are keyed by two fields rather than one id
 _PAIR_KEYS = {"stances": ("actor", "issue")}

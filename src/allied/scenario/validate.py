@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 from allied.scenario.model import Scenario
 from allied.scenario.uncertain import Uncertain
 from allied.scenario.yamlio import Loc, _dotted

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 
 Loc = tuple[str | int, ...]
 

@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from allied.errors import Problem
 from allied.scenario import ScenarioError
-from allied.scenario.errors import Problem
 from allied.web import engines, views
 from allied.web.app import MAX_UPLOAD, page
 from allied.web.pages import entry_of, store_of

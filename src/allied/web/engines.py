@@ -94,7 +94,7 @@ def digest(sc: Scenario) -> str:
 
 
 def model_names() -> list[str]:
-    from allied.forecast.registry import available
+    from allied.models.registry import available
 
     return available()
 
@@ -234,8 +234,8 @@ def _report_figure(build: Callable[[], Any], notes: list[str] | None = None, wha
 
 def ledger_section(sc: Scenario) -> Section:
     """Ledger lines per year, viewpoint and lens, totals, missing items, burden measures and tests."""
-    if optional("allied.ledger") is None:
-        return unavailable("The alliance ledger", IMPORT_ERRORS.get("allied.ledger"))
+    if optional("allied.ledgers") is None:
+        return unavailable("The alliance ledger", IMPORT_ERRORS.get("allied.ledgers"))
     if sc.alliance is None:
         return Section(available=False, message="This scenario has no alliance: section, so there is no ledger.")
     try:
@@ -292,9 +292,9 @@ _PROTOCOL_COLUMNS = ["p_full", "p_full_sincere", "p_full_stalling", "denuclearis
 
 def protocol_section(sc: Scenario) -> Section:
     """Every protocol compared at the scenario's point values: outcomes, values, rankings, the path."""
-    mod = optional("allied.protocol")
+    mod = optional("allied.protocols")
     if mod is None:
-        return unavailable("The protocol engine", IMPORT_ERRORS.get("allied.protocol"))
+        return unavailable("The protocol engine", IMPORT_ERRORS.get("allied.protocols"))
     try:
         from allied.api import protocol
 
@@ -342,7 +342,7 @@ def protocol_section(sc: Scenario) -> Section:
 # --- sweeps -----------------------------------------------------------------------------------------
 def sweep_models() -> list[str]:
     """What a sweep can run: every forecast model and every other engine the sweep layer knows."""
-    mod = optional("allied.sweep.engines")
+    mod = optional("allied.sweeps.engines")
     if mod is None:
         return []
     try:
@@ -355,11 +355,11 @@ def sweep_results(folder: Any, info: dict[str, Any]) -> Section:
     """Summary (mean, sd, p05, p50, p95 per issue) and distributions of a sweep's stored samples."""
     import re
 
-    runner = optional("allied.sweep.runner")
+    runner = optional("allied.sweeps.runner")
     target = str(info.get("target") or "forecast")
     keys = [str(k) for k in info.get("keys") or []]
     if runner is None or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
-        return unavailable("Reading sweep results", IMPORT_ERRORS.get("allied.sweep.runner"))
+        return unavailable("Reading sweep results", IMPORT_ERRORS.get("allied.sweeps.runner"))
     try:
         summary = runner.summarise(folder, target, keys)
         import duckdb

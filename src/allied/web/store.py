@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from allied.errors import Problem
 from allied.scenario import Scenario, ScenarioError, builtin_names, detect
-from allied.scenario.errors import Problem
 from allied.scenario.load import load, load_data
 from allied.scenario.overrides import apply_overrides
 from allied.scenario.validate import from_data

@@ -18,8 +18,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from allied.errors import Problem
 from allied.scenario import Scenario
-from allied.scenario.errors import Problem
 from allied.web import engines
 from allied.web.app import page
 from allied.web.store import valid_key
@@ -99,7 +99,7 @@ class Manager:
 
     def progress(self, folder: Path) -> dict[str, Any] | None:
         """What a run folder says about itself, and what this server knows of it."""
-        from allied.sweep.store import RunStore
+        from allied.sweeps.store import RunStore
 
         store = RunStore(folder)
         job = self.jobs.get(folder.name)
@@ -144,7 +144,7 @@ def _context(request: Request, entry: Any, sc: Scenario, **extra: Any) -> dict[s
     models = engines.sweep_models()
     return {"entry": entry, "sc": sc, "tab": "sweeps", "models": models, "runs": manager(request).runs(sc.id),
             "form": {"model": models[0] if models else "", "samples": 1000, "seed": 0}, "errors": {},
-            "available": engines.optional("allied.sweep.runner") is not None, **extra}
+            "available": engines.optional("allied.sweeps.runner") is not None, **extra}
 
 
 @router.post("/scenarios/{key}/sweeps")
@@ -179,7 +179,7 @@ async def start(request: Request, key: str) -> Response:
     if not errors and manager(request).running() >= MAX_RUNNING:
         errors["model"] = Problem(entry.key, "model", f"{MAX_RUNNING} sweeps are already running",
                                   "wait for one to finish (their pages show the progress)")
-    if errors or engines.optional("allied.sweep.runner") is None:
+    if errors or engines.optional("allied.sweeps.runner") is None:
         ctx = _context(request, entry, sc, errors=errors, form=raw)
         return page(request, "sweeps.html", ctx, status_code=422)
     job = manager(request).start(sc, raw["model"], samples, seed)

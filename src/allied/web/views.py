@@ -102,7 +102,7 @@ def set_paths(sc: Scenario, tab: str) -> list[str]:
     """Suggestions for the "change a value" form: the ``--set`` paths of the figures this tab is about."""
     if tab == "protocol":
         try:
-            from allied.protocol import parameter_table
+            from allied.protocols import parameter_table
 
             return [f"protocol.{p}" for p in parameter_table(sc.protocol).index]
         except Exception:

@@ -12,7 +12,7 @@ import io
 import re
 from pathlib import Path
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
 
 COLUMNS = ("actor", "capability", "position", "salience")

@@ -17,7 +17,7 @@ import csv
 import math
 import re
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
 
 _FIELDS = {"#A": 1, "#P": 1, "#M": 2, "#D": 5}

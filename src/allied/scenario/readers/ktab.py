@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
 
 MIN_ACTORS, MAX_ACTORS = 3, 250  # KTAB's Model::minNumActor / maxNumActor

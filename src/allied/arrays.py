@@ -1,0 +1,75 @@
+"""The array core every engine shares (DESIGN §3): a batch of forecast inputs with a leading sample axis.
+
+``ForecastInput`` holds ``x, s, c`` as ``[B, A, D]`` arrays (positions in issue units, salience in
+``[0, 1]``, capability ``>= 0``), the issue scales and who takes part where. It sits below both the
+scenario layer (which builds it, :mod:`allied.scenario.arrays`) and the engines (which read it), and
+imports neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from allied.errors import ModelError
+
+FloatArray = np.ndarray
+
+
+@dataclass(frozen=True)
+class ForecastInput:
+    """Arrays for one forecast or a batch of ``B`` samples of one."""
+
+    x: FloatArray  # [B, A, D] positions, issue units
+    s: FloatArray  # [B, A, D] salience in [0, 1]
+    c: FloatArray  # [B, A, D] capability >= 0
+    lo: FloatArray  # [D]
+    hi: FloatArray  # [D]
+    actors: tuple[str, ...]
+    issues: tuple[str, ...]
+    present: FloatArray | None = None  # [A, D] bool; None = everyone everywhere
+
+    def __post_init__(self) -> None:
+        if self.x.ndim != 3:
+            raise ModelError(f"positions must be [B, A, D], got shape {self.x.shape}")
+        if self.s.shape != self.x.shape or self.c.shape != self.x.shape:
+            raise ModelError(
+                f"shape mismatch: x {self.x.shape}, s {self.s.shape}, c {self.c.shape}"
+            )
+        _, a, d = self.x.shape
+        if len(self.actors) != a or len(self.issues) != d:
+            raise ModelError(f"{a} actors x {d} issues in arrays, names give {len(self.actors)} x "
+                                f"{len(self.issues)}")
+        if self.lo.shape != (d,) or self.hi.shape != (d,):
+            raise ModelError("lo and hi must have one entry per issue")
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        b, a, d = self.x.shape
+        return int(b), int(a), int(d)
+
+    @property
+    def mask(self) -> np.ndarray:
+        """``[A, D]`` boolean participation mask."""
+        if self.present is None:
+            return np.ones(self.x.shape[1:], dtype=bool)
+        return np.asarray(self.present, dtype=bool)
+
+    def issue(self, d: int) -> ForecastInput:
+        """The one-issue input for issue ``d``, keeping only the actors who take part in it."""
+        keep = np.flatnonzero(self.mask[:, d])
+        return ForecastInput(
+            x=self.x[:, keep, d : d + 1],
+            s=self.s[:, keep, d : d + 1],
+            c=self.c[:, keep, d : d + 1],
+            lo=self.lo[d : d + 1],
+            hi=self.hi[d : d + 1],
+            actors=tuple(self.actors[i] for i in keep),
+            issues=(self.issues[d],),
+        )
+
+    def take(self, rows: slice | np.ndarray) -> ForecastInput:
+        """A sub-batch along the sample axis."""
+        return ForecastInput(self.x[rows], self.s[rows], self.c[rows], self.lo, self.hi,
+                             self.actors, self.issues, self.present)

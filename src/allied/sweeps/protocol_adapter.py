@@ -1,0 +1,81 @@
+"""The sweep's narrow interface to the protocol engine (``allied.protocols``).
+
+The sweep needs two things from it: the uncertain ``protocol:`` parameters with their domains, and a
+solver batched over ``[B]`` parameter arrays. Both live behind these two functions so that the protocol
+engine can change its internals without touching the sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from allied.scenario.model import Scenario
+from allied.scenario.uncertain import Uncertain
+
+
+def _walk(prefix: str, obj: Any) -> list[tuple[str, Uncertain]]:
+    """Every :class:`Uncertain` under ``obj`` (pydantic model, mapping or list), named by dotted path."""
+    if isinstance(obj, Uncertain):
+        return [(prefix, obj)]
+    if hasattr(obj, "model_fields"):
+        items: Any = ((k, getattr(obj, k)) for k in type(obj).model_fields)
+    elif isinstance(obj, Mapping):
+        items = obj.items()
+    else:
+        return []
+    out: list[tuple[str, Uncertain]] = []
+    for k, v in items:
+        out += _walk(f"{prefix}.{k}", v)
+    return out
+
+
+def uncertain_parameters(sc: Scenario) -> list[tuple[str, Uncertain, tuple[float, float] | None]]:
+    """``(path, range, clip)`` for each uncertain protocol parameter, e.g. ``protocol.rho``, clipped to the
+    parameter's admissible values. A scenario without a ``protocol:`` section has the engine's defaults
+    (which the protocol engine also uses then)."""
+    from allied.protocols import api
+
+    section = getattr(sc, "protocol", None)
+    from allied.scenario.sections.protocol import PARAM_BY_PATH
+
+    out: list[tuple[str, Uncertain, tuple[float, float] | None]] = []
+    for path, dist in api.protocol_inputs(section):
+        doc = PARAM_BY_PATH.get(path.removeprefix("protocol."))
+        out.append((path, dist, None if doc is None else (float(doc.lo_bound), float(doc.hi_bound))))
+    return out
+
+
+def protocol_names(sc: Scenario, params: Mapping[str, Any]) -> list[str]:
+    """The protocols a sweep solves: ``params["protocols"]`` (list or comma-separated), else the section's."""
+    from allied.protocols import api
+    from allied.protocols.presets import resolve
+
+    wanted = params.get("protocols")
+    if isinstance(wanted, str):
+        wanted = [w.strip() for w in wanted.split(",") if w.strip()]
+    return [p.name for p in resolve(api._section(sc.protocol), wanted)]
+
+
+def evaluate(sc: Scenario, values: Mapping[str, np.ndarray], n: int,
+             params: Mapping[str, Any]) -> tuple[list[str], dict[str, np.ndarray]]:
+    """Solve every chosen protocol for ``n`` parameter samples: ``(protocols, {output: [n, P]})``."""
+    from allied.protocols import api
+
+    section = api._section(sc.protocol)
+    names = protocol_names(sc, params)
+    extra = {k: params[k] for k in ("grid", "selection") if params.get(k) is not None}
+    unknown = set(params) - {"protocols", "grid", "selection"}
+    if unknown:
+        from allied.errors import SweepError
+
+        raise SweepError(f"the protocol sweep takes the parameters protocols, grid and selection, "
+                         f"not {', '.join(sorted(unknown))}")
+    cols: dict[str, list[np.ndarray]] = {}
+    for name in names:
+        res = api.solve_batch(dict(values), name, section=section, **extra)
+        for k, v in res.items():
+            cols.setdefault(k, []).append(np.broadcast_to(np.asarray(v, dtype=float), (n,)))
+    return names, {k: np.column_stack(v) for k, v in cols.items()}

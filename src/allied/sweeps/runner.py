@@ -1,0 +1,315 @@
+"""Monte Carlo sweeps: chunks of samples through an engine's batched kernel on an executor, into the run store.
+
+Chunk ``k`` holds samples ``k*chunk .. (k+1)*chunk-1``; each is computed by :func:`run_chunk` (in a worker),
+handed back as a table and written atomically by this process as ``samples/part-k.parquet``. Chunks are
+submitted a few at a time, so memory stays at a handful of chunks whatever ``N`` is.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from allied.errors import SweepError
+from allied.scenario.model import Scenario
+from allied.sweeps.engines import get_engine
+from allied.sweeps.executors import default_workers, open_executor
+from allied.sweeps.inputs import InputSpace, scenario_inputs
+from allied.sweeps.store import RunStore, allied_home, scenario_hash
+
+#: default chunk bounds (samples): kernels have a fixed cost per call, so chunks should be coarse (>= 0.5 s);
+#: memory per chunk: see docs/scaling.md
+MIN_CHUNK, MAX_CHUNK = 1000, 10_000
+
+
+def default_chunk_size(samples: int) -> int:
+    """About 16 chunks of :data:`MIN_CHUNK` to :data:`MAX_CHUNK` samples (independent of the worker count,
+    so a run can be resumed with another one)."""
+    return max(1, min(samples, max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(samples / 16)))))
+
+
+def chunk_bounds(samples: int, chunk_size: int) -> list[tuple[int, int, int]]:
+    """``(chunk, start, stop)`` for every chunk."""
+    return [(k, s, min(samples, s + chunk_size)) for k, s in enumerate(range(0, samples, chunk_size))]
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Everything a worker needs for one chunk (picklable)."""
+
+    scenario: Scenario
+    space: InputSpace
+    model: str
+    params: dict[str, Any]
+    rounds: int | None
+    issues: list[str] | None
+    seed: int
+    chunk: int
+    start: int
+    stop: int
+    write_to: str | None = None  # a run folder the worker can write to itself (local pools), else None
+
+
+def run_chunk(task: ChunkTask) -> tuple[int, pa.Table | int]:
+    """Compute one chunk: draw its samples from their own streams and evaluate them. Returns the long table,
+    or, when ``task.write_to`` is set, writes the part there atomically and returns the number of samples
+    (local workers share the disk, so the table need not travel back through a pipe)."""
+    engine = get_engine(task.model, task.params, task.rounds, task.issues)
+    draw = task.space.sample(task.seed, task.start, task.stop, keep_streams=True)
+    keys, cols = engine.evaluate(task.scenario, draw)
+    assert draw.sample_ids is not None
+    table = long_table(draw.sample_ids, keys, cols)
+    if task.write_to is None:
+        return task.chunk, table
+    RunStore(Path(task.write_to)).write_part(task.chunk, table)
+    return task.chunk, draw.n
+
+
+def long_table(sample_ids: np.ndarray, keys: Sequence[str], cols: dict[str, np.ndarray]) -> pa.Table:
+    """One row per sample and key: ``sample``, ``issue`` and every column, sample-major (an Arrow table)."""
+    n, k = len(sample_ids), len(keys)
+    data: dict[str, Any] = {
+        "sample": pa.array(np.repeat(np.asarray(sample_ids, dtype=np.int64), k)),
+        "issue": pa.array(list(keys) * n, type=pa.string()),
+    }
+    for name, arr in cols.items():
+        a = np.asarray(arr)
+        if a.shape != (n, k):
+            raise ValueError(f"engine column '{name}' has shape {a.shape}, expected {(n, k)}")
+        data[name] = pa.array(np.ascontiguousarray(a).reshape(-1))
+    return pa.table(data)
+
+
+@dataclass
+class SweepResult:
+    """What a sweep did; the samples stay on disk (:meth:`frame`, :meth:`relation`)."""
+
+    out: Path
+    model: str
+    target: str
+    keys: list[str]
+    samples_planned: int
+    samples_done: int
+    seconds: float
+    summary: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    resumed_chunks: int = 0
+
+    def frame(self) -> pd.DataFrame:
+        """Every sample as a DataFrame, ordered by sample then key."""
+        rel = self.relation()
+        return rel.df()
+
+    def relation(self, con: Any = None) -> Any:
+        """A DuckDB relation over the Parquet parts (ordered by sample)."""
+        import duckdb
+
+        con = con or duckdb.connect()
+        glob = str(self.out / "samples" / "part-*.parquet")
+        return con.sql(f"SELECT * FROM read_parquet('{_sql_str(glob)}') ORDER BY sample, "
+                       f"list_position({_sql_list(self.keys)}, issue)")
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``sweep --format json`` object of DESIGN §5."""
+        return {"out": str(self.out), "model": self.model, "target": self.target,
+                "samples_planned": self.samples_planned, "samples_done": self.samples_done,
+                "seconds": round(self.seconds, 3), "summary": {self.model: self.summary}}
+
+
+def _sql_str(s: str) -> str:
+    return s.replace("'", "''")
+
+
+def _sql_list(keys: Sequence[str]) -> str:
+    return "[" + ", ".join(f"'{_sql_str(k)}'" for k in keys) + "]"
+
+
+def summarise(out: Path, target: str, keys: Sequence[str]) -> dict[str, dict[str, float | None]]:
+    """mean, sd, p05, p50, p95 of ``target`` per key, over every stored sample (DuckDB on the Parquet,
+    streaming, so memory does not grow with the number of samples)."""
+    import duckdb
+
+    glob = _sql_str(str(out / "samples" / "part-*.parquet"))
+    con = duckdb.connect()
+    con.execute("SET threads = 1")  # one ordered scan: the same samples give the same bits, however chunked
+    rows = con.sql(
+        f"SELECT issue, count(*), avg({target}), stddev_samp({target}), "
+        f"quantile_cont({target}, [0.05, 0.5, 0.95]) FROM read_parquet('{glob}') GROUP BY issue").fetchall()
+    stats = {r[0]: r for r in rows}
+    res: dict[str, dict[str, float | None]] = {}
+    for k in keys:
+        if k not in stats:
+            continue
+        _, n, mean, sd, q = stats[k]
+        res[k] = {"n": int(n), "mean": _f(mean), "sd": _f(sd), "p05": _f(q[0]), "p50": _f(q[1]), "p95": _f(q[2])}
+    return res
+
+
+def _f(v: Any) -> float | None:
+    return None if v is None or not np.isfinite(v) else float(v)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("allied")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
+def default_out(sc: Scenario, model: str) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return allied_home() / "runs" / f"{sc.id}-{model}-{stamp}"
+
+
+def run_sweep(
+    sc: Scenario,
+    model: str,
+    samples: int,
+    *,
+    seed: int = 0,
+    out: str | Path | None = None,
+    resume: bool = False,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    params: dict[str, Any] | None = None,
+    rounds: int | None = None,
+    issues: Sequence[str] | None = None,
+    timeout: float = 10.0,
+    progress: bool = False,
+    register: bool = True,
+) -> SweepResult:
+    """Run ``samples`` samples of ``sc`` through ``model`` and store them (see the module docstring).
+
+    ``executor`` overrides ``engine``/``workers``/``scheduler`` with any ``concurrent.futures.Executor``.
+    """
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise SweepError(f"--samples must be a whole number of 1 or more (got {samples})")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise SweepError(f"--seed must be a whole number of 0 or more (got {seed})")
+    if chunk_size is not None and chunk_size < 1:
+        raise SweepError(f"--chunk-size must be 1 or more (got {chunk_size})")
+    if workers is not None and workers < 1:
+        raise SweepError(f"--workers must be 1 or more (got {workers})")
+    if engine not in ("local", "dask"):
+        raise SweepError(f"--engine must be 'local' or 'dask' (got '{engine}')")
+    params = dict(params or {})
+    eng = get_engine(model, params, rounds, issues)
+    keys = eng.keys(sc)
+    root = Path(out).expanduser() if out is not None else default_out(sc, model)
+    store = RunStore(root.resolve())
+    if chunk_size is None and resume and store.exists():
+        chunk_size = int(store.read_meta().get("chunk_size") or default_chunk_size(samples))
+    cs = chunk_size or default_chunk_size(samples)
+    space = scenario_inputs(sc)
+    meta: dict[str, Any] = {
+        "format": 1, "out": str(store.root), "scenario": sc.id, "scenario_hash": scenario_hash(sc),
+        "model": model, "target": eng.target, "keys": keys, "seed": int(seed), "samples": int(samples),
+        "chunk_size": int(cs), "parameters": {"params": params, "rounds": rounds,
+                                              "issues": list(issues) if issues else None},
+        "inputs": space.names, "version": _version(), "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    finished = store.prepare(meta, resume, dry_run=True)  # refuse a bad --out before starting any worker
+    if register:
+        from allied.sweeps import registry
+
+        registry.ensure()
+    n_workers = (workers or 4) if executor is not None else (workers or default_workers())
+    if engine == "local" and executor is None:  # no more processes than chunks left to run
+        n_workers = max(1, min(n_workers, sum(1 for c in chunk_bounds(samples, cs) if c[0] not in finished)))
+    with ExitStack() as stack:
+        ex = executor if executor is not None else stack.enter_context(
+            open_executor(engine, n_workers if engine == "local" else workers, scheduler, timeout))
+        done_chunks = store.prepare(meta, resume)
+        chunks = chunk_bounds(samples, cs)
+        todo = [c for c in chunks if c[0] not in done_chunks]
+        already = sum(stop - start for k, start, stop in chunks if k in done_chunks)
+        if register:
+            from allied.sweeps import registry
+
+            registry.record_start(meta, "custom" if executor is not None else engine, n_workers)
+        t0 = time.perf_counter()
+        status = "failed"
+        done = already
+        try:
+            from allied.sweeps.progress import progress_bar
+
+            with progress_bar(samples, f"{sc.id} · {model}", enabled=progress, done=already) as advance:
+                def on_part(k: int, result: pa.Table | int) -> None:
+                    nonlocal done
+                    if isinstance(result, int):  # the worker wrote the part itself
+                        n = result
+                    else:
+                        store.write_part(k, result)
+                        n = len(pc.unique(result["sample"])) if result.num_rows else 0
+                    done += n
+                    advance(n)
+
+                only = list(issues) if issues else None
+                local = str(store.root) if executor is None and engine == "local" else None
+                tasks = [ChunkTask(sc, space, model, params, rounds, only, int(seed), k, a, b, local)
+                         for k, a, b in todo]
+                _drive(ex, tasks, on_part, window=2 * _capacity(ex, n_workers))
+            status = "done"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            seconds = time.perf_counter() - t0
+            if register:
+                from allied.sweeps import registry
+
+                registry.record_end(meta["out"], status, done, seconds)
+    result = SweepResult(store.root, model, eng.target, keys, samples, done, seconds,
+                         resumed_chunks=len(done_chunks))
+    result.summary = summarise(store.root, eng.target, keys)
+    store.update_meta(status=status, samples_done=done, seconds=round(seconds, 3))
+    return result
+
+
+def _capacity(ex: Executor, default: int) -> int:
+    """How many chunks ``ex`` runs at once: a process pool's size, a Dask cluster's worker threads."""
+    client = getattr(ex, "_client", None)
+    if client is not None:
+        try:
+            return max(1, sum(int(n) for n in client.nthreads().values()))
+        except Exception:  # an informational query only; fall back to the worker count asked for
+            return default
+    n = getattr(ex, "_max_workers", None)
+    return int(n) if isinstance(n, int) and n > 0 else default
+
+
+def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pa.Table | int], None],
+           window: int) -> None:
+    """Keep at most ``window`` chunks in flight; write each as it finishes."""
+    it = iter(tasks)
+    inflight: dict[Future[tuple[int, pa.Table | int]], int] = {}
+
+    def submit() -> None:
+        t = next(it, None)
+        if t is not None:
+            inflight[ex.submit(run_chunk, t)] = t.chunk
+
+    for _ in range(max(1, window)):
+        submit()
+    while inflight:
+        finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+        for f in finished:
+            inflight.pop(f)
+            k, frame = f.result()
+            on_part(k, frame)
+            submit()

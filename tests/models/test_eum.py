@@ -1,0 +1,204 @@
+"""The expected-utility model against independent numbers: the jmckib reference runs of every validation
+case, Scholz et al. (2011) Table 2, the reference's published round-1 risk exponents, hand-derived
+two-actor rounds, and the crash cases of the reference codes."""
+
+from __future__ import annotations
+
+import csv
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from allied.arrays import ForecastInput
+from allied.errors import ModelError
+from allied.models import get
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
+EUM_CASES = SHARED / "validation" / "eum"
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open() as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
+
+
+def case_input(path: Path) -> ForecastInput:
+    """A validation table as the reference runner read it (salience / 100 when any exceeds 1)."""
+    rows = read_rows(path)
+    x = np.array([float(r["position"]) for r in rows])
+    s = np.array([float(r["salience"]) for r in rows])
+    c = np.array([float(r["capability"]) for r in rows])
+    if s.max() > 1:
+        s = s / 100.0
+    return one_sample(x, s, c)
+
+
+def one_sample(x, s, c) -> ForecastInput:  # type: ignore[no-untyped-def]
+    x, s, c = (np.asarray(v, dtype=float)[None, :, None] for v in (x, s, c))
+    n = x.shape[1]
+    return ForecastInput(x, s, c, np.array([x.min()]), np.array([x.max()]),
+                         tuple(f"A{i}" for i in range(n)), ("I",))
+
+
+def run(inp: ForecastInput, rounds: int = 10, **params):  # type: ignore[no-untyped-def]
+    return get("eum").run(inp, rounds=rounds, **params)
+
+
+def validation_cases() -> list[str]:
+    if not EUM_CASES.is_dir():
+        return []
+    return sorted(p.name[: -len("_expected.csv")] for p in EUM_CASES.glob("*_expected.csv")
+                  if any(r["implementation"] == "jmckib" for r in read_rows(p)))
+
+
+@pytest.mark.parametrize("case", validation_cases() or ["<shared folder absent>"])
+def test_scholz_reproduces_jmckib_reference_runs(case: str) -> None:
+    if not EUM_CASES.is_dir():
+        pytest.skip(f"{EUM_CASES} not found: validation cases are checked where ../shared exists (CI has it)")
+    ref = [r for r in read_rows(EUM_CASES / f"{case}_expected.csv") if r["implementation"] == "jmckib"]
+    out = run(case_input(EUM_CASES / f"{case}.csv"), rounds=10)
+    span = float(ref[0]["max_position"]) - float(ref[0]["min_position"])
+    for r in ref:
+        t = int(r["round"])
+        assert abs(out.forecast[0, t, 0] - float(r["median_or_vote"])) <= 1e-6 * span, (case, t, "median")
+        assert abs(out.mean[0, t, 0] - float(r["weighted_mean_cs"])) <= 1e-6 * span, (case, t, "mean")
+    assert len(ref) == 11
+
+
+def eu_case() -> tuple[ForecastInput, list[dict[str, str]]]:
+    return case_input(DATA / "eu_emissions_bdm1994.csv"), read_rows(DATA / "eu_emissions_bdm1994_reference.csv")
+
+
+def test_eu_emissions_case_from_tests_data() -> None:
+    inp, ref = eu_case()
+    out = run(inp)
+    assert out.positions.shape == (1, 11, 10, 1)
+    for r in ref:
+        t = int(r["round"])
+        assert out.forecast[0, t, 0] == pytest.approx(float(r["jmckib_median"]), abs=6e-6)
+        assert out.mean[0, t, 0] == pytest.approx(float(r["jmckib_mean"]), abs=6e-6)
+
+
+def scholz_table2_matches(forecast: np.ndarray, ref: list[dict[str, str]]) -> tuple[int, int]:
+    """How many of Table 2's 8 medians we match to one decimal: (truncated, rounded)."""
+    trunc = rnd = 0
+    for r in ref:
+        if r["scholz2011_median"]:
+            ours, theirs = forecast[int(r["round"])], float(r["scholz2011_median"])
+            trunc += math.floor(ours * 10 + 1e-9) / 10 == theirs
+            rnd += round(ours, 1) == theirs
+    return trunc, rnd
+
+
+def test_scholz_table2_seven_of_eight() -> None:
+    """Table 2 prints one decimal; our medians (like the reference code's) match it in 7 of 8 rounds when
+    cut to one decimal (round 2: 9.61 against 9.9). Rounded instead of cut, only rounds 1 and 7 match."""
+    inp, ref = eu_case()
+    trunc, rnd = scholz_table2_matches(run(inp).forecast[0, :, 0], ref)
+    assert trunc >= 7
+    assert rnd == 2
+
+
+def test_round1_risk_exponents_as_published_for_the_reference() -> None:
+    # spec §9: jmckib's round-1 exponents NL, BE, LU, DE, FR, IT, UK, IE, DK, GR (3 decimals)
+    want = [1.406, 0.754, 0.509, 1.406, 1.047, 1.047, 1.965, 0.5, 2.0, 1.112]
+    inp, _ = eu_case()
+    risk = run(inp, rounds=1).extras["risk"][0, 0]
+    np.testing.assert_allclose(risk, want, atol=6e-4)
+
+
+# Two actors: A at 0 (c = 1, s = 1) and B at 1 (c = 1, s = 0.5), R = 1. Derived by hand in the docstrings.
+TWO = ([0.0, 1.0], [1.0, 0.5], [1.0, 1.0])
+
+
+def test_two_actor_round_scholz_by_hand() -> None:
+    """Backings: A backs A over B by 1, B backs B over A by 0.5; the system denominator is
+    2·1 + 2·0.5 = 3, so P(A beats B) = 1/3 and P(B beats A) = 1/6 (both passes: distances are 0 or 1).
+    r = 1: S_A = E(B challenges A) = 1·(2/6 − 2·5/6) = −4/3, S_B = 0.5(2/3 − 4/3) + 0.5·2 = 2/3, so A is the
+    more secure: r_A = 2, r_B = 1/2. A sees no positive E for B (−7/3). B (r = 1/2, U_sq = 2 − 4√½) sees
+    E(B→A) = 4√½ − 10/3 < 0 < E(A→B) = 4√½ − 4/3: a compromise, B moves to 1 − |E(B→A)/E(A→B)|."""
+    out = run(one_sample(*TWO), rounds=1)
+    np.testing.assert_allclose(out.extras["risk"][0, 0], [2.0, 0.5], rtol=1e-12)
+    h = 4 * math.sqrt(0.5)
+    xb = 1 - (10 / 3 - h) / (h - 4 / 3)
+    np.testing.assert_allclose(out.positions[0, 1, :, 0], [0.0, xb], atol=1e-12)
+    assert out.mean[0, 1, 0] == pytest.approx(0.5 * xb / 1.5, abs=1e-12)
+    assert out.forecast[0, 1, 0] == 0.0  # A holds 2/3 of the weight
+
+
+def test_two_actor_round_paper_by_hand() -> None:
+    """Per-pair P(A beats B) = 1/(1 + 0.5) = 2/3. r = 1: E^A(U_AB) = 0.5(4/3 − 2/3) + 1 = 4/3 = S_B,
+    E^B(U_BA) = 2/3 − 4/3 = −2/3 = S_A, so r_A = 2 and r_B = 1/2. With them E^A(U_AB) = 1/3 + 1 − 1 = 1/3 and
+    E^B(U_BA) = −2/3 − (2 − 4√½) ≈ 0.162: both positive, A's larger, so B loses the conflict and moves to 0."""
+    out = run(one_sample(*TWO), rounds=2, variant="paper")
+    np.testing.assert_allclose(out.extras["risk"][0, 0], [2.0, 0.5], rtol=1e-12)
+    np.testing.assert_array_equal(out.positions[0, 1, :, 0], [0.0, 0.0])
+    np.testing.assert_array_equal(out.positions[0, 2, :, 0], [0.0, 0.0])  # converged: stays, r = 1
+    np.testing.assert_array_equal(out.extras["risk"][0, 1], [1.0, 1.0])
+
+
+def quiet_run(inp: ForecastInput, **params):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        return run(inp, **params)
+
+
+@pytest.mark.parametrize("variant", ["scholz", "paper"])
+def test_all_positions_equal_is_a_defined_result(variant: str) -> None:
+    out = quiet_run(one_sample([5.0, 5.0, 5.0], [0.5, 1.0, 0.2], [1.0, 2.0, 3.0]), variant=variant)
+    assert np.all(out.positions == 5.0) and np.all(out.forecast == 5.0) and np.all(out.mean == 5.0)
+    assert np.all(out.extras["risk"] == 1.0)
+    assert out.notes
+
+
+@pytest.mark.parametrize("variant", ["scholz", "paper"])
+def test_all_equally_secure_gives_risk_neutral_actors(variant: str) -> None:
+    # a mirror-symmetric pair: each sees the same danger, max S = min S (the reference divides by zero)
+    out = quiet_run(one_sample([0.0, 1.0], [0.6, 0.6], [1.0, 1.0]), variant=variant, rounds=3)
+    np.testing.assert_array_equal(out.extras["risk"][0, 0], [1.0, 1.0])
+    assert np.all(np.isfinite(out.positions)) and np.all(np.isfinite(out.forecast))
+
+
+@pytest.mark.parametrize("variant", ["scholz", "paper"])
+def test_convergence_then_stays_without_nan(variant: str) -> None:
+    # the paper variant converges in one round (see the hand-derived case); scholz on the EU case too
+    # passes through converged sub-groups; after convergence nothing moves and r = 1
+    inp = one_sample([0.0, 1.0, 0.0], [1.0, 0.5, 0.3], [1.0, 1.0, 2.0])
+    out = quiet_run(inp, variant=variant, rounds=12)
+    assert np.all(np.isfinite(out.positions)) and np.all(np.isfinite(out.extras["risk"]))
+    last = out.positions[0, -1, :, 0]
+    if np.ptp(last) == 0:
+        np.testing.assert_array_equal(out.extras["risk"][0, -1], 1.0)
+
+
+@pytest.mark.parametrize("variant", ["scholz", "paper"])
+def test_no_weight_at_all_is_defined(variant: str) -> None:
+    out = quiet_run(one_sample([0.0, 3.0, 10.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]), variant=variant)
+    assert np.all(np.isfinite(out.positions)) and np.all(np.isfinite(out.mean))
+
+
+def test_parameters_and_errors() -> None:
+    model = get("eum")
+    assert dict(model.parameters) == {"variant": "scholz", "q": 1.0}
+    inp, _ = eu_case()
+    assert model.run(inp).positions.shape[1] == 11  # rounds default 10
+    with pytest.raises(ModelError, match="variant"):
+        model.run(inp, variant="nope")
+    with pytest.raises(ModelError, match="q"):
+        model.run(inp, q=1.5)
+    bad = ForecastInput(inp.x, inp.s * 100, inp.c, inp.lo, inp.hi, inp.actors, inp.issues)
+    with pytest.raises(ModelError, match="salience"):
+        model.run(bad)
+
+
+def test_q_and_variant_change_the_outcome() -> None:
+    inp, _ = eu_case()
+    base = run(inp).positions
+    assert not np.array_equal(base, run(inp, q=0.5).positions)
+    assert not np.array_equal(base, run(inp, variant="paper").positions)
+    paper = run(inp, variant="paper").positions
+    assert not np.array_equal(paper, run(inp, variant="paper", q=0.5).positions)
