@@ -24,6 +24,9 @@ class Problem:
     message: str  # what is wrong
     fix: str  # how to fix it
     line: int | None = None  # 1-based line in the file, when known
+    #: what kind of problem (e.g. "not_a_number", "not_finite", "out_of_range", "too_big", "evidence"): the
+    #: kind, never the message text, decides the fix a front end suggests; "" when not classified
+    kind: str = ""
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -42,9 +45,9 @@ class ScenarioError(AlliedError, ValueError):
         super().__init__("\n".join(str(p) for p in self.problems) or "invalid input")
 
 
-def fail(file: str, field: str, message: str, fix: str, line: int | None = None) -> ScenarioError:
+def fail(file: str, field: str, message: str, fix: str, line: int | None = None, kind: str = "") -> ScenarioError:
     """Shorthand for a single-problem :class:`ScenarioError` (``raise fail(...)``)."""
-    return ScenarioError([Problem(file, field, message, fix, line)])
+    return ScenarioError([Problem(file, field, message, fix, line, kind)])
 
 
 class ModelError(AlliedError, ValueError):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 import yaml
@@ -14,41 +16,126 @@ Loc = tuple[str | int, ...]
 
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
+#: most values one file may hold, most values its aliases may repeat (``*name`` repeats a whole block, so
+#: 370 bytes can stand for 10**10 values: the "billion laughs" bomb), and the deepest nesting accepted
+MAX_VALUES = 2_000_000
+MAX_ALIAS_VALUES = 10_000
+MAX_DEPTH = 64
+#: ``1e5``, ``-2.5E+3``: numbers in the common notation, which YAML 1.1 (PyYAML) reads as text
+_EXP_NUMBER = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$")
 
-def _construct(node: yaml.Node, path: Loc, lines: dict[Loc, int], file: str) -> Any:
+
+class _Budget:
+    """Counts the values built while constructing one document, and the blocks on the current path."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.values = 0
+        self.alias_values = 0
+        self.in_alias = 0
+        self.seen: set[int] = set()
+        self.open: set[int] = set()
+        self.loader = yaml.SafeLoader("")
+
+    def enter(self, node: yaml.Node, path: Loc) -> bool:
+        """Count ``node``; True when it is a repeat (an alias), which the caller passes to :meth:`leave`."""
+        line = node.start_mark.line + 1
+        if id(node) in self.open:
+            raise ScenarioError([Problem(
+                self.file, _dotted(path) or "(top)", "an alias ('*name') refers to a block that contains it, "
+                "so the value would never end", "replace the alias with the values written out", line,
+                kind="yaml_alias")])
+        repeat = id(node) in self.seen
+        self.seen.add(id(node))
+        self.in_alias += repeat
+        self.values += 1
+        self.alias_values += self.in_alias > 0
+        if self.alias_values > MAX_ALIAS_VALUES:
+            raise ScenarioError([Problem(
+                self.file, _dotted(path) or "(top)", f"aliases ('*name') repeat more than {MAX_ALIAS_VALUES:,} "
+                "values (nested aliases multiply, so a few lines can stand for billions)",
+                "write the values out instead of nesting aliases", line, kind="too_big")])
+        if self.values > MAX_VALUES:
+            raise ScenarioError([Problem(
+                self.file, _dotted(path) or "(top)", f"the file holds more than {MAX_VALUES:,} values",
+                "a scenario is far smaller than this; check you named the right file", line, kind="too_big")])
+        if len(path) > MAX_DEPTH:
+            raise ScenarioError([Problem(
+                self.file, _dotted(path[:3]) + " …", f"the values are nested more than {MAX_DEPTH} levels deep",
+                "a scenario nests a few levels only; check the brackets and indentation", line,
+                kind="too_deep")])
+        return repeat
+
+    def leave(self, repeat: bool) -> None:
+        self.in_alias -= repeat
+
+
+def _construct(node: yaml.Node, path: Loc, lines: dict[Loc, int], file: str, budget: _Budget | None = None) -> Any:
+    budget = budget or _Budget(file)
+    repeat = budget.enter(node, path)
+    value = _build(node, path, lines, file, budget)
+    budget.leave(repeat)
+    return value
+
+
+def _build(node: yaml.Node, path: Loc, lines: dict[Loc, int], file: str, budget: _Budget) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
     if node.tag not in _SAFE_TAGS:
         raise ScenarioError([Problem(
             file, _dotted(path) or "(top)",
             f"the YAML tag {node.tag!r} is not allowed (tags are never executed)",
-            "remove the tag and write a plain value", node.start_mark.line + 1)])
+            "remove the tag and write a plain value", node.start_mark.line + 1, kind="yaml_tag")])
     if isinstance(node, yaml.MappingNode):
+        budget.open.add(id(node))
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise ScenarioError([Problem(file, _dotted(path) or "(top)", "YAML merge keys ('<<') are not supported",
-                                             "write the keys out in full", key_node.start_mark.line + 1)])
-            key = _construct(key_node, path, {}, file)
+                                             "write the keys out in full", key_node.start_mark.line + 1,
+                                             kind="yaml_merge")])
+            key = _construct(key_node, path, {}, file, budget)
             if isinstance(key, list | dict):
                 raise ScenarioError([Problem(file, _dotted(path) or "(top)", "a mapping key must be a plain value",
-                                             "use a name or number as the key", key_node.start_mark.line + 1)])
+                                             "use a name or number as the key", key_node.start_mark.line + 1,
+                                             kind="yaml_key")])
             if key in out:
                 raise ScenarioError([Problem(file, _dotted((*path, key)), f"the key '{key}' appears twice",
-                                             "keep one of the two entries", key_node.start_mark.line + 1)])
+                                             "keep one of the two entries", key_node.start_mark.line + 1,
+                                             kind="duplicate")])
             lines[(*path, key)] = key_node.start_mark.line + 1
-            out[key] = _construct(value_node, (*path, key), lines, file)
+            out[key] = _construct(value_node, (*path, key), lines, file, budget)
+        budget.open.discard(id(node))
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(child, (*path, i), lines, file) for i, child in enumerate(node.value)]
+        budget.open.add(id(node))
+        items = [_construct(child, (*path, i), lines, file, budget) for i, child in enumerate(node.value)]
+        budget.open.discard(id(node))
+        return items
     assert isinstance(node, yaml.ScalarNode)
-    loader = yaml.SafeLoader("")
+    return _scalar(node, path, file, budget.loader)
+
+
+def _scalar(node: yaml.ScalarNode, path: Loc, file: str, loader: yaml.SafeLoader) -> Any:
+    line = node.start_mark.line + 1
+    if node.tag == "tag:yaml.org,2002:str" and node.style is None and _EXP_NUMBER.match(node.value):
+        node = yaml.ScalarNode("tag:yaml.org,2002:float", node.value.replace("_", ""), node.start_mark)
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError:
         raise ScenarioError([Problem(
             file, _dotted(path) or "(top)",
             f"the YAML tag {node.tag!r} is not allowed (tags are never executed)",
-            "remove the tag and write a plain value", node.start_mark.line + 1)]) from None
+            "remove the tag and write a plain value", line, kind="yaml_tag")]) from None
+    except (ValueError, OverflowError):  # e.g. an integer of thousands of digits
+        raise ScenarioError([Problem(
+            file, _dotted(path) or "(top)", f"number out of range ({node.value[:20]}… has "
+            f"{len(node.value)} characters)", "write a number of ordinary size (rescale the units)", line,
+            kind="out_of_range")]) from None
+    if isinstance(value, float) and math.isinf(value) and "inf" not in node.value.lower():
+        raise ScenarioError([Problem(
+            file, _dotted(path) or "(top)", f"number out of range ({node.value[:40]} is beyond what a computer "
+            "number holds)", "write a number of ordinary size (rescale the units)", line, kind="out_of_range")])
+    return value
 
 
 def _dotted(loc: Loc) -> str:
@@ -63,6 +150,10 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
     lines: dict[Loc, int] = {}
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except RecursionError:
+        raise ScenarioError([Problem(file, "(syntax)", "the values are nested too deeply to read",
+                                     "a scenario nests a few levels only; check the brackets and indentation",
+                                     kind="too_deep")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -1,0 +1,78 @@
+"""Helpers for the adversarial suite (issue 20): each test reproduces one probe finding and pins its fix.
+
+``cli`` runs the ``allied`` command in this process (fast); ``bounded`` runs it as a child process and
+reports its wall time and peak memory, for the cases whose defect was time or memory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import pytest
+from typer.testing import CliRunner
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+    seconds: float = 0.0
+    peak_mb: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+def cli(*args: str, input: str | None = None) -> Outcome:
+    """Run ``allied ARGS`` in this process."""
+    from allied.cli import app
+
+    r = CliRunner().invoke(app, list(args), input=input)
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return Outcome(r.exit_code, r.stdout, r.stderr)
+
+
+def bounded(*args: str, timeout: float = 20.0, env: dict[str, str] | None = None) -> Outcome:
+    """Run ``allied ARGS`` as a child; measure wall time and peak resident memory (MB)."""
+    code = ("import atexit, resource, sys\n"
+            "atexit.register(lambda: sys.stderr.write("
+            "f'\\n@peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+            "from allied.cli import main\nsys.argv[0] = 'allied'\nmain()\n")
+    t0 = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env={**os.environ, **(env or {})}, text=True)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        pytest.fail(f"allied {' '.join(args)} still running after {timeout} s")
+    seconds = time.perf_counter() - t0
+    head, _, tail = err.rpartition("\n@peak ")
+    peak = int(tail.split()[0]) / 1024 if tail.strip() else 0.0  # the child's own peak resident memory, MB
+    return Outcome(p.returncode, out, head if tail.strip() else err, seconds, peak)
+
+
+#: a small valid scenario to mutate: two actors, one issue
+BASE = """allied: 1
+id: base
+title: Base case
+description: Two actors, one issue.
+sources:
+  - {id: src, title: Notes}
+actors:
+  - {id: A, name: Alpha, capability: 10}
+  - {id: B, name: Beta, capability: 20}
+issues:
+  - {id: x, name: Tax, scale: [0, 100]}
+stances:
+  - {actor: A, issue: x, position: 20, salience: 50, evidence: {note: guess}}
+  - {actor: B, issue: x, position: 80, salience: 60, evidence: {note: guess}}
+"""
