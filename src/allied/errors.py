@@ -45,6 +45,14 @@ class ScenarioError(AlliedError, ValueError):
         super().__init__("\n".join(str(p) for p in self.problems) or "invalid input")
 
 
+def invalid(kind: str, message: str) -> Exception:
+    """An error for a pydantic validator that carries its kind (the error's ``type``), so the fix shown to the
+    user is chosen by kind (see ``allied.scenario.validate``), never by matching words in the message."""
+    from pydantic_core import PydanticCustomError
+
+    return PydanticCustomError(kind, message)
+
+
 def fail(file: str, field: str, message: str, fix: str, line: int | None = None, kind: str = "") -> ScenarioError:
     """Shorthand for a single-problem :class:`ScenarioError` (``raise fail(...)``)."""
     return ScenarioError([Problem(file, field, message, fix, line, kind)])

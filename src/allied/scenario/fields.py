@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from allied.errors import invalid
 from allied.scenario.uncertain import Uncertain
 
 
@@ -19,20 +20,20 @@ def number_or_range(v: Any) -> Any:
     if v is None or isinstance(v, Uncertain):
         return v
     if isinstance(v, bool):
-        raise ValueError(f"expected a number, got the boolean {v!r}")
+        raise invalid("not_a_number", f"expected a number, got the boolean {v!r}")
     if isinstance(v, int | float):
         return float(v)
     if isinstance(v, dict):
         return Uncertain(**v)
     if isinstance(v, str):
-        raise ValueError(f"expected a number, got the text {v!r} (write numbers without quotes, e.g. 924)")
-    raise ValueError(f"expected a number or a range {{low, high}}, got {type(v).__name__}")
+        raise invalid("not_a_number", f"expected a number, got the text {v!r}")
+    raise invalid("not_a_number", f"expected a number or a range {{low, high}}, got {type(v).__name__}")
 
 
 def plain_number(v: Any) -> Any:
     if isinstance(v, bool) or not isinstance(v, int | float):
         shown = f"the text {v!r}" if isinstance(v, str) else type(v).__name__
-        raise ValueError(f"expected a number, got {shown}")
+        raise invalid("not_a_number", f"expected a number, got {shown}")
     return float(v)
 
 
@@ -60,7 +61,7 @@ class Evidence(Strict):
     @model_validator(mode="after")
     def _something(self) -> Evidence:
         if not (self.quote or self.note):
-            raise ValueError("evidence needs a 'quote' from the source or a 'note' with the reasoning")
+            raise invalid("evidence", "evidence needs a 'quote' from the source or a 'note' with the reasoning")
         if self.quote and not self.source:
-            raise ValueError("a quote needs the 'source' it comes from")
+            raise invalid("evidence_source", "a quote needs the 'source' it comes from")
         return self

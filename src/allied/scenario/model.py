@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from allied.errors import invalid
 from allied.scenario.fields import Evidence, Id, Number, Strict, Value
 from allied.scenario.sections import AllianceSection, ProtocolSection
 from allied.scenario.uncertain import point
@@ -47,8 +48,10 @@ class Issue(Strict):
     @field_validator("scale")
     @classmethod
     def _increasing(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if v[0] == v[1]:
+            raise invalid("scale_width", f"scale [{v[0]:g}, {v[1]:g}] has no width")
         if not v[0] < v[1]:
-            raise ValueError(f"scale [{v[0]:g}, {v[1]:g}] must run from low to high (write [{v[1]:g}, {v[0]:g}])")
+            raise invalid("scale_order", f"scale [{v[0]:g}, {v[1]:g}] must run from low to high")
         return v
 
     @property
@@ -98,7 +101,8 @@ class Scenario(Strict):
     @classmethod
     def _version(cls, v: int) -> int:
         if v != FORMAT_VERSION:
-            raise ValueError(f"format version {v} is not supported; this Allied reads 'allied: {FORMAT_VERSION}'")
+            raise invalid("version",
+                          f"format version {v} is not supported; this Allied reads 'allied: {FORMAT_VERSION}'")
         return v
 
     # --- convenient look-ups -------------------------------------------------------------------

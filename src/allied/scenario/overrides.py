@@ -12,9 +12,8 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-import yaml
-
 from allied.errors import Problem, ScenarioError
+from allied.scenario.yamlio import load_yaml
 
 #: list sections whose entries are keyed by two fields rather than one id
 _PAIR_KEYS = {"stances": ("actor", "issue")}
@@ -29,11 +28,14 @@ def parse_assignment(text: str, file: str) -> tuple[list[str], Any]:
     parts = [p for p in path.strip().split(".") if p]
     if not parts:
         raise ScenarioError([Problem(file, f"--set {text}", "empty path", "name the value to change")])
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
+    if not raw.strip():
+        return parts, None
+    try:  # the scenario reader's own YAML rules: alias budget, 1e5 as a number, no tags
+        value, _ = load_yaml(raw, f"--set {text}")
+    except ScenarioError:
         raise ScenarioError([Problem(file, f"--set {text}", f"cannot read the value '{raw}'",
-                                     "give a number, text, or a range like {low: 1, high: 2}")]) from None
+                                     "give a number, text, or a range like {low: 1, high: 2}",
+                                     kind="override")]) from None
     return parts, value
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from allied.errors import invalid
+
 
 class Uncertain(BaseModel):
     """A range an analyst gives instead of one number."""
@@ -31,22 +33,22 @@ class Uncertain(BaseModel):
     def _check(self) -> Uncertain:
         if self.mean is not None or self.sd is not None:
             if self.mean is None or self.sd is None:
-                raise ValueError("a normal range needs both 'mean' and 'sd'")
+                raise invalid("range_shape", "a normal range needs both 'mean' and 'sd'")
             if self.sd < 0:
-                raise ValueError(f"sd must be >= 0, got {self.sd}")
+                raise invalid("range_shape", f"sd must be >= 0, got {self.sd}")
             if self.mode is not None:
-                raise ValueError("give either {mean, sd} or {low, mode, high}, not both")
+                raise invalid("range_shape", "give either {mean, sd} or {low, mode, high}, not both")
             if (self.low is None) != (self.high is None):
-                raise ValueError("clip bounds for {mean, sd} need both 'low' and 'high'")
+                raise invalid("range_shape", "clip bounds for {mean, sd} need both 'low' and 'high'")
             if self.low is not None and self.high is not None and self.low > self.high:
-                raise ValueError(f"low ({self.low}) is above high ({self.high}); swap them")
+                raise invalid("range_order", f"low ({self.low:g}) is above high ({self.high:g})")
             return self
         if self.low is None or self.high is None:
-            raise ValueError("a range needs 'low' and 'high' (and optionally 'mode'), or 'mean' and 'sd'")
+            raise invalid("range_shape", "a range needs 'low' and 'high' (and optionally 'mode'), or 'mean' and 'sd'")
         if self.low > self.high:
-            raise ValueError(f"low ({self.low}) is above high ({self.high}); swap them")
+            raise invalid("range_order", f"low ({self.low:g}) is above high ({self.high:g})")
         if self.mode is not None and not (self.low <= self.mode <= self.high):
-            raise ValueError(f"mode ({self.mode}) must lie between low ({self.low}) and high ({self.high})")
+            raise invalid("range_shape", f"mode ({self.mode}) must lie between low ({self.low}) and high ({self.high})")
         return self
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Any
 
@@ -29,7 +30,21 @@ _FIXES = {
     "string_pattern_mismatch": "use letters, digits, '_', '-' or '.' only (no spaces)",
     "string_too_short": "give a non-empty value",
     "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
+    # kinds raised by Allied's own validators (allied.errors.invalid)
+    "not_a_number": "write a plain number without quotes (e.g. 924 or 1e5), or a range such as {low: 10, high: 20}",
+    "evidence": "add a verbatim 'quote' with its 'source', or a 'note' saying how the figure was estimated",
+    "evidence_source": "name the 'source' the quote comes from (an id under 'sources:')",
+    "range_order": "swap low and high",
+    "range_shape": "write the range as {low, high}, {low, mode, high} or {mean, sd}",
+    "scale_order": "write the scale as [low, high] with low below high (swap the two numbers)",
+    "scale_width": "give the scale two different ends, e.g. [0, 100]",
+    "version": "write 'allied: 1' at the top",
+    "value_error": "correct the value as the message says",
 }
+
+#: the largest size of any number in a scenario: beyond it sums and products of figures lose all precision
+#: or overflow (capabilities, money and scales in ordinary units stay far below it)
+MAX_MAGNITUDE = 1e15
 
 
 def _line(lines: dict[Loc, int], loc: Loc) -> int | None:
@@ -51,21 +66,46 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
 
 
 def _fix_for(err: Any) -> str:
-    typ = err.get("type", "")
-    if typ == "value_error":
-        msg = str(err.get("msg", ""))
-        if "low" in msg and "high" in msg and "swap" in msg:
-            return "swap low and high"
-        if "version" in msg:
-            return "write 'allied: 1' at the top"
-        if "scale" in msg:
-            return "write the scale as [low, high] with low < high"
-        if "quote" in msg or "note" in msg:
-            return "add a verbatim 'quote' with its 'source', or a 'note' saying how the figure was estimated"
-        if "number" in msg:
-            return "write a plain number (no quotes), or a range such as {low: 10, high: 20}"
-        return "correct the value as the message says"
-    return _FIXES.get(typ, "correct this value")
+    """The fix for a pydantic error, chosen by its kind (``type``), never by the words of its message."""
+    return _FIXES.get(str(err.get("type", "")), "correct this value")
+
+
+def scan_values(data: Any, lines: dict[Loc, int], file: str) -> list[Problem]:
+    """Numbers that are not finite or too large, and text that is not valid Unicode, anywhere in ``data``
+    (every section, before the field types are checked, so a NaN can never slip through a field)."""
+    out: list[Problem] = []
+
+    def check(v: Any, loc: Loc) -> None:
+        if isinstance(v, bool) or len(out) >= 20:
+            return
+        where = _dotted(loc) or "(top)"
+        if isinstance(v, float) and not math.isfinite(v):
+            out.append(Problem(file, where, f"not a finite number ({v})", "write an ordinary number; .nan and .inf "
+                               "are not allowed (give a range {low, high} for an unknown value)", _line(lines, loc),
+                               kind="not_finite"))
+        elif isinstance(v, int | float) and abs(v) > MAX_MAGNITUDE:
+            shown = f"{v:.3g}" if isinstance(v, float) else f"a whole number of {len(str(abs(v)))} digits"
+            out.append(Problem(file, where, f"number out of range ({shown}; Allied accepts up to {MAX_MAGNITUDE:.0e} "
+                               "in size)", "rescale the units (e.g. billions instead of dollars)", _line(lines, loc),
+                               kind="out_of_range"))
+        elif isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                out.append(Problem(file, where, f"invalid text: character {exc.start + 1} is an unpaired surrogate "
+                                   f"({v[exc.start]!a}), which no file or screen can show",
+                                   "write the character itself, or a \\U escape of a real character",
+                                   _line(lines, loc), kind="invalid_text"))
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                check(k, loc)
+                check(x, (*loc, k) if isinstance(k, str | int) else loc)
+        elif isinstance(v, list):
+            for n, x in enumerate(v):
+                check(x, (*loc, n))
+
+    check(data, ())
+    return out
 
 
 def from_data(data: Any, lines: dict[Loc, int], file: str) -> Scenario:
@@ -78,6 +118,9 @@ def from_data(data: Any, lines: dict[Loc, int], file: str) -> Scenario:
     if "allied" not in data:
         raise ScenarioError([Problem(file, "allied", "this is not an Allied scenario: the 'allied: 1' version key is "
                                      "missing", "add 'allied: 1' as the first line", 1)])
+    bad = scan_values(data, lines, file)
+    if bad:
+        raise ScenarioError(bad)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -94,7 +137,8 @@ def from_data(data: Any, lines: dict[Loc, int], file: str) -> Scenario:
                 msg = f"unknown key '{loc[-1]}'"
             elif err["type"] == "missing":
                 msg = f"required field '{loc[-1]}' is missing"
-            problems.append(Problem(file, _dotted(loc) or "(top)", msg, _fix_for(err), _line(lines, loc)))
+            problems.append(Problem(file, _dotted(loc) or "(top)", msg, _fix_for(err), _line(lines, loc),
+                                    kind=str(err["type"])))
         raise ScenarioError(problems) from None
     problems = cross_check(scenario, data, lines, file)
     if problems:
