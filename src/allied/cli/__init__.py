@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
+from allied.cli.safe import safe
 from allied.errors import AlliedError, Problem, ScenarioError
 
 app = typer.Typer(
@@ -46,8 +47,8 @@ def print_problems(problems: Iterable[Problem]) -> None:
     err_console.print(f"[bold red]error:[/] {len(problems)} problem{'s' if len(problems) != 1 else ''} found",
                       highlight=False)
     for p in problems:
-        where = f"{p.file}:{p.line}" if p.line else p.file
-        err_console.print(f"  [bold]{where}[/]: [cyan]{p.field}[/]: {p.message}\n      fix: {p.fix}",
+        where = safe(f"{p.file}:{p.line}" if p.line else p.file)
+        err_console.print(f"  [bold]{where}[/]: [cyan]{safe(p.field)}[/]: {safe(p.message)}\n      fix: {safe(p.fix)}",
                           highlight=False, markup=True, soft_wrap=True)
 
 
@@ -62,7 +63,7 @@ def guarded(fn: F) -> F:
             print_problems(exc.problems)
             raise typer.Exit(2) from None
         except (AlliedError, UsageError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {safe(exc)}", highlight=False)
             raise typer.Exit(2) from None
         except typer.Exit:
             raise
@@ -75,7 +76,7 @@ def guarded(fn: F) -> F:
             tb = traceback.extract_tb(exc.__traceback__)
             where = f"{tb[-1].filename}:{tb[-1].lineno}" if tb else "?"
             err_console.print(f"[bold red]internal error[/] (a bug in Allied, not in your input): "
-                              f"{type(exc).__name__}: {exc}\n  at {where}\n  please report it to {BUG_URL}",
+                              f"{type(exc).__name__}: {safe(exc)}\n  at {safe(where)}\n  please report it to {BUG_URL}",
                               highlight=False)
             raise typer.Exit(1) from None
 

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
+from allied.cli.safe import safe
 
 FileArg = Annotated[str, typer.Argument(help="scenario file or built-in name, e.g. korea-2019")]
 
@@ -54,39 +55,39 @@ def ledger(
         t.add_column(col, overflow="fold")
     for ln in data["lines"]:
         sign = ("−" if ln["effect"] == "cost" else "+") if ln["additive"] else ""
-        t.add_row(str(ln["year"]), ln["viewpoint"], ln["lens"], ln["item"] + (" *" if ln["contested"] else ""),
-                  sign + _num(ln["value"]), ln["unit"],
+        t.add_row(str(ln["year"]), safe(ln["viewpoint"]), safe(ln["lens"]),
+                  safe(ln["item"]) + (" *" if ln["contested"] else ""), sign + _num(ln["value"]), safe(ln["unit"]),
                   "" if ln["value_reporting"] is None else sign + _num(ln["value_reporting"]))
     console.print(t)
     tt = Table(title="Totals per year × viewpoint × lens (additive lines only)")
     for col in ("year", "viewpoint", "lens", "total", "unit", "lines", "missing"):
         tt.add_column(col)
     for r in res.totals.to_dict("records"):
-        tt.add_row(str(r["year"]), r["viewpoint"], r["lens"], _num(r["total"]), r["unit"] or "",
+        tt.add_row(str(r["year"]), safe(r["viewpoint"]), safe(r["lens"]), _num(r["total"]), safe(r["unit"] or ""),
                    str(r["lines"]), str(r["missing"]) if r["missing"] else "")
     console.print(tt)
     if len(res.missing):
         console.print("[bold]Missing (listed, never counted as zero):[/]")
         for r in res.missing.to_dict("records"):
-            console.print(f"  {r['year']} {r['member']}: {r['item']} — {r['reason']}", highlight=False)
+            console.print(safe(f"  {r['year']} {r['member']}: {r['item']} — {r['reason']}"), highlight=False)
     for ln in data["lines"]:
         if ln["contested"] and ln["effect"] == "cost":
-            console.print(f"* {ln['item']}: {ln['contested']}", highlight=False)
+            console.print(safe(f"* {ln['item']}: {ln['contested']}"), highlight=False)
     for r in data["burden"]["from_items"]:
-        console.print(f"Host-nation support per hosted soldier, {r['year']} ({r['member']}): "
-                      f"{_num(r['hns_per_soldier'])} {r['per_soldier_unit']}", highlight=False)
+        console.print(safe(f"Host-nation support per hosted soldier, {r['year']} ({r['member']}): "
+                           f"{_num(r['hns_per_soldier'])} {r['per_soldier_unit']}"), highlight=False)
     if data["burden"].get("warning"):
-        console.print(f"[yellow]burden:[/] {data['burden']['warning']}", highlight=False)
+        console.print(f"[yellow]burden:[/] {safe(data['burden']['warning'])}", highlight=False)
     tests = data["tests"]
     if "warning" in tests:
-        console.print(f"[yellow]exploitation tests:[/] {tests['warning']}", highlight=False)
+        console.print(f"[yellow]exploitation tests:[/] {safe(tests['warning'])}", highlight=False)
     for y, res_y in tests.get("by_year", {}).items():
         if "warning" in res_y:
-            console.print(f"[yellow]{y}:[/] {res_y['warning']}", highlight=False)
+            console.print(f"[yellow]{y}:[/] {safe(res_y['warning'])}", highlight=False)
             continue
         parts = []
         for name in ("spearman", "kendall", "partial_spearman", "wilcoxon"):
             r = res_y.get(name, {})
             parts.append(f"{name} " + (f"{r['statistic']:.3f} (p={r['pvalue']:.3g})" if "statistic" in r
                                        else f"— {r.get('warning', '')}"))
-        console.print(f"{y} (n={res_y['n']}): " + "; ".join(parts), highlight=False)
+        console.print(safe(f"{y} (n={res_y['n']}): " + "; ".join(parts)), highlight=False)

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from allied.cli import check_format, console, guarded, load_scenario, print_json
+from allied.cli.safe import safe
 
 FileArg = Annotated[str, typer.Argument(help="scenario file or built-in name, e.g. korea-2019")]
 
@@ -51,10 +52,10 @@ def render(result: Any, title: str) -> None:
     """A table an analyst reads at a glance: one column per protocol, ★ on each actor's favourite."""
     t = result.table
     top = {a: r[0] for a, r in result.rankings.items()}
-    table = Table(title=f"Protocols — {title}", title_justify="left", header_style="bold", show_lines=False)
+    table = Table(title=f"Protocols — {safe(title)}", title_justify="left", header_style="bold", show_lines=False)
     table.add_column("", style="bold", no_wrap=True)
     for name in t.index:
-        head = name + ("\n[cyan](chosen)[/]" if name == result.chosen else "")
+        head = safe(name) + ("\n[cyan](chosen)[/]" if name == result.chosen else "")
         table.add_column(head, justify="right", overflow="fold")
     names = list(t.index)
 
@@ -85,8 +86,8 @@ def render(result: Any, title: str) -> None:
     row("max regret", "{:.0e}".format, "max_regret")
     console.print(table)
     for actor, ranking in result.rankings.items():
-        console.print(f"  [bold]{actor:13s}[/] " + " > ".join(ranking), highlight=False)
-    console.print(f"  chosen by {result.chooser}: [bold cyan]{result.chosen}[/]; equilibrium selection "
-                  f"'{result.selection}'; grid error {float(t['grid_error'].max()):.0e}", highlight=False)
+        console.print(f"  [bold]{safe(f'{actor:13s}')}[/] " + safe(" > ".join(ranking)), highlight=False)
+    console.print(f"  chosen by {safe(result.chooser)}: [bold cyan]{safe(result.chosen)}[/]; equilibrium selection "
+                  f"'{safe(result.selection)}'; grid error {float(t['grid_error'].max()):.0e}", highlight=False)
     for note in result.notes[:1]:
-        console.print(f"  [dim]{note}[/]", highlight=False)
+        console.print(f"  [dim]{safe(note)}[/]", highlight=False)

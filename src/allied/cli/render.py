@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from allied.cli.safe import safe
 from allied.scenario.model import Scenario
 from allied.scenario.uncertain import Uncertain, point
 
@@ -19,29 +20,29 @@ def fmt_value(v: float | Uncertain | None, digits: int = 4) -> str:
 
 
 def scenario_tables(sc: Scenario) -> list[Table]:
-    head = Table(title=f"{sc.title} ({sc.id}, as of {sc.as_of})", show_header=False, box=None)
-    head.add_row(sc.description or "")
+    head = Table(title=f"{safe(sc.title)} ({sc.id}, as of {safe(sc.as_of)})", show_header=False, box=None)
+    head.add_row(safe(sc.description or ""))
     actors = Table(title="Actors")
     for col in ("id", "name", "capability"):
         actors.add_column(col)
     for a in sc.actors:
-        actors.add_row(a.id, a.name, fmt_value(a.capability))
+        actors.add_row(a.id, safe(a.name), fmt_value(a.capability))
     issues = Table(title="Issues")
     for col in ("id", "name", "scale", "status quo", "labels"):
         issues.add_column(col)
     for i in sc.issues:
-        labels = "; ".join(f"{k:g}: {v}" for k, v in sorted(i.labels.items()))
-        scale = f"{i.lo:g}–{i.hi:g}" + (f" {i.units}" if i.units else "")
-        issues.add_row(i.id, i.name, scale, fmt_value(i.status_quo), labels)
+        labels = safe("; ".join(f"{k:g}: {v}" for k, v in sorted(i.labels.items())))
+        scale = f"{i.lo:g}–{i.hi:g}" + (f" {safe(i.units)}" if i.units else "")
+        issues.add_row(i.id, safe(i.name), scale, fmt_value(i.status_quo), labels)
     stances = Table(title="Stances (quoted evidence or analyst estimate)")
     for col in ("issue", "actor", "position", "salience", "evidence"):
         stances.add_column(col, overflow="fold")
     for s in sorted(sc.stances, key=lambda s: ([i.id for i in sc.issues].index(s.issue), s.actor)):
         ev = s.evidence
         if ev and ev.quote:
-            text = f"[green]“{ev.quote}”[/] ({ev.source})"
+            text = f"[green]“{safe(ev.quote)}”[/] ({safe(ev.source)})"
         elif ev and ev.note:
-            text = f"[yellow]estimate:[/] {ev.note}"
+            text = f"[yellow]estimate:[/] {safe(ev.note)}"
         else:
             text = "[red]no evidence[/]"
         stances.add_row(s.issue, s.actor, fmt_value(s.position), fmt_value(s.salience), text)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from rich.table import Table
 
+from allied.cli.safe import safe
 from allied.models.runner import ModelRun
 from allied.scenario.model import Issue, Scenario
 
@@ -21,7 +22,7 @@ def nearest_label(issue: Issue, value: float) -> str:
 def forecast_tables(sc: Scenario, runs: Mapping[str, ModelRun]) -> list[Table]:
     names = list(runs)
     first = next(iter(runs.values()))
-    t = Table(title=f"Forecasts — {sc.title}")
+    t = Table(title=f"Forecasts — {safe(sc.title)}")
     t.add_column("issue", overflow="fold")
     t.add_column("scale", overflow="fold")
     for n in names:
@@ -30,15 +31,15 @@ def forecast_tables(sc: Scenario, runs: Mapping[str, ModelRun]) -> list[Table]:
     for iss_id in first.input.issues:
         issue = sc.issue(iss_id)
         vals = [runs[n].final(iss_id) for n in names]
-        scale = f"{issue.lo:g}–{issue.hi:g}" + (f" {issue.units}" if issue.units else "")
-        t.add_row(iss_id, scale, *[f"{v:.4g}" for v in vals], nearest_label(issue, vals[0]))
+        scale = f"{issue.lo:g}–{issue.hi:g}" + (f" {safe(issue.units)}" if issue.units else "")
+        t.add_row(iss_id, scale, *[f"{v:.4g}" for v in vals], safe(nearest_label(issue, vals[0])))
     tables = [t]
     for n, run in runs.items():
         notes = run.output.notes
         if notes:
             nt = Table(title=f"{n}: notes", show_header=False)
             for note in notes:
-                nt.add_row(note)
+                nt.add_row(safe(note))
             tables.append(nt)
     return tables
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from allied.cli import UsageError, console, guarded, load_scenario
+from allied.cli.safe import safe
 
 FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a value: PATH=VALUE (repeatable)")]
@@ -49,7 +50,7 @@ def report(
     t0 = time.perf_counter()
     path = write_report(sc, output, samples=samples, seed=seed)
     size = path.stat().st_size / 1e6
-    console.print(f"wrote {path} ({size:.1f} MB) in {time.perf_counter() - t0:.1f} s", highlight=False)
+    console.print(f"wrote {safe(path)} ({size:.1f} MB) in {time.perf_counter() - t0:.1f} s", highlight=False)
 
 
 @guarded
@@ -80,4 +81,4 @@ def plot(
         save_figure(fig, output)
     except FigureUnavailable as exc:
         raise UsageError(str(exc)) from None
-    console.print(f"wrote {output}", highlight=False)
+    console.print(f"wrote {safe(output)}", highlight=False)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
+from allied.cli.safe import safe
 
 FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
 SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a value: PATH=VALUE (repeatable)")]
@@ -31,7 +32,7 @@ def scenarios() -> None:
         table.add_column(col)
     for name in builtin_names():
         sc = load(name)
-        table.add_row(name, sc.title, str(len(sc.actors)), str(len(sc.issues)), str(sc.as_of or ""))
+        table.add_row(name, safe(sc.title), str(len(sc.actors)), str(len(sc.issues)), str(sc.as_of or ""))
     console.print(table)
 
 
@@ -43,7 +44,7 @@ def validate(file: FileArg, set_: SetOpt = None) -> None:
     sc = load_scenario(file, set_)
     fmt = detect(read_text(file)[0])
     quotes = sum(1 for s in sc.stances if s.evidence and s.evidence.quote)
-    console.print(f"ok: {file} ({fmt}): scenario '{sc.id}', {len(sc.actors)} actors, {len(sc.issues)} issues, "
+    console.print(f"ok: {safe(file)} ({fmt}): scenario '{sc.id}', {len(sc.actors)} actors, {len(sc.issues)} issues, "
                   f"{len(sc.stances)} stances, {quotes} quoted", highlight=False)
 
 
@@ -90,4 +91,4 @@ def export(
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {out}: {exc.strerror}; choose a writable path") from None
-    console.print(f"wrote {out}")
+    console.print(f"wrote {safe(out)}", highlight=False)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, err_console, guarded, load_scenario, print_json
+from allied.cli.safe import safe
 
 FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m",
@@ -75,16 +76,16 @@ def sweep(
     if format == "json":
         print_json(res.to_json())
         return
-    t = Table(title=f"{sc.id} · {model}: {res.target} over {res.samples_done:,} samples", title_justify="left")
+    t = Table(title=f"{sc.id} · {safe(model)}: {res.target} over {res.samples_done:,} samples", title_justify="left")
     key_name = {"p_full": "protocol", "total": "year/viewpoint/lens/unit"}.get(res.target, "issue")
     t.add_column(key_name, overflow="fold")
     for col in ("mean", "sd", "p05", "p50", "p95"):
         t.add_column(col, justify="right")
     for key, st in res.summary.items():
-        t.add_row(key, *(_fmt(st[c]) for c in ("mean", "sd", "p05", "p50", "p95")))
+        t.add_row(safe(key), *(_fmt(st[c]) for c in ("mean", "sd", "p05", "p50", "p95")))
     console.print(t)
     extra = f", {res.resumed_chunks} chunks were already done" if res.resumed_chunks else ""
-    console.print(f"samples in {res.out}/samples/*.parquet ({res.seconds:.1f} s{extra})", highlight=False)
+    console.print(f"samples in {safe(res.out)}/samples/*.parquet ({res.seconds:.1f} s{extra})", highlight=False)
 
 
 @guarded
@@ -120,14 +121,14 @@ def sensitivity(
         return
     cols = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma")
     for key in res.indices:
-        t = Table(title=f"{sc.id} · {model} · {key}: {method} indices ({res.evaluations:,} runs)",
+        t = Table(title=f"{sc.id} · {safe(model)} · {safe(key)}: {method} indices ({res.evaluations:,} runs)",
                   title_justify="left")
         t.add_column("#", justify="right")
         t.add_column("input", overflow="fold")
         for c in cols:
             t.add_column(c, justify="right")
         for r, (name, m) in enumerate(res.ranked(key)[:top], start=1):
-            t.add_row(str(r), name, *(_fmt(m[c]) for c in cols))
+            t.add_row(str(r), safe(name), *(_fmt(m[c]) for c in cols))
         console.print(t)
 
 
@@ -142,16 +143,16 @@ def runs(format: FormatOpt = "table") -> None:
         print_json({"registry": str(registry_path()), "runs": rows})
         return
     if not rows:
-        err_console.print(f"no runs recorded yet in {registry_path()}", highlight=False)
+        err_console.print(f"no runs recorded yet in {safe(registry_path())}", highlight=False)
         return
-    t = Table(title=f"runs in {registry_path()}", title_justify="left")
+    t = Table(title=f"runs in {safe(registry_path())}", title_justify="left")
     for col in ("started", "scenario", "model", "samples", "done", "seed", "status", "out"):
         t.add_column(col, justify="right" if col in ("samples", "done", "seed") else "left", overflow="fold")
     for r in rows:
         started = dt.datetime.fromtimestamp(r["started"]).strftime("%Y-%m-%d %H:%M") if r["started"] else ""
         status = r["status"] if r["exists"] else "deleted"
-        t.add_row(started, r["scenario"], r["model"], f"{r['samples']:,}", f"{r['samples_done'] or 0:,}",
-                  str(r["seed"]), status, r["out"])
+        t.add_row(started, safe(r["scenario"]), safe(r["model"]), f"{r['samples']:,}", f"{r['samples_done'] or 0:,}",
+                  str(r["seed"]), status, safe(r["out"]))
     console.print(t)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from allied.cli import UsageError, err_console, guarded
+from allied.cli.safe import safe
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -70,14 +71,14 @@ def serve(
     bind = host if host is not None else "127.0.0.1"
     allowed: list[str] = list(LOOPBACK)
     if host is not None and host not in LOOPBACK:
-        err_console.print(f"[bold yellow]warning:[/] binding to {host}: other machines that can reach this "
+        err_console.print(f"[bold yellow]warning:[/] binding to {safe(host)}: other machines that can reach this "
                           "address can read and change your scenarios and start sweeps. There is no login.",
                           highlight=False)
         allowed = ["*"] if host in ("0.0.0.0", "::") else [*allowed, host]
     _check_free(bind, port)
     app = create_app(folder, allowed_hosts=allowed)
-    shown = f"[{bind}]" if ":" in bind else bind
-    err_console.print(f"Allied web app on http://{shown}:{port}  (scenarios folder: {app.state.store.folder}; "
+    shown = safe(f"[{bind}]" if ":" in bind else bind)
+    err_console.print(f"Allied web app on http://{shown}:{port}  (scenarios folder: {safe(app.state.store.folder)}; "
                       "Ctrl+C stops it)", highlight=False)
     threading.Thread(target=_warm_up, name="allied-warm-up", daemon=True).start()
     uvicorn.run(app, host=bind, port=port, log_level="warning", server_header=False)
