@@ -76,3 +76,17 @@ def test_item15_missing_evidence_gets_evidence_hint(write) -> None:  # type: ign
         load(write(BASE.replace("evidence: {note: guess}}\n  - {actor: B", "evidence: {source: src}}\n  - {actor: B")))
     p = e.value.problems[0]
     assert p.kind == "evidence" and "quote" in p.fix
+
+
+def test_item04_json_output_never_holds_nan(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import math
+
+    import numpy as np
+
+    from allied.cli import print_json
+
+    print_json({"a": math.nan, "b": [1.0, math.inf], "c": {"d": -math.inf}, "e": np.float64("nan")})
+    out = capsys.readouterr().out
+    assert "NaN" not in out and "Infinity" not in out
+    assert json.loads(out) == {"a": None, "b": [1.0, None], "c": {"d": None}, "e": None}
