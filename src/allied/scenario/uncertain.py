@@ -41,12 +41,12 @@ class Uncertain(BaseModel):
             if (self.low is None) != (self.high is None):
                 raise invalid("range_shape", "clip bounds for {mean, sd} need both 'low' and 'high'")
             if self.low is not None and self.high is not None and self.low > self.high:
-                raise invalid("range_order", f"low ({self.low:g}) is above high ({self.high:g})")
+                raise invalid("range_order", f"low ({self.low:g}) is above high ({self.high:g}); swap them")
             return self
         if self.low is None or self.high is None:
             raise invalid("range_shape", "a range needs 'low' and 'high' (and optionally 'mode'), or 'mean' and 'sd'")
         if self.low > self.high:
-            raise invalid("range_order", f"low ({self.low:g}) is above high ({self.high:g})")
+            raise invalid("range_order", f"low ({self.low:g}) is above high ({self.high:g}); swap them")
         if self.mode is not None and not (self.low <= self.mode <= self.high):
             raise invalid("range_shape", f"mode ({self.mode}) must lie between low ({self.low}) and high ({self.high})")
         return self
