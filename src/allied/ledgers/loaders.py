@@ -33,7 +33,7 @@ from allied.errors import Problem, ScenarioError, fail
 from allied.scenario.sections.alliance import PanelRow, parse_money_unit
 
 LONG_COLUMNS = ["country", "code", "year", "value", "variable", "unit"]
-PANEL_NUMERIC = [f for f in PanelRow.model_fields if f not in ("member", "year")]
+PANEL_NUMERIC = [f for f in PanelRow.model_fields if f not in ("member", "year", "evidence")]
 PANEL_MONEY = ["gdp", "defence", "hns_cash", "hns_in_kind", "arms_purchases", "trade_balance", "peacekeeping",
                "aid", "stationing_cost", "theatre_spending"]
 _NA = {"", "..", "...", ". .", ". . .", "xxx", "xx", "nan", "n/a", "na", "-"}

@@ -223,6 +223,16 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
                 "keep one stance per actor and issue")
             pairs[(st.actor, st.issue)] = 0
         check_evidence(("stances", k), st.evidence)
+    if sc.alliance is not None:
+        for k, it in enumerate(sc.alliance.items):
+            check_evidence(("alliance", "items", k), it.evidence)
+        if isinstance(sc.alliance.panel, list):
+            for k, row in enumerate(sc.alliance.panel):
+                for key, ev in row.evidence_list():
+                    if ev.source and ev.source not in sources:
+                        add(("alliance", "panel", k, "evidence", key), f"unknown source '{ev.source}'",
+                            f"use one of the ids under 'sources:' ({', '.join(sorted(sources)) or 'none'}) "
+                            "or add it there")
     for k, oc in enumerate(sc.outcomes):
         if oc.issue is not None and oc.issue not in issues:
             add(("outcomes", k, "issue"), f"unknown issue '{oc.issue}'", "name an issue defined under 'issues:'")

@@ -228,6 +228,23 @@ class PanelRow(Strict):
     aid: MaybeValue = None
     stationing_cost: MaybeValue = None
     theatre_spending: MaybeValue = None
+    evidence: dict[str, Evidence | list[Evidence]] = Field(
+        default_factory=dict, description="where each figure comes from, keyed by the figure's field (gdp, defence, …)")
+
+    @model_validator(mode="after")
+    def _evidence_keys(self) -> PanelRow:
+        numeric = [f for f in type(self).model_fields if f not in ("member", "year", "evidence")]
+        for key in self.evidence:
+            if key not in numeric:
+                raise ValueError(f"evidence for {key!r}: not a figure of the row; use one of {', '.join(numeric)}")
+        return self
+
+    def evidence_list(self) -> list[tuple[str, Evidence]]:
+        """(field, evidence) pairs, a field with several sources once per source."""
+        out: list[tuple[str, Evidence]] = []
+        for key, ev in self.evidence.items():
+            out += [(key, e) for e in (ev if isinstance(ev, list) else [ev])]
+        return out
 
 
 class BenefitWeights(Strict):
