@@ -1,0 +1,125 @@
+"""The built-in cases from public records (sma-2020, us-allies-burden): they validate, every quote is verbatim
+from the passage of its source kept under tests/data/sources/, and no outcome is dated on or before as_of."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from allied.cli import app
+from allied.scenario import builtin_names, load
+
+SOURCES = Path(__file__).resolve().parents[1] / "data" / "sources"
+CASES = ["sma-2020", "us-allies-burden"]
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub("[\u2018\u2019\u201a\u201b\u2032`]", "'", text)
+    text = re.sub("[\u201c\u201d\u201e\u201f\u2033]", '"', text)
+    text = re.sub("[\u2013\u2014]", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def passage(case: str, source: str) -> str:
+    path = SOURCES / case / f"{source}.txt"
+    body = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    return normalise(" ".join(body))
+
+
+def quotes(sc) -> list[tuple[str, str, str]]:
+    """(where, source, quote) for every quote in the scenario, panel evidence included."""
+    out = []
+    for k, x in enumerate([*sc.actors, *sc.issues, *sc.stances]):
+        if x.evidence and x.evidence.quote:
+            out.append((f"entry {k}", x.evidence.source, x.evidence.quote))
+    if sc.alliance is not None:
+        for it in sc.alliance.items:
+            if it.evidence and it.evidence.quote:
+                out.append((it.item, it.evidence.source, it.evidence.quote))
+        if isinstance(sc.alliance.panel, list):
+            for row in sc.alliance.panel:
+                for key, ev in row.evidence_list():
+                    if ev.quote:
+                        out.append((f"{row.member} {row.year} {key}", ev.source, ev.quote))
+    return out
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_is_built_in_and_validates(case: str) -> None:
+    assert case in builtin_names()
+    res = CliRunner().invoke(app, ["validate", case])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("ok:")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_quote_is_verbatim_from_its_source_passage(case: str) -> None:
+    sc = load(case)
+    found = quotes(sc)
+    assert len(found) >= (9 if case == "sma-2020" else 40)
+    for where, source, quote in found:
+        assert (SOURCES / case / f"{source}.txt").is_file(), f"{where}: no passage for source {source}"
+        assert normalise(quote) in passage(case, source), f"{where}: not verbatim in {source}: {quote!r}"
+
+
+def test_quote_check_can_fail() -> None:
+    text = passage("sma-2020", "kbs20191125")
+    assert normalise("The South Korean government has argued the current framework of their SMA should be maintained.") in text
+    assert normalise("The South Korean government has argued the current framework of the SMA must be maintained.") not in text
+
+
+def test_every_fixture_passage_names_its_outlet_date_and_url() -> None:
+    for path in SOURCES.glob("*/*.txt"):
+        head = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith("#")]
+        assert any(re.search(r"\d{4}-\d{2}", ln) for ln in head), path
+        assert any("http" in ln for ln in head), path
+
+
+def _date(x: object) -> dt.date:
+    if isinstance(x, dt.date):
+        return x
+    parts = [int(p) for p in str(x).split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+@pytest.mark.parametrize("case", CASES)  # korea-2019 lists 2019 facts dated before its as_of (see report)
+def test_no_outcome_is_dated_on_or_before_as_of(case: str) -> None:
+    sc = load(case)
+    if sc.as_of is None:
+        pytest.skip("no as_of")
+    as_of = _date(sc.as_of)
+    for oc in sc.outcomes:
+        if oc.date is not None:
+            assert _date(oc.date) > as_of, f"{case}: outcome {oc.id} dated {oc.date}, on or before as_of {sc.as_of}"
+
+
+def test_sma2020_evidence_predates_2020_and_outcomes_follow() -> None:
+    sc = load("sma-2020")
+    dated = {s.id: _date(s.date) for s in sc.sources if s.date is not None}
+    used = {x.evidence.source for x in [*sc.actors, *sc.issues, *sc.stances] if x.evidence and x.evidence.source}
+    used |= {it.evidence.source for it in sc.alliance.items if it.evidence}
+    for src in used - {"analyst"}:
+        assert dated[src] < dt.date(2020, 1, 1), f"{src} is dated {dated[src]}, after the case's as_of"
+    assert {oc.issue for oc in sc.outcomes if oc.value is not None} >= {"contribution", "term", "troops"}
+    amount = next(oc for oc in sc.outcomes if oc.id == "sma11_amount_2021")
+    assert amount.value == pytest.approx(1.1833)
+    # the outcome's source is quoted in the fixture too
+    assert normalise("South Korea will pay 1.183 trillion won") in passage("sma-2020", "xinhua20210310")
+
+
+def test_sma2020_estimates_carry_ranges_and_notes() -> None:
+    sc = load("sma-2020")
+    for st in sc.stances:
+        assert st.evidence is not None and (st.evidence.quote or st.evidence.note)
+        if st.evidence.source == "analyst":
+            assert st.evidence.note, f"{st.actor}/{st.issue}: an estimate needs its note"
+    # the White House demand and the Seoul position do not overlap: the bargaining gap of December 2019
+    wh = next(s for s in sc.stances if s.actor == "USA_WH" and s.issue == "contribution").position
+    gov = next(s for s in sc.stances if s.actor == "ROK_GOV" and s.issue == "contribution").position
+    assert wh.bounds()[0] > gov.bounds()[1]
