@@ -204,3 +204,12 @@ def test_a_broken_engine_is_reported_not_fatal(client: TestClient, monkeypatch: 
         assert r.status_code == 200
         assert "not available: SyntaxError: invalid syntax (half-written module)" in r.text
     assert client.get("/scenarios/korea-2019").status_code == 200
+
+
+@pytest.mark.parametrize("case", ["sma-2020", "us-allies-burden"])
+def test_public_record_cases_are_listed_and_open(client: TestClient, case: str) -> None:
+    assert f'href="/scenarios/{case}"' in client.get("/").text
+    r = client.get(f"/scenarios/{case}")
+    assert r.status_code == 200
+    assert html.escape(load(case).title, quote=False) in r.text
+

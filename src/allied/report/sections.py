@@ -440,6 +440,7 @@ def ledger(res: Results, page: Page) -> str:
         out.append("<details><summary>Missing items (listed, never counted as zero)</summary>" +
                    table(pd.DataFrame(missing), numeric=["year"]) + "</details>")
     out.append(_guard("Burden measures", lambda: _burden(lj)))
+    out.append(_guard("Exploitation tests", lambda: _exploitation(lj)))
     for w in E.ledger_warnings(lj):
         out.append(warning(w))
     out.append("</section>")
@@ -466,6 +467,46 @@ def _burden(lj: dict[str, Any]) -> str:
         out.append("<p class='small'>No ally-year panel in the scenario.</p>")
     for note in burden.get("notes") or []:
         out.append(f"<p class='small'>{esc(note)}</p>")
+    return "".join(out)
+
+
+def _exploitation(lj: dict[str, Any]) -> str:
+    """The rank tests per year, the latest year's answer in one sentence, and each ally's burden rank."""
+    by_year = (lj.get("tests") or {}).get("by_year")
+    if not by_year:
+        return ""
+    rows = []
+    for year, t in sorted(by_year.items()):
+        for name in ("spearman", "kendall", "partial_spearman", "wilcoxon"):
+            r = t.get(name) or {}
+            rows.append({"year": year, "test": name, "n": t.get("n"), "statistic": r.get("statistic"),
+                         "p-value": r.get("pvalue"), "note": r.get("warning", "")})
+    last = max(by_year, key=int)
+    sp = by_year[last].get("spearman") or {}
+    out = ["<h3>Do the larger allies carry the burden? (Olson–Zeckhauser exploitation tests)</h3>"]
+    if "statistic" in sp:
+        verdict = "do" if sp["pvalue"] < 0.05 else "do not"
+        sentence = (f"In {last}, larger allies {verdict} carry significantly higher defence burdens: Spearman "
+                    f"&rho; = {sp['statistic']:.2f} between GDP and defence/GDP (one-sided p = {sp['pvalue']:.2f}, "
+                    f"n = {by_year[last]['n']}).")
+        panel = pd.DataFrame((lj.get("burden") or {}).get("panel") or [])
+        if not panel.empty and {"member", "year", "defence_gdp"} <= set(panel.columns):
+            yr = panel[(panel["year"].astype(int) == int(last)) & panel["defence_gdp"].notna()]
+            yr = yr.sort_values("defence_gdp", ascending=False).reset_index(drop=True)
+            if "ROK" in set(yr["member"]):
+                k = int(yr.index[yr["member"] == "ROK"][0]) + 1
+                share = float(yr.loc[k - 1, "defence_gdp"]) * 100
+                sentence += f" South Korea ranks {k} of {len(yr)} in defence burden ({share:.2f} % of GDP)."
+            ranks = yr.assign(rank=range(1, len(yr) + 1), burden=(yr["defence_gdp"] * 100).round(2))
+            out.append(f'<p class="lead">{sentence}</p>')
+            out.append(table(pd.DataFrame(rows), numeric=["year", "n"]))
+            out.append(f"<details><summary>Defence burden rank, {esc(str(last))}</summary>" +
+                       table(ranks[["rank", "member", "burden"]], {"rank": "rank", "member": "ally",
+                                                                   "burden": "defence, % of GDP"}) +
+                       "</details>")
+            return "".join(out)
+        out.append(f'<p class="lead">{sentence}</p>')
+    out.append(table(pd.DataFrame(rows), numeric=["year", "n"]))
     return "".join(out)
 
 
