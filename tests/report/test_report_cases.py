@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from allied.ledger import ledger
+from allied.ledgers import ledger
 from allied.report.sections import _exploitation
 
 

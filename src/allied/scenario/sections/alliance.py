@@ -1,6 +1,6 @@
 """The scenario's ``alliance:`` section: members, patron, yearly ledger items and an optional ally-year panel.
 
-Read by the ledger engine (:mod:`allied.ledger`). An item is one flow or fact between two members in one
+Read by the ledger engine (:mod:`allied.ledgers`). An item is one flow or fact between two members in one
 year — ``{item, from, to, year, value, unit, evidence: {source, quote, note}}`` — optionally with its
 ``currency`` and an explicit ``exchange_rate``, the ``kind`` of fact, the ``lens`` it belongs to
 (cash, economic, strategic, transactional), and a ``contested`` note. ``from`` bears the cost, ``to``
