@@ -43,10 +43,12 @@ class UsageError(Exception):
     """A bad command-line argument (exit 2)."""
 
 
-def print_problems(problems: Iterable[Problem]) -> None:
+def print_problems(problems: Iterable[Problem], label: str = "error") -> None:
     problems = list(problems)
-    err_console.print(f"[bold red]error:[/] {len(problems)} problem{'s' if len(problems) != 1 else ''} found",
-                      highlight=False)
+    colour = "red" if label == "error" else "yellow"
+    err_console.print(f"[bold {colour}]{label}:[/] {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                      f"found" if label == "error" else f"[bold {colour}]{label}:[/] "
+                      f"{len(problems)} warning{'s' if len(problems) != 1 else ''}", highlight=False)
     for p in problems:
         where = safe(f"{p.file}:{p.line}" if p.line else p.file)
         err_console.print(f"  [bold]{where}[/]: [cyan]{safe(p.field)}[/]: {safe(p.message)}\n      fix: {safe(p.fix)}",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -36,16 +36,73 @@ def scenarios() -> None:
     console.print(table)
 
 
-@guarded
-def validate(file: FileArg, set_: SetOpt = None) -> None:
-    """Check a scenario file; exit 0 with a summary, or exit 2 listing every problem with its line."""
-    from allied.scenario.load import detect, read_text
+NoSourcesOpt = Annotated[bool, typer.Option("--no-sources", help="skip checking quotes against source files")]
+SourceDirOpt = Annotated[list[str] | None, typer.Option(
+    "--source-dir", help="folder to look for source files in (repeatable; also $ALLIED_SOURCES)")]
 
-    sc = load_scenario(file, set_)
+
+@guarded
+def validate(
+    file: FileArg,
+    set_: SetOpt = None,
+    no_sources: NoSourcesOpt = False,
+    source_dir: SourceDirOpt = None,
+    record_hashes: Annotated[bool, typer.Option(
+        "--record-hashes", help="write each verified source file's sha256 into the scenario file")] = False,
+) -> None:
+    """Check a scenario file; exit 0 with a summary, or exit 2 listing every problem with its line.
+    Every quote is checked against its source file when the file is at hand (docs/sources.md)."""
+    from allied.cli import print_problems
+    from allied.errors import ScenarioError
+    from allied.scenario.load import detect, load_data, read_text
+    from allied.scenario.overrides import apply_overrides
+    from allied.scenario.validate import from_data
+
+    data, lines, name = load_data(file)
+    if set_:
+        data = apply_overrides(data, set_, name)
+    sc = from_data(data, lines, name)
     fmt = detect(read_text(file)[0])
     quotes = sum(1 for s in sc.stances if s.evidence and s.evidence.quote)
+    summary = ""
+    if not no_sources and any(s.path for s in sc.sources):
+        from allied.scenario.sources import verify
+
+        res = verify(sc, file, source_dir or [])
+        warnings = res.warnings(file, lines)
+        if warnings:
+            print_problems(warnings, label="warning")
+        errors = res.errors(file, lines)
+        if record_hashes:  # the analyst re-checked a changed file: its quotes decide, and its hash is re-recorded
+            errors = [e for e in errors if not (e.field.endswith(".sha256") and "has changed" in e.message)]
+        if errors:
+            raise ScenarioError(errors)
+        n = res.counts()
+        summary = f"; quotes: {n.get('verified', 0)} verified against their sources"
+        if n.get("not_at_hand"):
+            summary += f", {n['not_at_hand']} not checked (source not at hand)"
+        if record_hashes:
+            summary += _record_hashes(file, fmt, res, lines)
+        else:
+            unrecorded = [s for s in res.sources.values() if s.text is not None and not s.recorded]
+            for s in unrecorded:
+                assert s.text is not None
+                console.print(f"note: source '{s.id}' ({s.file}) has no sha256 yet; "
+                              f"--record-hashes writes sha256: {s.text.sha256}", highlight=False)
+    elif record_hashes:
+        raise UsageError("--record-hashes needs source files to check (no source names a path, or --no-sources)")
     console.print(f"ok: {safe(file)} ({fmt}): scenario '{sc.id}', {len(sc.actors)} actors, {len(sc.issues)} issues, "
-                  f"{len(sc.stances)} stances, {quotes} quoted", highlight=False)
+                  f"{len(sc.stances)} stances, {quotes} quoted{summary}", highlight=False)
+
+
+def _record_hashes(file: str, fmt: str, res: Any, lines: dict[Any, int]) -> str:
+    from allied.scenario.sources.record import record_hashes
+
+    if fmt != "yaml" or not Path(file).is_file():
+        raise UsageError(f"--record-hashes writes into a YAML scenario file; {file} is not one "
+                         "(copy a built-in first: allied show NAME --format yaml > my.yaml)")
+    done = record_hashes(Path(file), res, lines)
+    return f"; recorded sha256 of {', '.join(done)}" if done else "; every sha256 already recorded"
 
 
 @guarded

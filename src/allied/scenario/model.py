@@ -12,25 +12,41 @@ from pydantic import Field, field_validator
 from allied.errors import invalid
 from allied.scenario.fields import Evidence, Id, Number, Strict, Value
 from allied.scenario.sections import AllianceSection, ProtocolSection
+from allied.scenario.sections.drafts import Draft
 from allied.scenario.uncertain import point
 
 FORMAT_VERSION = 1
 
 
 class Source(Strict):
+    """A document the evidence quotes. ``path`` (relative to the scenario file, or found in a source
+    folder: docs/sources.md) lets ``allied validate`` check every quote against its text; ``sha256`` of
+    the file, once recorded, makes a changed file an error."""
+
     id: Id
     title: str
     author: str | None = None
     publisher: str | None = None
     url: str | None = None
     date: dt.date | str | None = None
+    path: str | None = Field(default=None, min_length=1, description=".txt, .md, .html or .pdf file")
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     note: str | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _readable_kind(cls, v: str | None) -> str | None:
+        if v is not None and not v.lower().endswith((".txt", ".md", ".text", ".markdown", ".html", ".htm",
+                                                     ".xhtml", ".pdf")):
+            raise invalid("source_kind", f"cannot read '{v}': a source file must be .txt, .md, .html or .pdf")
+        return v
 
 
 class Actor(Strict):
     id: Id
     name: str
     capability: Value = Field(description="clout, >= 0; models normalise as they specify")
+    aliases: list[str] = Field(default_factory=list, description="other names in the sources (drafting)")
     description: str | None = None
     evidence: Evidence | None = None
 
@@ -42,6 +58,7 @@ class Issue(Strict):
     labels: dict[float, str] = Field(default_factory=dict)
     status_quo: Value | None = None
     units: str | None = None
+    keywords: list[str] = Field(default_factory=list, description="words the sources use for it (drafting)")
     description: str | None = None
     evidence: Evidence | None = None
 
@@ -96,6 +113,7 @@ class Scenario(Strict):
     alliance: AllianceSection | None = None
     protocol: ProtocolSection | None = None
     outcomes: list[Outcome] = Field(default_factory=list)
+    drafts: list[Draft] = Field(default_factory=list, description="evidence candidates; ignored by engines")
 
     @field_validator("allied")
     @classmethod

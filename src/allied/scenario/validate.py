@@ -40,6 +40,9 @@ _FIXES = {
     "scale_width": "give the scale two different ends, e.g. [0, 100]",
     "version": "write 'allied: 1' at the top",
     "value_error": "correct the value as the message says",
+    "source_kind": "save the source as .txt, .md, .html or .pdf and name that file",
+    "sha256": "give the 64 hexadecimal digits `sha256sum FILE` prints, or remove it "
+              "(`allied validate FILE --record-hashes` writes it)",
 }
 
 #: the largest size of any number in a scenario: beyond it sums and products of figures lose all precision
@@ -67,6 +70,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
 
 def _fix_for(err: Any) -> str:
     """The fix for a pydantic error, chosen by its kind (``type``), never by the words of its message."""
+    if err.get("type") == "string_pattern_mismatch" and tuple(err.get("loc", ()))[-1:] == ("sha256",):
+        return _FIXES["sha256"]
     return _FIXES.get(str(err.get("type", "")), "correct this value")
 
 
@@ -108,8 +113,9 @@ def scan_values(data: Any, lines: dict[Loc, int], file: str) -> list[Problem]:
     return out
 
 
-def from_data(data: Any, lines: dict[Loc, int], file: str) -> Scenario:
-    """Validate plain data (from YAML or a converted table) into a Scenario, or raise ScenarioError."""
+def from_data(data: Any, lines: dict[Loc, int], file: str, skeleton: bool = False) -> Scenario:
+    """Validate plain data (from YAML or a converted table) into a Scenario, or raise ScenarioError.
+    A ``skeleton`` (input to ``allied draft``) may leave out stances."""
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         raise ScenarioError([Problem(file, "(top)", f"expected a scenario mapping, found {kind}",
@@ -140,7 +146,7 @@ def from_data(data: Any, lines: dict[Loc, int], file: str) -> Scenario:
             problems.append(Problem(file, _dotted(loc) or "(top)", msg, _fix_for(err), _line(lines, loc),
                                     kind=str(err["type"])))
         raise ScenarioError(problems) from None
-    problems = cross_check(scenario, data, lines, file)
+    problems = cross_check(scenario, data, lines, file, skeleton)
     if problems:
         raise ScenarioError(problems)
     return scenario
@@ -154,7 +160,8 @@ def _range_of(v: float | Uncertain) -> tuple[float, float]:
     return v, v
 
 
-def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file: str) -> list[Problem]:
+def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file: str,
+                skeleton: bool = False) -> list[Problem]:
     """References, duplicates and values against scales: what field types alone cannot check."""
     out: list[Problem] = []
 
@@ -236,7 +243,21 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
     for k, oc in enumerate(sc.outcomes):
         if oc.issue is not None and oc.issue not in issues:
             add(("outcomes", k, "issue"), f"unknown issue '{oc.issue}'", "name an issue defined under 'issues:'")
+    for k, d in enumerate(sc.drafts):
+        if d.actor not in actors:
+            add(("drafts", k, "actor"), f"unknown actor '{d.actor}'", "remove the draft or add the actor")
+        if d.issue not in issues:
+            add(("drafts", k, "issue"), f"unknown issue '{d.issue}'", "remove the draft or add the issue")
+        if d.source not in sources:
+            add(("drafts", k, "source"), f"unknown source '{d.source}'", "remove the draft or add the source")
+    draft_ids = Counter(d.id for d in sc.drafts)
+    for k, d in enumerate(sc.drafts):
+        if draft_ids[d.id] > 1:
+            add(("drafts", k, "id"), f"the draft id '{d.id}' is used more than once", "give every draft its own id")
+            draft_ids[d.id] = 0
     for iss_id in issues:
+        if skeleton:
+            break
         if not any(s.issue == iss_id for s in sc.stances):
             add(("issues", next(k for k, i in enumerate(sc.issues) if i.id == iss_id)),
                 f"issue '{iss_id}' has no stances", "add stances for it or remove the issue")

@@ -23,9 +23,13 @@ def to_data(sc: Scenario, json_safe: bool = True) -> dict[str, Any]:
     """The normalised scenario as plain data (what ``allied show --format json`` prints); with
     ``json_safe=False`` dates stay dates (YAML writes them unquoted, so they read back as dates)."""
     data = sc.model_dump(mode="python", by_alias=True, exclude_none=True)
-    for key in ("alliance", "protocol"):
+    for key in ("alliance", "protocol", "drafts"):
         if key in data and not data[key]:
             del data[key]
+    for section, key in (("actors", "aliases"), ("issues", "keywords")):  # optional lists: only when given
+        for entry in data.get(section, []):
+            if not entry.get(key):
+                entry.pop(key, None)
     if not json_safe:
         return _tidy(data)  # type: ignore[no-any-return]
     for key in ("as_of",):
