@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from allied.scenario.errors import fail
+from allied.errors import fail
 
 Loc = tuple[str | int, ...]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 from allied.scenario.sources.match import find
 from allied.scenario.sources.normalise import Normalised, normalise
 from allied.scenario.sources.readers import SourceText, read_source
