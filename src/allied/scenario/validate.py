@@ -127,6 +127,8 @@ def from_data(data: Any, lines: dict[Loc, int], file: str, skeleton: bool = Fals
     bad = scan_values(data, lines, file)
     if bad:
         raise ScenarioError(bad)
+    if skeleton and "stances" not in data:
+        data = {**data, "stances": []}
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
