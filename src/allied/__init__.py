@@ -5,15 +5,16 @@ Python API (see ``allied.api``)::
     import allied
     sc = allied.load("korea-2019")
     sc.to_frame()                        # stances with evidence
-    allied.forecast(sc, models=["all"])  # every forecast model side by side
+    allied.forecast(sc).frame()          # every forecast model side by side, one row per model × issue × round
 
 Names are imported on first use, so ``import allied`` (and every ``allied`` command) starts fast.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 __version__ = "0.1.0"
 
@@ -21,27 +22,23 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "load": "allied.api",
     "forecast": "allied.api",
-    "forecast_json": "allied.api",
-    "forecast_runs": "allied.api",
     "protocol": "allied.api",
     "ledger": "allied.api",
     "sweep": "allied.api",
     "sensitivity": "allied.api",
     "Scenario": "allied.scenario",
-    "ScenarioError": "allied.scenario",
+    "AlliedError": "allied.errors",
+    "ScenarioError": "allied.errors",
+    "ModelError": "allied.errors",
+    "SweepError": "allied.errors",
+    "ReportError": "allied.errors",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from allied.api import (
         forecast as forecast,
-    )
-    from allied.api import (
-        forecast_json as forecast_json,
-    )
-    from allied.api import (
-        forecast_runs as forecast_runs,
     )
     from allied.api import (
         ledger as ledger,
@@ -58,13 +55,21 @@ if TYPE_CHECKING:
     from allied.api import (
         sweep as sweep,
     )
+    from allied.errors import AlliedError as AlliedError
+    from allied.errors import ModelError as ModelError
+    from allied.errors import ReportError as ReportError
+    from allied.errors import ScenarioError as ScenarioError
+    from allied.errors import SweepError as SweepError
     from allied.scenario import Scenario as Scenario
-    from allied.scenario import ScenarioError as ScenarioError
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        value = getattr(_importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'allied' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -1,104 +1,138 @@
-"""The public Python API (re-exported by ``allied``): load a scenario, run each engine, get DataFrames.
+"""The public Python API (re-exported by ``allied``): load a scenario, run each engine, hold the result.
+
+Every verb takes the same words: ``scenario`` (a :class:`~allied.scenario.Scenario`, a file path or a
+built-in name), ``models``, ``issues``, ``overrides`` (``--set`` assignments: ``["protocol.rho=0.5"]`` or
+``{"protocol.rho": 0.5}``), ``seed`` and ``samples``; and returns a typed result with ``.frame()`` (a tidy
+DataFrame) and ``.to_json()`` (the CLI's ``--format json`` object).
 
 >>> import allied
->>> sc = allied.load("korea-2019")
->>> allied.forecast(sc, models=["mean", "eum"]).head()        # one row per model × issue × round
+>>> res = allied.forecast("korea-2019", models=["mean", "eum"])
+>>> res.frame().head()                     # one row per model × issue × round
+>>> allied.sweep("korea-2019", models="eum", samples=1000).frame()   # in memory unless store=PATH
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from allied.scenario import Scenario
 from allied.scenario import load as _load
 
 if TYPE_CHECKING:
-    import pandas as pd
+    from allied.ledgers.api import LedgerResult
+    from allied.models.runner import ForecastResult
+    from allied.protocols.api import Comparison
+    from allied.sweeps.indices import SensitivityResult
+    from allied.sweeps.runner import SweepResult
+
+ScenarioLike: TypeAlias = "Scenario | str | Path"
+Overrides: TypeAlias = "Sequence[str] | Mapping[str, Any]"
 
 
-def load(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
-    """A built-in scenario by name (``"korea-2019"``) or a file in any supported format."""
-    return _load(name_or_path, overrides)
+def _assignments(overrides: Overrides) -> list[str]:
+    if isinstance(overrides, Mapping):  # JSON is YAML, so each value reads back as itself
+        return [f"{k}={json.dumps(v)}" for k, v in overrides.items()]
+    if isinstance(overrides, str):
+        return [overrides]
+    return list(overrides)
 
 
-def _scenario(sc: Scenario | str | Path) -> Scenario:
-    return sc if isinstance(sc, Scenario) else load(sc)
+def load(scenario: ScenarioLike, overrides: Overrides = ()) -> Scenario:
+    """A built-in scenario by name (``"korea-2019"``) or a file in any supported format, with ``overrides``
+    applied. A :class:`Scenario` is returned as it is, or re-validated with the overrides applied."""
+    sets = _assignments(overrides)
+    if isinstance(scenario, Scenario):
+        if not sets:
+            return scenario
+        from allied.scenario.overrides import apply_overrides
+        from allied.scenario.validate import from_data
+        from allied.scenario.writer import to_data
 
-
-def forecast_runs(
-    scenario: Scenario | str | Path,
-    models: Sequence[str] = ("all",),
-    issues: Sequence[str] | None = None,
-    rounds: int | None = None,
-    seed: int = 0,
-    **params: Any,
-) -> dict[str, Any]:
-    """Run forecast models; returns ``{model: ModelRun}`` with the raw arrays (see ``allied.forecast``)."""
-    from allied.models.runner import run_forecasts
-
-    sc = _scenario(scenario)
-    return run_forecasts(sc.forecast_input(list(issues) if issues else None), list(models), rounds=rounds,
-                         seed=seed, params=params)
+        return from_data(apply_overrides(to_data(scenario, json_safe=False), sets, scenario.id), {}, scenario.id)
+    return _load(scenario, sets)
 
 
 def forecast(
-    scenario: Scenario | str | Path,
+    scenario: ScenarioLike,
     models: Sequence[str] = ("all",),
+    *,
     issues: Sequence[str] | None = None,
     rounds: int | None = None,
     seed: int = 0,
+    overrides: Overrides = (),
     **params: Any,
-) -> pd.DataFrame:
-    """Forecasts as a tidy DataFrame: model, issue, round, forecast, mean (issue units)."""
-    import pandas as pd
+) -> ForecastResult:
+    """Every chosen forecast model side by side. ``params`` go to the models that take them
+    (``variant="paper"``, ``q=0.8``, ``VictoryProbModel="Square"``, …)."""
+    from allied.models import run
 
-    runs = forecast_runs(scenario, models, issues, rounds, seed, **params)
-    rows = []
-    for name, run in runs.items():
-        for iss in run.input.issues:
-            for r in run.trajectory(iss):
-                rows.append({"model": name, "issue": iss, "round": r["round"], "forecast": r["forecast"],
-                             "mean": r["mean"]})
-    return pd.DataFrame(rows)
+    return run(load(scenario, overrides), models, issues=issues, rounds=rounds, seed=seed, params=params)
 
 
-def forecast_json(scenario: Scenario | str | Path, models: Sequence[str] = ("all",), **kwargs: Any) -> dict[str, Any]:
-    """The ``allied forecast --format json`` object."""
-    from allied.models.runner import to_json
+def protocol(scenario: ScenarioLike, protocols: Sequence[str] | None = None, *,
+             overrides: Overrides = ()) -> Comparison:
+    """Negotiation protocols compared (big deal, small deal, step-by-step, …) for the scenario's
+    ``protocol:`` section: ``.frame()`` one row per protocol, ``.stages`` the belief paths, ``.rankings``."""
+    from allied.protocols import run
 
-    sc = _scenario(scenario)
-    return to_json(sc.id, forecast_runs(sc, models, **kwargs))
-
-
-def protocol(scenario: Scenario | str | Path, protocols: Sequence[str] | None = None) -> Any:
-    """Compare negotiation protocols (big deal, small deal, step-by-step, …) for the scenario's
-    ``protocol:`` section (defaults when absent). Returns a ``Comparison`` with ``.table`` (DataFrame,
-    one row per protocol), ``.stages`` (belief paths) and ``.rankings`` per ally."""
-    from allied.protocols.api import compare
-
-    sc = _scenario(scenario)
-    return compare(sc.protocol, protocols)
+    return run(load(scenario, overrides), protocols)
 
 
-def ledger(scenario: Scenario | str | Path, year: int | None = None, **kwargs: Any) -> Any:
-    """The alliance ledger (lines, totals per lens, missing items, burden measures, exploitation tests)."""
-    from allied.ledgers.api import ledger as _ledger
+def ledger(scenario: ScenarioLike, *, year: int | None = None, overrides: Overrides = ()) -> LedgerResult:
+    """The alliance ledger: lines (``.frame()``), totals per lens, missing items, burden measures and
+    exploitation tests."""
+    from allied.ledgers import run
 
-    return _ledger(scenario, year, **kwargs)
-
-
-def sweep(scenario: Scenario | str | Path, model: str = "mean", samples: int = 1000, **kwargs: Any) -> Any:
-    """Monte Carlo sweep over every uncertain input (see :func:`allied.sweeps.api.sweep`)."""
-    from allied.sweeps.api import sweep as _sweep
-
-    return _sweep(scenario, model, samples, **kwargs)
+    return run(load(scenario, overrides), year=year)
 
 
-def sensitivity(scenario: Scenario | str | Path, model: str = "mean", method: str = "sobol", samples: int = 256,
-                **kwargs: Any) -> Any:
-    """Sobol or Morris sensitivity indices of each issue's forecast (see :func:`allied.sweeps.api.sensitivity`)."""
-    from allied.sweeps.api import sensitivity as _sensitivity
+def sweep(
+    scenario: ScenarioLike,
+    models: str | Sequence[str] = "mean",
+    samples: int = 1000,
+    *,
+    issues: Sequence[str] | None = None,
+    seed: int = 0,
+    overrides: Overrides = (),
+    store: str | Path | None = None,
+    resume: bool = False,
+    engine: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    rounds: int | None = None,
+    progress: bool = False,
+    **params: Any,
+) -> SweepResult:
+    """Monte Carlo sweep of one engine (a forecast model, ``protocol`` or ``ledger``) over every uncertain
+    value: ``.frame()`` one row per sample and issue, ``.summary`` per issue. In memory unless ``store``
+    names a run folder (then resumable, registered, queryable with ``.relation()``)."""
+    from allied.sweeps import run
 
-    return _sensitivity(scenario, model, method, samples, **kwargs)
+    return run(load(scenario, overrides), models, samples, issues=issues, seed=seed, store=store, resume=resume,
+               engine=engine, workers=workers, scheduler=scheduler, executor=executor, chunk_size=chunk_size,
+               rounds=rounds, progress=progress, params=params)
+
+
+def sensitivity(
+    scenario: ScenarioLike,
+    models: str | Sequence[str] = "mean",
+    *,
+    method: str = "sobol",
+    samples: int = 256,
+    issues: Sequence[str] | None = None,
+    seed: int = 0,
+    rounds: int | None = None,
+    overrides: Overrides = (),
+    **params: Any,
+) -> SensitivityResult:
+    """Sobol or Morris indices of each issue's forecast to every uncertain input (``.frame()`` ranked)."""
+    from allied.sweeps import sensitivity as _sensitivity
+
+    return _sensitivity(load(scenario, overrides), models, method=method, samples=samples, issues=issues,
+                        seed=seed, rounds=rounds, params=params)

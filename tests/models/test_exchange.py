@@ -251,7 +251,7 @@ def test_default_forecast_reproduces_the_package_run() -> None:
 
     path = DATA / "sample_data_exchange.txt"
     sc = allied.load(path)
-    df = allied.forecast(sc, models=["exchange"])
+    df = allied.forecast(sc, models=["exchange"]).frame()
     for rnd, issue, _, vote, _ in expected(DATA / "sample_data_exchange_expected.csv"):
         got = df[(df["issue"] == issue) & (df["round"] == rnd + 1)]["forecast"].item()
         tol = 1e-6 * (sc.issue(issue).hi - sc.issue(issue).lo)

@@ -127,20 +127,31 @@ def test_protocol_engine_sweeps_protocol_parameters(korea, tmp_path: Path):
 
 
 def test_python_api(tmp_path: Path):
+    import allied
     import allied.sweeps  # the package no longer shadows the allied.sweep verb
-    from allied.sweeps.api import sensitivity, sweep
 
-    df = sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "a", workers=1)
+    stored = allied.sweep("korea-2019", models="mean", samples=25, seed=2, store=tmp_path / "a", workers=1)
+    df = stored.frame()
     assert isinstance(df, pd.DataFrame) and df["sample"].nunique() == 25
-    rel = sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "b", workers=1, as_relation=True)
-    pd.testing.assert_frame_equal(rel.df(), df, check_exact=True)
-    same = allied.sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "c", workers=1)
-    pd.testing.assert_frame_equal(same, df, check_exact=True)
-    with_override = sweep("korea-2019", model="mean", samples=25, seed=2, out=tmp_path / "d", workers=1,
-                          overrides=["stances.USA.cost_sharing.salience=1"])
+    assert stored.out is not None and any((stored.out / "samples").glob("part-*.parquet"))
+    pd.testing.assert_frame_equal(stored.relation().df(), df, check_exact=True)
+    # in memory (store=None): the same samples, nothing left on disk, and a relation over the frame
+    mem = allied.sweep("korea-2019", models=["mean"], samples=25, seed=2, workers=1)
+    assert mem.out is None and mem.to_json()["out"] is None
+    pd.testing.assert_frame_equal(mem.frame(), df, check_exact=True)
+    pd.testing.assert_frame_equal(mem.relation().df(), df, check_exact=True)
+    with_override = allied.sweep("korea-2019", "mean", 25, seed=2, workers=1,
+                                 overrides=["stances.USA.cost_sharing.salience=1"]).frame()
     assert not with_override["forecast"].equals(df["forecast"])
-    s = sensitivity("korea-2019", model="mean", method="morris", samples=8, issues=["sma_term"])
+    as_mapping = allied.sweep("korea-2019", "mean", 25, seed=2, workers=1,
+                              overrides={"stances.USA.cost_sharing.salience": 1}).frame()
+    pd.testing.assert_frame_equal(as_mapping, with_override, check_exact=True)
+    only = allied.sweep("korea-2019", "mean", 5, issues=["sma_term"], workers=1).frame()
+    assert set(only["issue"]) == {"sma_term"}
+    s = allied.sensitivity("korea-2019", models="mean", method="morris", samples=8, issues=["sma_term"]).frame()
     assert set(s["issue"]) == {"sma_term"} and {"input", "rank", "mu_star", "sigma"} <= set(s.columns)
+    with pytest.raises(allied.SweepError, match="one model at a time"):
+        allied.sweep("korea-2019", models=["mean", "eum"], samples=5)
 
 
 def test_a_model_drawing_random_numbers_uses_each_samples_own_stream(korea, tmp_path: Path):

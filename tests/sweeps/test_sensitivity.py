@@ -7,8 +7,8 @@ import pytest
 
 from allied.errors import SweepError
 from allied.scenario.uncertain import Uncertain
+from allied.sweeps.indices import analyse, scenario_sensitivity
 from allied.sweeps.inputs import Draw, Input, InputSpace
-from allied.sweeps.sensitivity import analyse, scenario_sensitivity
 
 
 def ishigami(d: Draw, a: float = 7.0, b: float = 0.1) -> dict[str, np.ndarray]:

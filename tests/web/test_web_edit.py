@@ -55,12 +55,12 @@ def test_edit_round_trips_and_reruns_every_model(work: str, post: Callable[..., 
     # the same change made through the --set machinery on the built-in gives the numbers the page shows
     expected = forecast(load("korea-2019", ["stances.USA.sanctions_relief.position={low: 40, mode: 50, high: 60}",
                                             "stances.USA.sanctions_relief.salience={low: 60, mode: 70, high: 80}"]),
-                        models=available())
+                        models=available()).frame()
     last = expected.sort_values("round").groupby(["issue", "model"])["forecast"].last()
     got = cells(r.text)
     for (issue, model), v in last.items():
         assert got[(issue, model)] == shown(v), (issue, model)
-    before = forecast(load("korea-2019"), models=["mean"])
+    before = forecast(load("korea-2019"), models=["mean"]).frame()
     b = before[before["issue"] == "sanctions_relief"]["forecast"].iloc[-1]
     assert got[("sanctions_relief", "mean")] != shown(b)  # the edit moved the forecast
     assert f'id="err-{ROW}"' in r.text and 'hx-swap-oob="true"' in r.text  # clears the row's old error

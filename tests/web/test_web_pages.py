@@ -74,7 +74,7 @@ def test_forecast_page_matches_the_api(client: TestClient) -> None:
     r = client.get("/scenarios/korea-2019/forecast")
     assert r.status_code == 200
     got = cells(r.text)
-    api = forecast(load("korea-2019"), models=available())
+    api = forecast(load("korea-2019"), models=available()).frame()
     last = api.sort_values("round").groupby(["issue", "model"])["forecast"].last()
     assert set(api["model"]) == set(available())
     for (issue, model), v in last.items():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from typing import Annotated, Any
 
@@ -54,7 +52,7 @@ def forecast(
 
     Example: allied forecast korea-2019 --model all
     """
-    from allied.models.runner import resolve_models, run_forecasts, to_json
+    from allied.models import run
 
     check_format(format, ("table", "json", "csv"))
     if rounds is not None and rounds < 0:
@@ -66,26 +64,16 @@ def forecast(
             params[key] = val
     if details:
         params["details"] = True
-    names = resolve_models(model or ["all"])
-    inp = sc.forecast_input(issue or None)
-    runs = run_forecasts(inp, names, rounds=rounds, seed=seed, params=params)
+    res = run(sc, model or ["all"], issues=issue or None, rounds=rounds, seed=seed, params=params)
     if format == "json":
-        print_json(to_json(sc.id, runs))
+        print_json(res.to_json())
         return
     if format == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(["model", "issue", "round", "forecast", "mean", "actor", "position"])
-        for name, run in runs.items():
-            for iss in inp.issues:
-                for row in run.trajectory(iss):
-                    for actor, pos in row["positions"].items():
-                        w.writerow([name, iss, row["round"], row["forecast"], row["mean"], actor, pos])
-        sys.stdout.write(buf.getvalue())
+        sys.stdout.write(res.frame(actors=True).to_csv(index=False, lineterminator="\r\n"))
         return
     from allied.cli.render_forecast import forecast_tables
 
-    for t in forecast_tables(sc, runs):
+    for t in forecast_tables(sc, res.runs):
         console.print(t)
 
 

@@ -36,7 +36,7 @@ def ledger(
 
     Example: allied ledger korea-2019 --year 2019
     """
-    from allied.ledgers.api import ledger as run_ledger
+    from allied.ledgers import run as run_ledger
 
     check_format(format, ("table", "json"))
     sc = load_scenario(file, set_)

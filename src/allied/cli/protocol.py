@@ -31,11 +31,11 @@ def protocol(
 
     Example: allied protocol korea-2019 --set protocol.divergence=1
     """
-    from allied.protocols.api import compare
+    from allied.protocols import run
 
     check_format(format, ("table", "json"))
     sc = load_scenario(file, set_)
-    result = compare(getattr(sc, "protocol", None), protocol or None)
+    result = run(sc, protocol or None)
     if format == "json":
         data = result.to_json()
         data = {"scenario": getattr(sc, "id", file), **data}

@@ -54,7 +54,8 @@ def sweep(
 
     Example: allied sweep korea-2019 --model eum --samples 10000 --out runs/eum
     """
-    from allied.sweeps.runner import run_sweep
+    from allied.sweeps import run
+    from allied.sweeps.runner import default_out
 
     check_format(format, ("table", "json"))
     if samples < 1:
@@ -70,9 +71,9 @@ def sweep(
         err_console.print("note: this scenario has no uncertain values, so every sample is the same; give "
                           "figures as ranges ({low, high}, {low, mode, high} or {mean, sd}) to sweep them",
                           highlight=False)
-    res = run_sweep(sc, model, samples, seed=seed, out=out, resume=resume, engine=engine, workers=workers,
-                    scheduler=scheduler, chunk_size=chunk_size, params=_params(param), rounds=rounds,
-                    issues=issue or None, timeout=timeout, progress=True)
+    res = run(sc, model, samples, issues=issue or None, seed=seed, store=out or default_out(sc, model),
+              resume=resume, engine=engine, workers=workers, scheduler=scheduler, chunk_size=chunk_size,
+              rounds=rounds, progress=True, params=_params(param), timeout=timeout)
     if format == "json":
         print_json(res.to_json())
         return
@@ -107,7 +108,7 @@ def sensitivity(
 
     Example: allied sensitivity korea-2019 --method sobol --model eum --issue cost_sharing
     """
-    from allied.sweeps.sensitivity import scenario_sensitivity
+    from allied.sweeps import sensitivity as run_sensitivity
 
     check_format(format, ("table", "json"))
     if method not in ("sobol", "morris"):
@@ -115,7 +116,8 @@ def sensitivity(
     if samples < 2:
         raise UsageError(f"--samples must be 2 or more (got {samples})")
     sc = load_scenario(file, set_)
-    res = scenario_sensitivity(sc, model, method, samples, seed, issue or None, _params(param), rounds)
+    res = run_sensitivity(sc, model, method=method, samples=samples, issues=issue or None, seed=seed,
+                          rounds=rounds, params=_params(param))
     if format == "json":
         print_json(res.to_json())
         return

@@ -23,6 +23,7 @@ from allied.ledgers.lines import LedgerTables, build_ledger
 from allied.ledgers.loaders import panel_frame, read_panel_csv
 from allied.ledgers.measures import Burden, burden_measures
 from allied.scenario.sections.alliance import AllianceSection, parse_money_unit
+from allied.serialise import jsonable
 
 
 @dataclass
@@ -50,6 +51,11 @@ class LedgerResult:
     def missing(self) -> pd.DataFrame:
         return self.tables.missing
 
+    def frame(self) -> pd.DataFrame:
+        """Tidy DataFrame, one row per ledger line (year × item × viewpoint × lens): ``year, item, from, to,
+        viewpoint, lens, effect, value, unit, value_reporting, reporting_unit, signed, contested, quote``."""
+        return self.lines.copy()
+
     def to_json(self) -> dict[str, Any]:
         """The JSON object of DESIGN §5 (NaN written as null)."""
         lines = [{
@@ -76,22 +82,11 @@ class LedgerResult:
             burden["panel"] = _records(self.burden.table)
             burden["missing"] = _records(self.burden.missing)
             burden["notes"] = self.burden.notes
-        return _clean({"scenario": self.scenario, "members": self.members, "patron": self.patron,
+        return jsonable({"scenario": self.scenario, "members": self.members, "patron": self.patron,
                 "reporting_unit": self.tables.reporting_unit, "lines": lines, "totals": totals,
                 "missing": _records(self.missing), "burden": burden, "tests": self.tests, "notes": self.notes})
 
 
-def _clean(x: Any) -> Any:
-    """NaN → None and numpy scalars → Python, recursively (strict JSON)."""
-    if isinstance(x, dict):
-        return {k: _clean(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, float | np.floating):
-        return None if math.isnan(x) else float(x)
-    return x
 
 
 def _f(x: Any) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +13,7 @@ from allied.arrays import ForecastInput
 from allied.errors import ModelError
 from allied.models.base import ForecastOutput, run_model
 from allied.models.registry import available, get
+from allied.serialise import jsonable
 
 
 @dataclass
@@ -90,6 +92,100 @@ def run_forecasts(
     return runs
 
 
+@dataclass
+class ForecastResult:
+    """Every chosen model's forecast of one scenario: what ``allied.forecast`` returns.
+
+    ``runs`` holds each model's raw arrays (:class:`ModelRun`); ``errors`` the models that could not run
+    and why (only when run with ``keep_going``). :meth:`frame` and :meth:`to_json` are the only places a
+    forecast is turned into a table or the DESIGN §5 object.
+    """
+
+    scenario: str
+    runs: dict[str, ModelRun]
+    errors: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # per model, when run with keep_going
+
+    @property
+    def models(self) -> list[str]:
+        return list(self.runs)
+
+    @property
+    def issues(self) -> list[str]:
+        first = next(iter(self.runs.values()), None)
+        return list(first.input.issues) if first else []
+
+    def frame(self, actors: bool = False) -> Any:
+        """Tidy DataFrame, one row per model × issue × round: ``model, issue, round, forecast, mean``
+        (``round`` 0 is the input state). With ``actors``, one row per actor too, adding ``actor, position``."""
+        import pandas as pd
+
+        cols = ["model", "issue", "round", "forecast", "mean"] + (["actor", "position"] if actors else [])
+        rows: list[tuple[Any, ...]] = []
+        for name, run in self.runs.items():
+            for iss in run.input.issues:
+                for r in run.trajectory(iss):
+                    head = (name, iss, r["round"], r["forecast"], r["mean"])
+                    if actors:
+                        rows.extend((*head, a, x) for a, x in r["positions"].items())
+                    else:
+                        rows.append(head)
+        return pd.DataFrame(rows, columns=cols)
+
+    def finals(self) -> dict[str, dict[str, float | None]]:
+        """``{model: {issue: forecast after the last round}}``."""
+        return {m: {i: run.trajectory(i)[-1]["forecast"] for i in run.input.issues} for m, run in self.runs.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``allied forecast --format json`` object of DESIGN §5."""
+        out = to_json(self.scenario, self.runs)
+        if self.errors:
+            out["errors"] = dict(self.errors)
+        return out
+
+    def _repr_html_(self) -> str:  # notebooks show the final forecasts
+        last = self.frame().sort_values("round").groupby(["issue", "model"], sort=False)["forecast"].last()
+        return str(last.unstack("model").to_html())
+
+
+def run_on(
+    inp: ForecastInput,
+    scenario: str,
+    models: Sequence[str] = ("all",),
+    *,
+    rounds: int | None = None,
+    seed: int = 0,
+    params: Mapping[str, Any] | None = None,
+    keep_going: bool = False,
+) -> ForecastResult:
+    """Run ``models`` on ``inp``. With ``keep_going`` each model runs on its own and a model that fails is
+    reported in ``errors`` instead of stopping the others (the report and the web app use this)."""
+    if not keep_going:
+        return ForecastResult(scenario, run_forecasts(inp, models, rounds=rounds, seed=seed, params=params))
+    runs: dict[str, ModelRun] = {}
+    errors: dict[str, str] = {}
+    seconds: dict[str, float] = {}
+    names = available() if not models or "all" in models else list(dict.fromkeys(models))
+    for name in names:  # an unknown name is reported like a failing model
+        t0 = time.perf_counter()
+        try:
+            runs.update(run_forecasts(inp, [name], rounds=rounds, seed=seed, params=params))
+        except Exception as exc:  # one failing model must not hide the others
+            errors[name] = _reason(exc)
+        seconds[name] = time.perf_counter() - t0
+    return ForecastResult(scenario, runs, errors, seconds)
+
+
+def _reason(exc: Exception) -> str:
+    from allied.errors import ScenarioError
+
+    if isinstance(exc, ScenarioError):
+        return "; ".join(p.message for p in exc.problems)
+    if isinstance(exc, ModelError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def to_json(scenario_id: str, runs: Mapping[str, ModelRun]) -> dict[str, Any]:
     """The ``forecast --format json`` object of DESIGN §5."""
     models: dict[str, Any] = {}
@@ -100,30 +196,14 @@ def to_json(scenario_id: str, runs: Mapping[str, ModelRun]) -> dict[str, Any]:
             issues[issue] = {"forecast": traj[-1]["forecast"], "rounds": traj}
         entry: dict[str, Any] = {"issues": issues}
         if run.params:
-            entry["parameters"] = {k: _jsonable(v) for k, v in run.params.items()}
+            entry["parameters"] = dict(run.params)
         if run.output.notes:
             entry["notes"] = list(run.output.notes)
         extra = _json_extras(run.output.extras)
         if extra:
             entry["extras"] = extra
         models[name] = entry
-    return {"scenario": scenario_id, "models": models}
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, np.ndarray):
-        return [_jsonable(x) for x in v.tolist()]
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, float) and not np.isfinite(v):
-        return None
-    if isinstance(v, Mapping):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, str | int | float | bool) or v is None:
-        return v
-    return str(v)
+    return jsonable({"scenario": scenario_id, "models": models})  # type: ignore[no-any-return]
 
 
 def _json_extras(extras: Mapping[str, Any]) -> dict[str, Any]:
@@ -132,7 +212,7 @@ def _json_extras(extras: Mapping[str, Any]) -> dict[str, Any]:
     for k, v in extras.items():
         if isinstance(v, np.ndarray) and v.size > 10_000:
             continue
-        out[k] = _jsonable(v)
+        out[k] = jsonable(v)
     if isinstance(out.get("per_issue"), dict):
         out["per_issue"] = {k: v for k, v in out["per_issue"].items() if v}
     return {k: v for k, v in out.items() if v not in ({}, [], None)}

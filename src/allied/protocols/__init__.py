@@ -4,6 +4,11 @@ Model and literature: ``docs/protocols.md`` (spec ``protocol.md``). Entry points
 (DataFrames, rankings, JSON), :func:`solve_batch` (sweeps), :func:`protocol_inputs`, :func:`simulate`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from allied.protocols.api import (
     Comparison,
     compare,
@@ -18,6 +23,16 @@ from allied.protocols.api import (
 from allied.protocols.kernel import OUT_NAMES, PARAM_NAMES
 from allied.protocols.presets import PRESETS, Protocol, from_stages
 
+if TYPE_CHECKING:
+    from allied.scenario.model import Scenario
+
+
+
+def run(scenario: Scenario, protocols: Sequence[str] | None = None) -> Comparison:
+    """Compare the protocols of ``scenario``'s ``protocol:`` section (all its protocols, or those named)."""
+    return compare(scenario.protocol, protocols)
+
+
 __all__ = [
     "OUT_NAMES",
     "PARAM_NAMES",
@@ -30,6 +45,7 @@ __all__ = [
     "params_matrix",
     "point_vector",
     "protocol_inputs",
+    "run",
     "simulate",
     "solve",
     "solve_batch",

@@ -120,6 +120,11 @@ class Comparison:
         s = self.stages[self.stages["protocol"] == name]["belief"].to_numpy()
         return [float(x) for x in s if np.isfinite(x)]
 
+    def frame(self) -> pd.DataFrame:
+        """Tidy DataFrame, one row per protocol: ``protocol``, the outcome probabilities, each player's value
+        (``V_USA``, ``V_ROK``, ``V_PRK_sincere``, ``V_PRK_stalling``), ``engagement`` and ``max_regret``."""
+        return self.table.reset_index()
+
     def to_json(self) -> dict[str, Any]:
         """The DESIGN §5 object (plus detail: per-stage path, engagement, choice, notes)."""
         protos: dict[str, Any] = {}

@@ -7,19 +7,17 @@ reason it is not available; the report shows that reason in a box instead of fai
 
 from __future__ import annotations
 
-import tempfile
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from allied.scenario.model import Scenario
+from allied.serialise import jsonable
 
 
 @dataclass
@@ -61,38 +59,20 @@ def attempt(fn: Callable[[], Any]) -> Part:
     return Part(value=value, seconds=time.perf_counter() - t0)
 
 
-def jsonable(v: Any) -> Any:
-    """Plain JSON-like data from numpy / pandas / pydantic values."""
-    if isinstance(v, pd.DataFrame):
-        return [jsonable(r) for r in v.to_dict(orient="records")]
-    if isinstance(v, pd.Series):
-        return {str(k): jsonable(x) for k, x in v.items()}
-    if hasattr(v, "model_dump"):
-        return jsonable(v.model_dump())
-    if isinstance(v, np.ndarray):
-        return [jsonable(x) for x in v.tolist()]
-    if isinstance(v, np.generic):
-        return jsonable(v.item())
-    if isinstance(v, float):
-        return v if np.isfinite(v) else None
-    if isinstance(v, Mapping):
-        return {str(k): jsonable(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [jsonable(x) for x in v]
-    return v
-
-
 # --- forecast ------------------------------------------------------------------------------------
 def collect_forecasts(sc: Scenario, seed: int = 0) -> dict[str, Part]:
     """Every registered model, each run on its own so one failing model hides no other."""
-    from allied.models.registry import available
-    from allied.models.runner import run_forecasts
+    from allied.models import available, run
 
-    inp = sc.forecast_input()
+    whole = attempt(lambda: run(sc, ["all"], seed=seed, keep_going=True))
+    if not whole.ok:  # the scenario itself cannot be forecast: every model says why
+        return {name: Part(error=whole.error, seconds=whole.seconds) for name in available()}
+    res = whole.value
     out: dict[str, Part] = {}
     for name in available():
-        part = attempt(lambda name=name: run_forecasts(inp, [name], seed=seed)[name])  # type: ignore[misc]
-        out[name] = part
+        sec = res.seconds.get(name, 0.0)
+        out[name] = (Part(value=res.runs[name], seconds=sec) if name in res.runs
+                     else Part(error=res.errors.get(name, "the model did not run"), seconds=sec))
     return out
 
 
@@ -106,9 +86,9 @@ def _protocol_json(sc: Scenario) -> dict[str, Any]:
     if sc.protocol is None and not set(PROTOCOL_PLAYERS) <= {a.id for a in sc.actors}:
         raise Unavailable("the scenario has no protocol: section, and the protocol game's defaults describe "
                          "US–South Korea–North Korea talks (add a protocol: section; see docs/protocols.md)")
-    from allied.protocols import compare
+    from allied.protocols import run
 
-    data = dict(jsonable(compare(sc.protocol).to_json()))
+    data = dict(jsonable(run(sc).to_json()))
     try:  # the parameters with their ranges and reasoning, for the report's table (optional)
         from allied.protocols import parameter_table
 
@@ -134,9 +114,9 @@ def collect_protocol(sc: Scenario) -> Part:
 def _ledger_json(sc: Scenario) -> dict[str, Any]:
     if sc.alliance is None:
         raise Unavailable("the scenario has no alliance: section")
-    from allied.ledgers import ledger
+    from allied.ledgers import run
 
-    return dict(jsonable(ledger(sc).to_json()))
+    return dict(jsonable(run(sc).to_json()))
 
 
 def collect_ledger(sc: Scenario) -> Part:
@@ -159,15 +139,12 @@ class InlineExecutor(Executor):
 
 
 def _sweep_frames(sc: Scenario, models: list[str], samples: int, seed: int) -> pd.DataFrame:
-    from allied.sweeps.runner import run_sweep
+    from allied.sweeps import run
 
     frames = []
-    with tempfile.TemporaryDirectory(prefix="allied-report-") as tmp:
-        for m in models:
-            # a throw-away run store: the report is self-contained and leaves no runs behind
-            res = run_sweep(sc, m, samples, seed=seed, out=Path(tmp) / m, register=False, executor=InlineExecutor())
-            df = res.frame()
-            frames.append(df.assign(model=m)[["model", "issue", "sample", "forecast"]])
+    for m in models:  # in memory: the report is self-contained and leaves no runs behind
+        df = run(sc, m, samples, seed=seed, executor=InlineExecutor()).frame()
+        frames.append(df.assign(model=m)[["model", "issue", "sample", "forecast"]])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -196,9 +173,9 @@ def collect_sensitivity(sc: Scenario, model: str, samples: int, seed: int = 0) -
     """Sobol indices per issue: ``{"issues": {ID: {"indices": {INPUT: {S1, S1_conf, ST, ST_conf}}}}}``."""
 
     def run() -> dict[str, Any]:
-        from allied.sweeps.sensitivity import scenario_sensitivity
+        from allied.sweeps import sensitivity
 
-        return dict(jsonable(scenario_sensitivity(sc, model, "sobol", samples, seed).to_json()))
+        return dict(jsonable(sensitivity(sc, model, method="sobol", samples=samples, seed=seed).to_json()))
 
     return attempt(run)
 
@@ -208,11 +185,8 @@ def collect_protocol_sweep(sc: Scenario, samples: int, seed: int = 0) -> Part:
     with each player's value ``V_USA``, ``V_ROK``, … and the outcome probabilities."""
 
     def run() -> pd.DataFrame:
-        from allied.sweeps.runner import run_sweep
+        from allied.sweeps import run
 
-        with tempfile.TemporaryDirectory(prefix="allied-report-") as tmp:
-            res = run_sweep(sc, "protocol", samples, seed=seed, out=Path(tmp) / "protocol", register=False,
-                            executor=InlineExecutor())
-            return res.frame()
+        return run(sc, "protocol", samples, seed=seed, executor=InlineExecutor()).frame()
 
     return attempt(run)

@@ -93,9 +93,10 @@ def long_table(sample_ids: np.ndarray, keys: Sequence[str], cols: dict[str, np.n
 
 @dataclass
 class SweepResult:
-    """What a sweep did; the samples stay on disk (:meth:`frame`, :meth:`relation`)."""
+    """What a sweep did; the samples stay on disk (:meth:`frame`, :meth:`relation`), or in memory when the
+    run folder was a temporary one (``out`` is then ``None``)."""
 
-    out: Path
+    out: Path | None
     model: str
     target: str
     keys: list[str]
@@ -104,24 +105,35 @@ class SweepResult:
     seconds: float
     summary: dict[str, dict[str, float | None]] = field(default_factory=dict)
     resumed_chunks: int = 0
+    samples_frame: pd.DataFrame | None = field(default=None, repr=False)
 
     def frame(self) -> pd.DataFrame:
-        """Every sample as a DataFrame, ordered by sample then key."""
+        """Every sample as a DataFrame (one row per sample and key), ordered by sample then key."""
+        if self.samples_frame is not None:
+            return self.samples_frame.copy()
         rel = self.relation()
         return rel.df()
 
+    def keep_in_memory(self) -> None:
+        """Read every sample into memory, so the run folder can go (``out`` becomes ``None``)."""
+        self.samples_frame = self.frame()
+        self.out = None
+
     def relation(self, con: Any = None) -> Any:
-        """A DuckDB relation over the Parquet parts (ordered by sample)."""
+        """A DuckDB relation over the samples (ordered by sample): the Parquet parts, or the in-memory frame."""
         import duckdb
 
         con = con or duckdb.connect()
+        if self.out is None:
+            con.register("allied_samples", self.samples_frame)
+            return con.sql("SELECT * FROM allied_samples")
         glob = str(self.out / "samples" / "part-*.parquet")
         return con.sql(f"SELECT * FROM read_parquet('{_sql_str(glob)}') ORDER BY sample, "
                        f"list_position({_sql_list(self.keys)}, issue)")
 
     def to_json(self) -> dict[str, Any]:
         """The ``sweep --format json`` object of DESIGN §5."""
-        return {"out": str(self.out), "model": self.model, "target": self.target,
+        return {"out": None if self.out is None else str(self.out), "model": self.model, "target": self.target,
                 "samples_planned": self.samples_planned, "samples_done": self.samples_done,
                 "seconds": round(self.seconds, 3), "summary": {self.model: self.summary}}
 

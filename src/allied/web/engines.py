@@ -100,26 +100,15 @@ def model_names() -> list[str]:
 
 
 def _run_forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
-    from allied.api import forecast_runs
+    from allied.models import run
 
-    runs: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for m in model_names():  # one model at a time, so one failing model does not hide the others
-        try:
-            runs.update(forecast_runs(sc, models=[m]))
-        except ScenarioError as exc:
-            errors[m] = "; ".join(p.message for p in exc.problems)
-        except Exception as exc:
-            errors[m] = f"{type(exc).__name__}: {exc}"
-    rows = [{"model": name, "issue": iss, "round": r["round"], "forecast": r["forecast"], "mean": r["mean"]}
-            for name, run in runs.items() for iss in run.input.issues for r in run.trajectory(iss)]
-    frame = pd.DataFrame(rows, columns=["model", "issue", "round", "forecast", "mean"])
-    return frame, errors, runs
+    res = run(sc, model_names(), keep_going=True)  # one failing model does not hide the others
+    return res.frame(), res.errors, res.runs
 
 
 def forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Every registered model's forecast by round (the rows of ``allied.forecast``), and the models that
-    failed with why."""
+    """Every registered model's forecast by round (``ForecastResult.frame()``), and the models that failed
+    with why."""
     frame, errors, _ = _cache.get(("forecast", digest(sc)), lambda: _run_forecasts(sc))
     return frame, errors
 
@@ -239,9 +228,9 @@ def ledger_section(sc: Scenario) -> Section:
     if sc.alliance is None:
         return Section(available=False, message="This scenario has no alliance: section, so there is no ledger.")
     try:
-        from allied.api import ledger
+        from allied.ledgers import run
 
-        res = ledger(sc)
+        res = run(sc)
     except ScenarioError as exc:
         return Section(available=False, message="; ".join(str(p) for p in exc.problems))
     except Exception as exc:
@@ -296,9 +285,9 @@ def protocol_section(sc: Scenario) -> Section:
     if mod is None:
         return unavailable("The protocol engine", IMPORT_ERRORS.get("allied.protocols"))
     try:
-        from allied.api import protocol
+        from allied.protocols import run as run_protocols
 
-        res = protocol(sc)
+        res = run_protocols(sc)
     except ScenarioError as exc:
         return Section(available=False, message="; ".join(str(p) for p in exc.problems))
     except Exception as exc:

@@ -1,5 +1,5 @@
 """Sweeps from the browser: start one in the background, watch its progress, read its results from the
-run store. The sweep layer does all the work; this module calls ``allied.api.sweep`` on a background
+run store. The sweep layer does all the work; this module calls ``allied.sweeps.run`` on a background
 thread (one worker, in this process) and reads what it writes to ``RUNDIR`` (``run.json`` and the Parquet
 parts), so runs started from the CLI show here too.
 """
@@ -57,7 +57,7 @@ class Manager:
         return sum(1 for j in self.jobs.values() if j.status == "running")
 
     def start(self, sc: Scenario, model: str, samples: int, seed: int) -> Job:
-        from allied.api import sweep
+        from allied.sweeps import run
 
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_\-]+", "-", f"{sc.id}-{model}").strip("-")[:60]
@@ -66,7 +66,7 @@ class Manager:
 
         def work() -> None:
             try:
-                sweep(sc, model, samples, seed=seed, out=job.out, engine="local", workers=1, result=True)
+                run(sc, model, samples, seed=seed, store=job.out, engine="local", workers=1)
                 job.status = "done"
             except Exception as exc:  # shown on the run's page
                 job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
