@@ -107,6 +107,7 @@ def sweep(
     chunk_size: int | None = None,
     rounds: int | None = None,
     progress: bool = False,
+    force: bool = False,
     **params: Any,
 ) -> SweepResult:
     """Monte Carlo sweep of one engine (a forecast model, ``protocol`` or ``ledger``) over every uncertain
@@ -116,7 +117,7 @@ def sweep(
 
     return run(load(scenario, overrides), models, samples, issues=issues, seed=seed, store=store, resume=resume,
                engine=engine, workers=workers, scheduler=scheduler, executor=executor, chunk_size=chunk_size,
-               rounds=rounds, progress=progress, params=params)
+               rounds=rounds, progress=progress, params=params, force=force)
 
 
 def sensitivity(

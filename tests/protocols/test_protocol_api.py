@@ -136,14 +136,14 @@ def test_cli_table_and_json() -> None:
     from allied.cli import app
 
     runner = CliRunner()
-    res = runner.invoke(app, ["protocol", "korea-2019", "--format", "json", "-p", "big-deal", "-p",
+    res = runner.invoke(app, ["protocol", "korea-2019", "--format", "json", "--protocol", "big-deal", "--protocol",
                               "step-by-step", "--set", "protocol.divergence=1"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert list(data["protocols"]) == ["big-deal", "step-by-step"]
     res = runner.invoke(app, ["protocol", "korea-2019"])
     assert res.exit_code == 0 and "big-deal" in res.stdout and "★" in res.stdout
-    res = runner.invoke(app, ["protocol", "korea-2019", "-p", "grand-bargain"])
+    res = runner.invoke(app, ["protocol", "korea-2019", "--protocol", "grand-bargain"])
     assert res.exit_code == 2 and "unknown protocol" in res.output
     res = runner.invoke(app, ["protocol", "korea-2019", "--set", "protocol.rho=2"])
     assert res.exit_code == 2 and "rho must lie in" in res.output

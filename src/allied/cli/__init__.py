@@ -32,7 +32,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 #: command modules, each with ``register(app)``
-COMMAND_MODULES = ("scenario", "forecast", "protocol", "ledger", "sweep", "report", "web")
+COMMAND_MODULES = ("scenario", "migrate", "forecast", "protocol", "ledger", "sweep", "report", "web")
 
 BUG_URL = "the Allied issue tracker (include the command and this message)"
 
@@ -113,6 +113,28 @@ def check_format(fmt: str, allowed: Iterable[str]) -> str:
     if fmt not in allowed:
         raise UsageError(f"--format must be one of {', '.join(allowed)} (got '{fmt}')")
     return fmt
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from allied import __version__
+
+        typer.echo(f"allied {__version__} (scenario format {_format_version()})")
+        raise typer.Exit(0)
+
+
+def _format_version() -> int:
+    from allied.scenario.migrate import CURRENT
+
+    return CURRENT
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(False, "--version", help="print Allied's version and exit", is_eager=True,
+                                 callback=_version_callback),
+) -> None:
+    """Allied: forecast, stress-test and compare strategies in a geopolitical negotiation."""
 
 
 def _register_all() -> None:

@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
 def protocol(
     file: FileArg,
     protocol: Annotated[list[str] | None, typer.Option(
-        "--protocol", "-p", help="protocol to compare (repeatable): big-deal, small-deal, step-by-step, "
+        "--protocol", help="protocol to compare (repeatable): big-deal, small-deal, step-by-step, "
                                  "small-then-big, starting-small or one defined in the file")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="override a value, e.g. protocol.divergence=1")]
     = None,

@@ -132,7 +132,8 @@ def show(
 def export(
     file: FileArg,
     to: Annotated[str, typer.Option("--to", help="yaml or ktab-csv")] = "yaml",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="output file (default: standard output)")] = None,
+    out: Annotated[Path | None, typer.Option("--output", "--out", "-o",
+                                             help="output file (default: standard output)")] = None,
     set_: SetOpt = None,
 ) -> None:
     """Write a scenario in another format (Allied YAML, or KTAB's SMP CSV to cross-check in KTAB)."""

@@ -40,8 +40,11 @@ def sweep(
     engine: Annotated[str, typer.Option(help="local (process pool) or dask")] = "local",
     workers: Annotated[int | None, typer.Option(help="worker processes (default: one per core)")] = None,
     scheduler: Annotated[str | None, typer.Option(help="address of a running Dask scheduler (tcp://host:8786)")] = None,
-    out: Annotated[str | None, typer.Option("--out", "-o", help="run folder (default under $ALLIED_HOME/runs)")] = None,
+    out: Annotated[str | None, typer.Option("--output", "--out", "-o",
+                                            help="run folder (default under $ALLIED_HOME/runs)")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="continue the run in --out, skip finished chunks")] = False,
+    force: Annotated[bool, typer.Option("--force", help="with --resume: continue a run another Allied version "
+                                                        "started")] = False,
     chunk_size: Annotated[int | None, typer.Option("--chunk-size", help="samples per chunk (default ~N/16)")] = None,
     rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: the model's own)")] = None,
     issue: Annotated[list[str] | None, typer.Option("--issue", "-i", help="forecast only these issues")] = None,
@@ -73,7 +76,7 @@ def sweep(
                           highlight=False)
     res = run(sc, model, samples, issues=issue or None, seed=seed, store=out or default_out(sc, model),
               resume=resume, engine=engine, workers=workers, scheduler=scheduler, chunk_size=chunk_size,
-              rounds=rounds, progress=True, params=_params(param), timeout=timeout)
+              rounds=rounds, progress=True, params=_params(param), timeout=timeout, force=force)
     if format == "json":
         print_json(res.to_json())
         return

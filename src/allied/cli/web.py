@@ -50,7 +50,7 @@ def _check_free(host: str, port: int) -> None:
 
 @guarded
 def serve(
-    port: Annotated[int, typer.Option("--port", "-p", help="port to listen on")] = 8765,
+    port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8765,
     scenarios: Annotated[Path | None, typer.Option(
         "--scenarios", help="folder of your scenarios (default $ALLIED_HOME/scenarios or ~/.allied/scenarios)")] = None,
     host: Annotated[str | None, typer.Option(

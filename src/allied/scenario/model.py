@@ -11,11 +11,10 @@ from pydantic import Field, field_validator
 
 from allied.errors import invalid
 from allied.scenario.fields import Evidence, Id, Number, Strict, Value
+from allied.scenario.migrate import CURRENT as FORMAT_VERSION
 from allied.scenario.sections import AllianceSection, ProtocolSection
 from allied.scenario.sections.drafts import Draft
 from allied.scenario.uncertain import point
-
-FORMAT_VERSION = 1
 
 
 class Source(Strict):

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from allied.errors import Problem, ScenarioError
+from allied.scenario.migrate import migrate
 from allied.scenario.model import Scenario
 from allied.scenario.uncertain import Uncertain
 from allied.scenario.yamlio import Loc, _dotted
@@ -124,6 +125,7 @@ def from_data(data: Any, lines: dict[Loc, int], file: str, skeleton: bool = Fals
     if "allied" not in data:
         raise ScenarioError([Problem(file, "allied", "this is not an Allied scenario: the 'allied: 1' version key is "
                                      "missing", "add 'allied: 1' as the first line", 1)])
+    data, _ = migrate(data, file)
     bad = scan_values(data, lines, file)
     if bad:
         raise ScenarioError(bad)

@@ -53,18 +53,20 @@ def run(
     progress: bool = False,
     params: Mapping[str, Any] | None = None,
     timeout: float = 10.0,
+    force: bool = False,
 ) -> SweepResult:
     """Monte Carlo sweep of one engine over every uncertain value of ``scenario``.
 
     ``store=None`` runs in memory (a throw-away run folder; the samples are kept in the result and nothing
-    is registered); a path keeps the run there (Parquet parts, ``run.json``, the run registry)."""
+    is registered); a path keeps the run there (Parquet parts, ``run.json``, the run registry). ``resume``
+    continues a run in ``store``; ``force`` resumes one that another Allied version started."""
     from allied.sweeps.runner import run_sweep
 
     model = one_model(models)
     kwargs: dict[str, Any] = {"seed": seed, "resume": resume, "engine": engine, "workers": workers,
                               "scheduler": scheduler, "executor": executor, "chunk_size": chunk_size,
                               "params": dict(params or {}), "rounds": rounds, "issues": issues,
-                              "progress": progress, "timeout": timeout}
+                              "progress": progress, "timeout": timeout, "force": force}
     if store is not None:
         return run_sweep(scenario, model, samples, out=store, **kwargs)
     if resume:

@@ -204,6 +204,7 @@ def run_sweep(
     timeout: float = 10.0,
     progress: bool = False,
     register: bool = True,
+    force: bool = False,
 ) -> SweepResult:
     """Run ``samples`` samples of ``sc`` through ``model`` and store them (see the module docstring).
 
@@ -235,7 +236,7 @@ def run_sweep(
                                               "issues": list(issues) if issues else None},
         "inputs": space.names, "version": _version(), "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    finished = store.prepare(meta, resume, dry_run=True)  # refuse a bad --out before starting any worker
+    finished = store.prepare(meta, resume, dry_run=True, force=force)  # refuse a bad --out before starting any worker
     if register:
         from allied.sweeps import registry
 
@@ -246,7 +247,7 @@ def run_sweep(
     with ExitStack() as stack:
         ex = executor if executor is not None else stack.enter_context(
             open_executor(engine, n_workers if engine == "local" else workers, scheduler, timeout))
-        done_chunks = store.prepare(meta, resume)
+        done_chunks = store.prepare(meta, resume, force=force)
         chunks = chunk_bounds(samples, cs)
         todo = [c for c in chunks if c[0] not in done_chunks]
         already = sum(stop - start for k, start, stop in chunks if k in done_chunks)

@@ -69,10 +69,11 @@ class RunStore:
             raise SweepError(f"--out {self.root}: {RUN_FILE} is not a sweep record; choose another --out")
         return data
 
-    def prepare(self, meta: dict[str, Any], resume: bool, dry_run: bool = False) -> set[int]:
+    def prepare(self, meta: dict[str, Any], resume: bool, dry_run: bool = False, force: bool = False) -> set[int]:
         """Create or reopen the folder for ``meta``; returns the chunks already finished.
 
-        With ``dry_run`` only the checks run (nothing is written)."""
+        With ``dry_run`` only the checks run (nothing is written). Resuming a run that another Allied version
+        started is refused unless ``force`` (its parts could mix two versions' numbers)."""
         if self.root.exists() and not self.root.is_dir():
             raise SweepError(f"--out {self.root} is a file, not a folder; give a folder for the run")
         if self.exists():
@@ -87,6 +88,11 @@ class RunStore:
             if not resume:
                 raise SweepError(f"--out {self.root} already holds a run of this scenario; "
                                  f"add --resume to continue it or choose another --out")
+            if old.get("version") != meta.get("version") and not force:
+                raise SweepError(f"refusing to resume {self.root}: the run was started by Allied "
+                                 f"{old.get('version')} and this is Allied {meta.get('version')}, so one run would "
+                                 f"mix both versions' numbers; start a new run (another --out), or add --force to "
+                                 f"continue it anyway")
             changed = [k for k in ("parameters", "seed", "samples", "chunk_size")
                        if _norm(old.get(k)) != _norm(meta[k])]
             if changed:
