@@ -29,6 +29,12 @@ class ForecastInput:
     actors: tuple[str, ...]
     issues: tuple[str, ...]
     present: FloatArray | None = None  # [A, D] bool; None = everyone everywhere
+    #: walk-away points [B, A, D] in issue units, NaN where a stance gives none (bargaining models)
+    reservation: FloatArray | None = None
+    #: each actor's principal under ``delegation:`` (its own id when not delegated); None = every actor alone
+    principals: tuple[str, ...] | None = None
+    #: [A] each actor's weight within its principal (sums to 1 per principal); None = all 1
+    part_weights: FloatArray | None = None
 
     def __post_init__(self) -> None:
         if self.x.ndim != 3:
@@ -43,6 +49,12 @@ class ForecastInput:
                                 f"{len(self.issues)}")
         if self.lo.shape != (d,) or self.hi.shape != (d,):
             raise ModelError("lo and hi must have one entry per issue")
+        if self.reservation is not None and self.reservation.shape != self.x.shape:
+            raise ModelError(f"reservation must be shaped like x {self.x.shape}, got {self.reservation.shape}")
+        if self.principals is not None and len(self.principals) != a:
+            raise ModelError(f"{len(self.principals)} principals for {a} actors")
+        if self.part_weights is not None and np.shape(self.part_weights) != (a,):
+            raise ModelError(f"part_weights must have one entry per actor ({a})")
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -67,9 +79,23 @@ class ForecastInput:
             hi=self.hi[d : d + 1],
             actors=tuple(self.actors[i] for i in keep),
             issues=(self.issues[d],),
+            reservation=None if self.reservation is None else self.reservation[:, keep, d : d + 1],
+            principals=None if self.principals is None else tuple(self.principals[i] for i in keep),
+            part_weights=None if self.part_weights is None else np.asarray(self.part_weights)[keep],
         )
+
+    def select(self, issues: list[int]) -> ForecastInput:
+        """The input restricted to the issues at these indices (all actors kept)."""
+        ix = np.asarray(issues, dtype=np.int64)
+        present = None if self.present is None else np.asarray(self.present)[:, ix]
+        return ForecastInput(self.x[:, :, ix], self.s[:, :, ix], self.c[:, :, ix], self.lo[ix], self.hi[ix],
+                             self.actors, tuple(self.issues[i] for i in ix), present,
+                             None if self.reservation is None else self.reservation[:, :, ix],
+                             self.principals, self.part_weights)
 
     def take(self, rows: slice | np.ndarray) -> ForecastInput:
         """A sub-batch along the sample axis."""
         return ForecastInput(self.x[rows], self.s[rows], self.c[rows], self.lo, self.hi,
-                             self.actors, self.issues, self.present)
+                             self.actors, self.issues, self.present,
+                             None if self.reservation is None else self.reservation[rows],
+                             self.principals, self.part_weights)

@@ -29,6 +29,11 @@ def dims(name: str) -> int:
     return 2 if get(name).multidimensional else 1
 
 
+def actors(name: str) -> int:
+    """Two sides for a bilateral bargaining model, six actors for the collective-decision models."""
+    return 2 if getattr(get(name), "bilateral", False) else 6
+
+
 def run(name: str, inp: ForecastInput, seed: int = 7):
     model = get(name)
     return model.run(inp, rounds=ROUNDS, rng=np.random.default_rng(seed))
@@ -50,7 +55,7 @@ def test_declares_contract(name: str) -> None:
 
 @pytest.mark.parametrize("name", MODELS)
 def test_output_shapes(name: str) -> None:
-    inp = make_input(d=dims(name))
+    inp = make_input(a=actors(name), d=dims(name))
     out = run(name, inp)
     b, a, d = inp.shape
     assert out.positions.shape[0] == b and out.positions.shape[2:] == (a, d)
@@ -61,7 +66,7 @@ def test_output_shapes(name: str) -> None:
 
 @pytest.mark.parametrize("name", MODELS)
 def test_deterministic_for_seed(name: str) -> None:
-    inp = make_input(d=dims(name), seed=1)
+    inp = make_input(a=actors(name), d=dims(name), seed=1)
     o1, o2 = run(name, inp, seed=3), run(name, inp, seed=3)
     np.testing.assert_array_equal(o1.positions, o2.positions)
     np.testing.assert_array_equal(o1.forecast, o2.forecast)
@@ -69,7 +74,7 @@ def test_deterministic_for_seed(name: str) -> None:
 
 @pytest.mark.parametrize("name", MODELS)
 def test_forecast_inside_scale(name: str) -> None:
-    inp = make_input(b=5, d=dims(name), seed=2, lo=-20.0, hi=40.0)
+    inp = make_input(b=5, a=actors(name), d=dims(name), seed=2, lo=-20.0, hi=40.0)
     out = run(name, inp)
     assert np.all(np.isfinite(out.forecast))
     assert np.all(out.forecast >= -20.0 - 1e-9) and np.all(out.forecast <= 40.0 + 1e-9)
@@ -79,7 +84,7 @@ def test_forecast_inside_scale(name: str) -> None:
 @pytest.mark.parametrize("name", MODELS)
 def test_actor_order_irrelevant(name: str) -> None:
     exempt(name, "actor_order")
-    inp = make_input(b=2, d=dims(name), seed=4)
+    inp = make_input(b=2, a=actors(name), d=dims(name), seed=4)
     perm = np.random.default_rng(9).permutation(inp.shape[1])
     shuffled = ForecastInput(inp.x[:, perm], inp.s[:, perm], inp.c[:, perm], inp.lo, inp.hi,
                              tuple(inp.actors[i] for i in perm), inp.issues)
@@ -90,7 +95,7 @@ def test_actor_order_irrelevant(name: str) -> None:
 
 @pytest.mark.parametrize("name", MODELS)
 def test_single_sample_equals_slice_of_batch(name: str) -> None:
-    inp = make_input(b=4, d=dims(name), seed=5)
+    inp = make_input(b=4, a=actors(name), d=dims(name), seed=5)
     full = run(name, inp)
     one = run(name, inp.take(slice(2, 3)))
     n = one.positions.shape[1]
@@ -101,7 +106,7 @@ def test_single_sample_equals_slice_of_batch(name: str) -> None:
 @pytest.mark.parametrize("name", MODELS)
 def test_affine_rescaling_rescales_forecast(name: str) -> None:
     exempt(name, "affine")
-    inp = make_input(b=2, d=dims(name), seed=6)
+    inp = make_input(b=2, a=actors(name), d=dims(name), seed=6)
     a, k = 3.0, -50.0
     scaled = ForecastInput(inp.x * a + k, inp.s, inp.c, inp.lo * a + k, inp.hi * a + k, inp.actors, inp.issues)
     o1, o2 = run(name, inp), run(name, scaled)
@@ -111,7 +116,7 @@ def test_affine_rescaling_rescales_forecast(name: str) -> None:
 @pytest.mark.parametrize("name", MODELS)
 def test_capability_scale_irrelevant(name: str) -> None:
     exempt(name, "capability_scale")
-    inp = make_input(b=2, d=dims(name), seed=8)
+    inp = make_input(b=2, a=actors(name), d=dims(name), seed=8)
     scaled = ForecastInput(inp.x, inp.s, inp.c * 7.5, inp.lo, inp.hi, inp.actors, inp.issues)
     o1, o2 = run(name, inp), run(name, scaled)
     np.testing.assert_allclose(o1.forecast, o2.forecast, atol=1e-9)

@@ -21,7 +21,7 @@ def nearest_label(issue: Issue, value: float) -> str:
 
 def forecast_tables(sc: Scenario, runs: Mapping[str, ModelRun]) -> list[Table]:
     names = list(runs)
-    first = next(iter(runs.values()))
+    first = max(runs.values(), key=lambda r: len(r.input.issues))
     t = Table(title=f"Forecasts — {safe(sc.title)}")
     t.add_column("issue", overflow="fold")
     t.add_column("scale", overflow="fold")
@@ -30,9 +30,11 @@ def forecast_tables(sc: Scenario, runs: Mapping[str, ModelRun]) -> list[Table]:
     t.add_column("reads as (first model)", overflow="fold")
     for iss_id in first.input.issues:
         issue = sc.issue(iss_id)
-        vals = [runs[n].final(iss_id) for n in names]
+        vals = [runs[n].final(iss_id) if iss_id in runs[n].input.issues else None for n in names]
         scale = f"{issue.lo:g}–{issue.hi:g}" + (f" {safe(issue.units)}" if issue.units else "")
-        t.add_row(iss_id, scale, *[f"{v:.4g}" for v in vals], safe(nearest_label(issue, vals[0])))
+        shown = next((v for v in vals if v is not None), None)
+        t.add_row(iss_id, scale, *["—" if v is None else f"{v:.4g}" for v in vals],
+                  "" if shown is None else safe(nearest_label(issue, shown)))
     tables = [t]
     for n, run in runs.items():
         notes = run.output.notes

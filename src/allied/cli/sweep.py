@@ -83,10 +83,12 @@ def sweep(
     t = Table(title=f"{sc.id} · {safe(model)}: {res.target} over {res.samples_done:,} samples", title_justify="left")
     key_name = {"p_full": "protocol", "total": "year/viewpoint/lens/unit"}.get(res.target, "issue")
     t.add_column(key_name, overflow="fold")
-    for col in ("mean", "sd", "p05", "p50", "p95"):
+    cols = ["mean", "sd", "p05", "p50", "p95"]
+    cols += [c for c in next(iter(res.summary.values()), {}) if c not in cols and c != "n"]  # e.g. p_no_deal
+    for col in cols:
         t.add_column(col, justify="right")
     for key, st in res.summary.items():
-        t.add_row(safe(key), *(_fmt(st[c]) for c in ("mean", "sd", "p05", "p50", "p95")))
+        t.add_row(safe(key), *(_fmt(st.get(c)) for c in cols))
     console.print(t)
     extra = f", {res.resumed_chunks} chunks were already done" if res.resumed_chunks else ""
     console.print(f"samples in {safe(res.out)}/samples/*.parquet ({res.seconds:.1f} s{extra})", highlight=False)

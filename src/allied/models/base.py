@@ -83,6 +83,8 @@ class BaseForecaster:
     multidimensional: ClassVar[bool] = False
     stochastic: ClassVar[bool] = False
     parameters: ClassVar[Mapping[str, Any]] = {}
+    #: a model of two sides bargaining (the conformance suite hands it two actors)
+    bilateral: ClassVar[bool] = False
     #: conformance checks that do not apply, with the reason (shown in the test report)
     conformance_exempt: ClassVar[Mapping[str, str]] = {}
 
@@ -96,6 +98,23 @@ class BaseForecaster:
         out = dict(self.parameters)
         out.update({k: v for k, v in params.items() if v is not None})
         return out
+
+
+def applicable(model: Forecaster, inp: ForecastInput) -> tuple[list[int], dict[str, str]]:
+    """Indices of the issues the model fits, and ``{issue: why not}`` for the others (a model says so with an
+    ``applies(one_issue_input) -> reason | None`` method; models without one fit every issue)."""
+    check = getattr(model, "applies", None)
+    if check is None or model.multidimensional:
+        return list(range(inp.shape[2])), {}
+    ok: list[int] = []
+    skipped: dict[str, str] = {}
+    for d in range(inp.shape[2]):
+        reason = check(inp.issue(d))
+        if reason is None:
+            ok.append(d)
+        else:
+            skipped[inp.issues[d]] = reason
+    return ok, skipped
 
 
 def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:

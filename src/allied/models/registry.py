@@ -9,7 +9,7 @@ from allied.models.base import Forecaster
 
 _MODELS: dict[str, Forecaster] = {}
 #: modules that define models; each calls :func:`register` at import time
-_MODULES = ("mean", "eum", "smp", "exchange")
+_MODULES = ("mean", "eum", "smp", "exchange", "bargain")
 
 
 def register(model: Forecaster) -> Forecaster:

@@ -11,7 +11,7 @@ import numpy as np
 
 from allied.arrays import ForecastInput
 from allied.errors import ModelError
-from allied.models.base import ForecastOutput, run_model
+from allied.models.base import ForecastOutput, applicable, run_model
 from allied.models.registry import available, get
 from allied.serialise import jsonable
 
@@ -24,6 +24,8 @@ class ModelRun:
     input: ForecastInput
     output: ForecastOutput
     params: dict[str, Any] = field(default_factory=dict)
+    #: issues the model does not fit, with the reason (only when run leniently, e.g. as part of 'all')
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def trajectory(self, issue: str, sample: int = 0) -> list[dict[str, Any]]:
         d = self.input.issues.index(issue)
@@ -58,6 +60,11 @@ def resolve_models(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def fits_any(name: str, inp: ForecastInput) -> bool:
+    """Whether the model fits at least one issue of ``inp`` (front ends leave out models that fit none)."""
+    return bool(applicable(get(name), inp)[0])
+
+
 def split_params(models: Sequence[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Give each model the parameters it declares; a parameter no chosen model takes is an error."""
     out: dict[str, dict[str, Any]] = {m: {} for m in models}
@@ -79,16 +86,32 @@ def run_forecasts(
     rounds: int | None = None,
     seed: int = 0,
     params: Mapping[str, Any] | None = None,
+    skip_inapplicable: bool | None = None,
 ) -> dict[str, ModelRun]:
-    """Run every model in ``models`` on ``inp``."""
+    """Run every model in ``models`` on ``inp``.
+
+    A model that does not fit some issues (``bargain`` on a multi-actor issue) is refused with its reason
+    when named explicitly; with ``skip_inapplicable`` (default: when ``models`` is empty or 'all') it runs
+    on the issues it fits, lists the others in ``ModelRun.skipped``, and is left out if it fits none."""
     names = resolve_models(models)
+    lenient = (not models or "all" in models) if skip_inapplicable is None else skip_inapplicable
     per_model = split_params(names, params or {})
     runs = {}
+    refused: list[str] = []
     for name in names:
         model = get(name)
+        ok, skipped = applicable(model, inp)
+        if skipped and not lenient:
+            raise ModelError(_refusal(name, skipped))
+        if not ok:
+            refused.append(_refusal(name, skipped))
+            continue
+        sub = inp if not skipped else inp.select(ok)
         rng = np.random.default_rng(seed)
-        out = run_model(model, inp, rounds=rounds, rng=rng, **per_model[name])
-        runs[name] = ModelRun(name, inp, out, per_model[name])
+        out = run_model(model, sub, rounds=rounds, rng=rng, **per_model[name])
+        runs[name] = ModelRun(name, sub, out, per_model[name], skipped)
+    if not runs:
+        raise ModelError("; ".join(refused))
     return runs
 
 
@@ -112,8 +135,8 @@ class ForecastResult:
 
     @property
     def issues(self) -> list[str]:
-        first = next(iter(self.runs.values()), None)
-        return list(first.input.issues) if first else []
+        """Every issue some model forecast (a model may skip issues it does not fit)."""
+        return list(dict.fromkeys(i for run in self.runs.values() for i in run.input.issues))
 
     def frame(self, actors: bool = False) -> Any:
         """Tidy DataFrame, one row per model × issue × round: ``model, issue, round, forecast, mean``
@@ -159,7 +182,8 @@ def run_on(
     keep_going: bool = False,
 ) -> ForecastResult:
     """Run ``models`` on ``inp``. With ``keep_going`` each model runs on its own and a model that fails is
-    reported in ``errors`` instead of stopping the others (the report and the web app use this)."""
+    reported in ``errors`` instead of stopping the others (the report and the web app use this); a model
+    then runs only on the issues it fits, and one that fits none is left out."""
     if not keep_going:
         return ForecastResult(scenario, run_forecasts(inp, models, rounds=rounds, seed=seed, params=params))
     runs: dict[str, ModelRun] = {}
@@ -169,7 +193,10 @@ def run_on(
     for name in names:  # an unknown name is reported like a failing model
         t0 = time.perf_counter()
         try:
-            runs.update(run_forecasts(inp, [name], rounds=rounds, seed=seed, params=params))
+            if name in available() and not fits_any(name, inp):  # e.g. bargain with no bilateral issue
+                continue
+            runs.update(run_forecasts(inp, [name], rounds=rounds, seed=seed, params=params,
+                                      skip_inapplicable=True))
         except Exception as exc:  # one failing model must not hide the others
             errors[name] = _reason(exc)
         seconds[name] = time.perf_counter() - t0
@@ -186,6 +213,13 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _refusal(model: str, skipped: Mapping[str, str]) -> str:
+    """The first issue's reason, then the other issues the model does not fit."""
+    first, *rest = skipped
+    more = f" (nor does '{model}' fit {', '.join(rest)}: use --issue to choose)" if rest else ""
+    return skipped[first] + more
+
+
 def to_json(scenario_id: str, runs: Mapping[str, ModelRun]) -> dict[str, Any]:
     """The ``forecast --format json`` object of DESIGN §5."""
     models: dict[str, Any] = {}
@@ -199,6 +233,8 @@ def to_json(scenario_id: str, runs: Mapping[str, ModelRun]) -> dict[str, Any]:
             entry["parameters"] = dict(run.params)
         if run.output.notes:
             entry["notes"] = list(run.output.notes)
+        if run.skipped:
+            entry["skipped"] = dict(run.skipped)
         extra = _json_extras(run.output.extras)
         if extra:
             entry["extras"] = extra

@@ -70,6 +70,8 @@ def collect_forecasts(sc: Scenario, seed: int = 0) -> dict[str, Part]:
     res = whole.value
     out: dict[str, Part] = {}
     for name in available():
+        if name not in res.runs and name not in res.errors:  # fits no issue (bargain without a bilateral one)
+            continue
         sec = res.seconds.get(name, 0.0)
         out[name] = (Part(value=res.runs[name], seconds=sec) if name in res.runs
                      else Part(error=res.errors.get(name, "the model did not run"), seconds=sec))

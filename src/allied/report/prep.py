@@ -111,7 +111,8 @@ def source_titles(sc: Scenario) -> dict[str, str]:
 
 
 def allies(sc: Scenario) -> list[str]:
-    """The alliance members (patron first) when the scenario has an alliance, else the two largest actors."""
+    """The alliance members (patron first) when the scenario has an alliance, else the ``delegation:``
+    principals, else the two largest actors."""
     al = sc.alliance
     members = list(getattr(al, "members", None) or (al.get("members", []) if isinstance(al, dict) else []))
     patron = getattr(al, "patron", None) or (al.get("patron") if isinstance(al, dict) else None)
@@ -119,22 +120,41 @@ def allies(sc: Scenario) -> list[str]:
         members = [patron] + [m for m in members if m != patron]
     if len(members) >= 2:
         return members
+    if sc.delegation and len(sc.delegation) >= 2:  # principals stand for their parts
+        return list(sc.delegation)
     caps = sorted(sc.actors, key=lambda a: -(point(a.capability) or 0))
     return [a.id for a in caps[:2]]
 
 
+def principal_view(sc: Scenario, who: str, issue: str) -> tuple[Any, float, float] | None:
+    """``(stance shown as evidence, position, salience)`` of an actor or of a ``delegation:`` principal (the
+    weighted mean over its parts with a stance; the evidence is the heaviest part's), None without one."""
+    parts = (sc.delegation or {}).get(who)
+    if not parts:
+        st = sc.stance(who, issue)
+        if st is None:
+            return None
+        return st, float(point(st.position) or 0.0), float(point(st.salience) or 0.0)
+    have = [(w, st) for a, w in parts.items() if (st := sc.stance(a, issue)) is not None]
+    if not have:
+        return None
+    tot = sum(w for w, _ in have)
+    pos = sum(w * float(point(st.position) or 0.0) for w, st in have) / tot
+    sal = sum(w * float(point(st.salience) or 0.0) for w, st in have) / tot
+    return max(have, key=lambda t: t[0])[1], pos, sal
+
+
 def widest_split(sc: Scenario) -> dict[str, Any] | None:
     """The issue that divides the first two allies most: the gap between their positions (share of the
-    scale) times both saliences (0–1), so a dispute needs a wide gap on an issue both sides care about."""
+    scale) times both saliences (0–1), so a dispute needs a wide gap on an issue both sides care about.
+    An ally may be a ``delegation:`` principal (its parts' weighted mean)."""
     pair = allies(sc)[:2]
     best: dict[str, Any] | None = None
     for iss in sc.issues:
-        a, b = sc.stance(pair[0], iss.id), sc.stance(pair[1], iss.id)
-        if a is None or b is None:
+        va, vb = principal_view(sc, pair[0], iss.id), principal_view(sc, pair[1], iss.id)
+        if va is None or vb is None:
             continue
-        pa, pb = point(a.position), point(b.position)
-        sa, sb = point(a.salience), point(b.salience)
-        assert pa is not None and pb is not None and sa is not None and sb is not None
+        (a, pa, sa), (b, pb, sb) = va, vb
         gap = abs(float(share(iss, pa) - share(iss, pb)))
         score = gap * (sa / 100.0) * (sb / 100.0)
         if best is None or score > best["score"]:

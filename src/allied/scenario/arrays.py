@@ -34,6 +34,8 @@ def stance_inputs(sc: Scenario) -> dict[str, tuple[Uncertain, tuple[float, float
             out[f"{base}.salience"] = (st.salience, (0.0, 100.0))
         if isinstance(st.capability, Uncertain):
             out[f"{base}.capability"] = (st.capability, (0.0, np.inf))
+        if isinstance(st.reservation, Uncertain):
+            out[f"{base}.reservation"] = (st.reservation, (iss.lo, iss.hi))
     return out
 
 
@@ -63,6 +65,7 @@ def forecast_input(
     x = np.zeros(shape)
     s = np.zeros(shape)
     c = np.zeros(shape)
+    res = np.full(shape, np.nan)
     present = np.zeros(shape[1:], dtype=bool)
 
     def val(path: str, v: float | Uncertain | None) -> np.ndarray | float:
@@ -81,9 +84,15 @@ def forecast_input(
         x[:, i, k] = val(f"{base}.position", st.position)
         s[:, i, k] = np.asarray(val(f"{base}.salience", st.salience)) / 100.0
         c[:, i, k] = val(f"{base}.capability", st.capability) if st.capability is not None else clout[st.actor]
+        if st.reservation is not None:
+            res[:, i, k] = val(f"{base}.reservation", st.reservation)
     lo = np.array([sc.issue(d).lo for d in ids])
     hi = np.array([sc.issue(d).hi for d in ids])
-    return ForecastInput(x, s, c, lo, hi, tuple(actors), tuple(ids), None if present.all() else present)
+    weights = sc.part_weights()
+    return ForecastInput(x, s, c, lo, hi, tuple(actors), tuple(ids), None if present.all() else present,
+                         reservation=None if np.isnan(res).all() else res,
+                         principals=tuple(sc.principal_of(a) for a in actors) if sc.delegation else None,
+                         part_weights=np.array([weights[a] for a in actors]) if sc.delegation else None)
 
 
 class IssueArrays(NamedTuple):

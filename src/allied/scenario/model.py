@@ -85,6 +85,11 @@ class Stance(Strict):
     position: Value
     salience: Value = Field(description="0..100")
     capability: Value | None = Field(default=None, description="per-issue override of the actor's clout")
+    reservation: Value | None = Field(
+        default=None, description="walk-away point: the least favourable outcome the actor would still accept "
+                                  "(bargaining models; issue units)")
+    demand: Value | None = Field(
+        default=None, description="the actor's public demand, kept as evidence beside its position (issue units)")
     evidence: Evidence | None = None
 
 
@@ -111,6 +116,9 @@ class Scenario(Strict):
     stances: list[Stance]
     alliance: AllianceSection | None = None
     protocol: ProtocolSection | None = None
+    delegation: dict[Id, dict[str, Number]] | None = Field(
+        default=None, description="principal -> {part actor: weight}: sub-state actors grouped under one "
+                                  "principal (e.g. White House, Pentagon, Congress -> USA)")
     outcomes: list[Outcome] = Field(default_factory=list)
     drafts: list[Draft] = Field(default_factory=list, description="evidence candidates; ignored by engines")
 
@@ -131,6 +139,22 @@ class Scenario(Strict):
 
     def stance(self, actor_id: str, issue_id: str) -> Stance | None:
         return next((s for s in self.stances if s.actor == actor_id and s.issue == issue_id), None)
+
+    def principal_of(self, actor_id: str) -> str:
+        """The principal an actor belongs to under ``delegation:`` (the actor itself when not delegated)."""
+        for principal, parts in (self.delegation or {}).items():
+            if actor_id in parts:
+                return principal
+        return actor_id
+
+    def part_weights(self) -> dict[str, float]:
+        """Each delegated actor's weight within its principal (normalised to sum to 1); others weigh 1."""
+        out = {a.id: 1.0 for a in self.actors}
+        for parts in (self.delegation or {}).values():
+            total = sum(parts.values())
+            for actor, w in parts.items():
+                out[actor] = w / total if total > 0 else 1.0 / len(parts)
+        return out
 
     def capability(self, stance: Stance) -> float:
         """Point capability of a stance: its per-issue override, else the actor's clout."""

@@ -223,6 +223,15 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
                 add(("stances", k, "position"),
                     f"position {lo:g}..{hi:g} is off the scale [{iss.lo:g}, {iss.hi:g}] of '{iss.id}'",
                     "give a position on the issue's scale (in its own units)")
+            for fld in ("reservation", "demand"):
+                v = getattr(st, fld)
+                if v is None:
+                    continue
+                lo, hi = _range_of(v)
+                if lo < iss.lo or hi > iss.hi:
+                    add(("stances", k, fld),
+                        f"{fld} {lo:g}..{hi:g} is off the scale [{iss.lo:g}, {iss.hi:g}] of '{iss.id}'",
+                        f"give the {fld} on the issue's scale (in its own units), or widen the scale")
         lo, hi = _range_of(st.salience)
         if lo < 0 or hi > 100:
             add(("stances", k, "salience"), f"salience {lo:g}..{hi:g} is outside 0..100",
@@ -267,4 +276,27 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
                 f"issue '{iss_id}' has no stances", "add stances for it or remove the issue")
     if not sc.actors:
         add(("actors",), "no actors", "list at least one actor")
+    _check_delegation(sc, add)
     return out
+
+
+def _check_delegation(sc: Scenario, add: Any) -> None:
+    """``delegation:``: parts are actors, each in one principal, weights positive, principals not actors."""
+    actors = {a.id for a in sc.actors}
+    owner: dict[str, str] = {}
+    for principal, parts in (sc.delegation or {}).items():
+        if principal in actors:
+            add(("delegation", principal), f"'{principal}' is both an actor and a principal",
+                f"a principal stands for its parts: rename the actor (e.g. {principal}_gov) and list it as a part")
+        if not parts:
+            add(("delegation", principal), f"principal '{principal}' has no parts",
+                "list its parts as 'actor: weight' lines, e.g. USA_WH: 0.5")
+        for part, w in parts.items():
+            loc = ("delegation", principal, part)
+            if part not in actors:
+                add(loc, f"unknown actor '{part}'", f"use one of {', '.join(sorted(actors))} or add it under 'actors:'")
+            if w <= 0:
+                add(loc, f"weight {w:g} is not positive", "give each part a weight above 0 (they are normalised)")
+            if part in owner:
+                add(loc, f"'{part}' is already a part of '{owner[part]}'", "list each actor under one principal")
+            owner.setdefault(part, principal)

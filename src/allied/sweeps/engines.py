@@ -70,7 +70,24 @@ class ForecastEngine:
         return get(self.name)
 
     def keys(self, sc: Scenario) -> list[str]:
-        return list(self.issues) if self.issues else [i.id for i in sc.issues]
+        """The chosen issues; without a choice, every issue the model fits (``bargain``: bilateral ones)."""
+        if self.issues:
+            return list(self.issues)
+        ids = [i.id for i in sc.issues]
+        if getattr(self.model, "applies", None) is None:
+            return ids
+        from allied.models.base import applicable
+        from allied.models.runner import _refusal
+
+        ok, skipped = applicable(self.model, sc.forecast_input(ids))
+        if not ok:
+            raise ModelError(_refusal(self.name, skipped))
+        return [ids[k] for k in ok]
+
+    @property
+    def shares(self) -> dict[str, str]:
+        """Extra 0/1 columns whose mean the summary reports (``bargain``: ``p_no_deal``)."""
+        return {"p_no_deal": "no_deal"} if getattr(self.model, "bilateral", False) else {}
 
     def uses(self, sc: Scenario, space: InputSpace, keys: Sequence[str] | None = None) -> list[str]:
         mine = set(keys or self.keys(sc)) if not self.model.multidimensional else set(self.keys(sc))
@@ -106,6 +123,9 @@ class ForecastEngine:
             cols = {c: np.concatenate([f[c] for f in final]) for c in final[0]}
         for a_ix, actor in enumerate(inp.actors):
             cols[f"pos_{actor}"] = cols.pop(f"_pos{a_ix}")
+        deal = cols.pop("_deal", None)
+        if self.shares:  # 1.0 where a bargaining sample has no zone of agreement
+            cols["no_deal"] = 1.0 - (deal if deal is not None else np.ones_like(cols["forecast"]))
         return keys, cols
 
 
@@ -120,6 +140,10 @@ def _final(out: Any) -> Columns:
     }
     for k in range(a):
         cols[f"_pos{k}"] = np.ascontiguousarray(out.positions[:, -1, k, :], dtype=float)
+    per_issue = out.extras.get("per_issue", {})
+    if any("deal" in e for e in per_issue.values()):
+        cols["_deal"] = np.stack([np.asarray(e.get("deal", np.ones(b)), dtype=float)
+                                  for e in per_issue.values()], axis=1)
     return cols
 
 

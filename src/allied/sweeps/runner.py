@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -146,9 +146,11 @@ def _sql_list(keys: Sequence[str]) -> str:
     return "[" + ", ".join(f"'{_sql_str(k)}'" for k in keys) + "]"
 
 
-def summarise(out: Path, target: str, keys: Sequence[str]) -> dict[str, dict[str, float | None]]:
+def summarise(out: Path, target: str, keys: Sequence[str],
+              shares: Mapping[str, str] | None = None) -> dict[str, dict[str, float | None]]:
     """mean, sd, p05, p50, p95 of ``target`` per key, over every stored sample (DuckDB on the Parquet,
-    streaming, so memory does not grow with the number of samples)."""
+    streaming, so memory does not grow with the number of samples); ``shares`` adds ``{name: mean of
+    column}`` (the bargaining model's ``p_no_deal``)."""
     import duckdb
 
     glob = _sql_str(str(out / "samples" / "part-*.parquet"))
@@ -156,14 +158,16 @@ def summarise(out: Path, target: str, keys: Sequence[str]) -> dict[str, dict[str
     con.execute("SET threads = 1")  # one ordered scan: the same samples give the same bits, however chunked
     rows = con.sql(
         f"SELECT issue, count(*), avg({target}), stddev_samp({target}), "
-        f"quantile_cont({target}, [0.05, 0.5, 0.95]) FROM read_parquet('{glob}') GROUP BY issue").fetchall()
+        f"quantile_cont({target}, [0.05, 0.5, 0.95]){''.join(f', avg({c})' for c in (shares or {}).values())} "
+        f"FROM read_parquet('{glob}') GROUP BY issue").fetchall()
     stats = {r[0]: r for r in rows}
     res: dict[str, dict[str, float | None]] = {}
     for k in keys:
         if k not in stats:
             continue
-        _, n, mean, sd, q = stats[k]
+        _, n, mean, sd, q, *extra = stats[k]
         res[k] = {"n": int(n), "mean": _f(mean), "sd": _f(sd), "p05": _f(q[0]), "p50": _f(q[1]), "p95": _f(q[2])}
+        res[k].update({name: _f(v) for name, v in zip(shares or {}, extra, strict=True)})
     return res
 
 
@@ -289,7 +293,7 @@ def run_sweep(
                 registry.record_end(meta["out"], status, done, seconds)
     result = SweepResult(store.root, model, eng.target, keys, samples, done, seconds,
                          resumed_chunks=len(done_chunks))
-    result.summary = summarise(store.root, eng.target, keys)
+    result.summary = summarise(store.root, eng.target, keys, getattr(eng, "shares", None))
     store.update_meta(status=status, samples_done=done, seconds=round(seconds, 3))
     return result
 
