@@ -107,7 +107,9 @@ def analyse(space: InputSpace, f: Evaluate, method: str = "sobol", samples: int 
             if not np.all(np.isfinite(y)) or np.var(y) == 0.0:
                 indices[key] = {nm: {"S1": None, "S1_conf": None, "ST": None, "ST_conf": None} for nm in space.names}
                 continue
-            r = sobol_analyze.analyze(problem, y, calc_second_order=False, conf_level=conf_level, seed=seed,
+            # SALib seeds its bootstrap only for a truthy seed (0 means "unseeded"): shift by one so every
+            # seed, 0 included, gives the same confidence intervals on every run
+            r = sobol_analyze.analyze(problem, y, calc_second_order=False, conf_level=conf_level, seed=seed + 1,
                                       print_to_console=False)
             indices[key] = {nm: {"S1": _num(r["S1"][j]), "S1_conf": _num(r["S1_conf"][j]),
                                  "ST": _num(r["ST"][j]), "ST_conf": _num(r["ST_conf"][j])}
