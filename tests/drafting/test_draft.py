@@ -183,8 +183,8 @@ def test_drafts_do_not_change_a_forecast(tmp_path: Path) -> None:
                        "score": 1.0, "quantities": [{"value": 924, "unit": "US$ million", "text": "US$ 924 million"}]}]
     path = tmp_path / "with-drafts.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
-    a = allied.forecast(allied.load("korea-2019"), models=["mean"])
-    b = allied.forecast(allied.load(path), models=["mean"])
+    a = allied.forecast(allied.load("korea-2019"), models=["mean", "eum"]).frame()
+    b = allied.forecast(allied.load(path), models=["mean", "eum"]).frame()
     assert a.equals(b)
 
 

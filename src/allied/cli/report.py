@@ -35,9 +35,13 @@ def report(
                                                                   "(0 skips it)")] = 256,
     seed: Annotated[int, typer.Option(help="seed for stochastic models and the sweep")] = 0,
     set_: SetOpt = None,
+    source_dir: Annotated[list[str] | None, typer.Option(
+        "--source-dir", help="folder with the sources' files, to show each quote's status (repeatable)")] = None,
+    no_sources: Annotated[bool, typer.Option("--no-sources", help="do not check quotes against sources")] = False,
 ) -> None:
     """Write one self-contained HTML report (works offline, printable): evidence, forecasts, protocols,
-    ledger, sensitivity and outcomes.
+    ledger, sensitivity and outcomes. Each quote shows whether it was verified against its source file,
+    and its passage on demand (docs/sources.md).
 
     Example: allied report korea-2019 -o report.html
     """
@@ -48,7 +52,12 @@ def report(
     _writable(output)
     sc = load_scenario(file, set_)
     t0 = time.perf_counter()
-    path = write_report(sc, output, samples=samples, seed=seed)
+    quotes = None
+    if not no_sources and any(s.path for s in sc.sources):
+        from allied.scenario.sources import verify
+
+        quotes = verify(sc, file, source_dir or [])
+    path = write_report(sc, output, samples=samples, seed=seed, quotes=quotes)
     size = path.stat().st_size / 1e6
     console.print(f"wrote {safe(path)} ({size:.1f} MB) in {time.perf_counter() - t0:.1f} s", highlight=False)
 

@@ -56,6 +56,8 @@ def serve(
     host: Annotated[str | None, typer.Option(
         "--host", help="address to bind; default 127.0.0.1 (this computer only). Any other address lets "
                        "other machines reach the app: give it only on a network you trust")] = None,
+    source_dir: Annotated[list[Path] | None, typer.Option(
+        "--source-dir", help="folder with the scenarios' source files, to check quotes (repeatable)")] = None,
 ) -> None:
     """Start the web app on http://127.0.0.1:8765: explore and edit scenarios, rerun every engine."""
     import uvicorn
@@ -76,7 +78,7 @@ def serve(
                           highlight=False)
         allowed = ["*"] if host in ("0.0.0.0", "::") else [*allowed, host]
     _check_free(bind, port)
-    app = create_app(folder, allowed_hosts=allowed)
+    app = create_app(folder, allowed_hosts=allowed, source_dirs=source_dir or [])
     shown = safe(f"[{bind}]" if ":" in bind else bind)
     err_console.print(f"Allied web app on http://{shown}:{port}  (scenarios folder: {safe(app.state.store.folder)}; "
                       "Ctrl+C stops it)", highlight=False)

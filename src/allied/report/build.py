@@ -39,6 +39,17 @@ class Results:
     sensitivity_model: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     protocol_sweep: Part = field(default_factory=lambda: Part(error="not run"))
+    quotes: Any = None  # allied.scenario.sources.Verification, when the sources were checked
+
+    def quote_check(self, source: Any, quote: Any) -> dict[str, Any] | None:
+        """The verification of one quote, with its passage, for the evidence tables (None when unchecked)."""
+        if self.quotes is None or not isinstance(quote, str):
+            return None
+        hit = next((q for q in self.quotes.quotes if q.source == source and q.quote == quote), None)
+        if hit is None:
+            return None
+        return {"status": hit.status, "paragraph": hit.paragraph, "difference": hit.difference,
+                "passage": self.quotes.passage(hit, 240)}
 
     @property
     def runs(self) -> dict[str, Any]:
@@ -75,7 +86,8 @@ def collect(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0,
                    {"forecast": t1 - t0, "protocol+ledger": t2 - t1, "sweeps+sensitivity": t3 - t2}, psweep)
 
 
-def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, results: Results | None = None) -> str:
+def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, results: Results | None = None,
+                 quotes: Any = None) -> str:
     """The whole report as one HTML string (plotly.js inlined, no network references)."""
     import plotly.offline
 
@@ -86,6 +98,8 @@ def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, re
 
     t0 = time.perf_counter()
     res = results or collect(sc, samples, seed)
+    if quotes is not None:
+        res.quotes = quotes
     page = Page()
     parts = [sections.safe(sid, fn, res, page) for sid, fn in (
         ("glance", sections.glance), ("evidence", sections.evidence), ("forecast", sections.forecast),
@@ -102,10 +116,12 @@ def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, re
                            figures=page.scripts(), loader=LOADER)
 
 
-def write_report(sc: Scenario, out: str | Path, samples: int = DEFAULT_SAMPLES, seed: int = 0) -> Path:
-    """Write the report to ``out`` (atomically) and return its path."""
+def write_report(sc: Scenario, out: str | Path, samples: int = DEFAULT_SAMPLES, seed: int = 0,
+                 quotes: Any = None) -> Path:
+    """Write the report to ``out`` (atomically) and return its path. ``quotes``: the scenario's quote
+    verification (:func:`allied.scenario.sources.verify`), shown beside each quote."""
     path = Path(out)
-    text = build_report(sc, samples, seed)
+    text = build_report(sc, samples, seed, quotes=quotes)
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

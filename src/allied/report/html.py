@@ -62,12 +62,35 @@ def table(
     return "".join(out)
 
 
-def evidence_cell(quote: Any, source: Any, note: Any, sources: Mapping[str, str], rng: str = "") -> str:
-    """A stance's evidence: a verbatim quote with its source, or an estimate flag with range and note."""
+#: how each quote-verification status reads in the report (docs/sources.md)
+QUOTE_STATUS = {"verified": "verified", "misquoted": "misquoted", "not_found": "not found in source",
+                "not_at_hand": "source not at hand"}
+
+
+def quote_status(check: Mapping[str, Any] | None) -> str:
+    """A quote's verification badge and, when the source was at hand, its passage on demand."""
+    if not check or check.get("status") not in QUOTE_STATUS:
+        return ""
+    st = str(check["status"])
+    where = f" ¶{check['paragraph']}" if st == "verified" and check.get("paragraph") else ""
+    badge = f'<span class="badge {st}" title="quote checked against the source file">{QUOTE_STATUS[st]}{where}</span>'
+    passage = check.get("passage")
+    if not passage:
+        return " " + badge
+    before, span, after = passage
+    diff = f"<div class='small'>{esc(check['difference'])}</div>" if check.get("difference") else ""
+    return (f" {badge}<details class='passage'><summary>passage in the source</summary>{diff}"
+            f"<p>…{esc(before)}<mark>{esc(span)}</mark>{esc(after)}…</p></details>")
+
+
+def evidence_cell(quote: Any, source: Any, note: Any, sources: Mapping[str, str], rng: str = "",
+                  check: Mapping[str, Any] | None = None) -> str:
+    """A stance's evidence: a verbatim quote with its source (and its verification status, when checked), or
+    an estimate flag with range and note."""
     parts = []
     if isinstance(quote, str) and quote:
         parts.append(f'<span class="badge quoted">quoted</span> <span class="quote">{esc(quote)}</span> '
-                     f'<span class="src">— {esc(sources.get(str(source), source))}</span>')
+                     f'<span class="src">— {esc(sources.get(str(source), source))}</span>{quote_status(check)}')
     else:
         parts.append('<span class="badge est">estimate</span>' + (f" range {esc(rng)}" if rng else ""))
     if isinstance(note, str) and note:

@@ -238,7 +238,8 @@ def evidence(res: Results, page: Page) -> str:
     issues = P.issues_frame(sc)
     stances = P.stances_frame(sc)
     n_q = int((~stances["estimate"]).sum())
-    ev = lambda v, r: evidence_cell(r.get("quote"), r.get("source"), r.get("note"), srcs, r.get("range", ""))  # noqa: E731
+    ev = lambda v, r: evidence_cell(r.get("quote"), r.get("source"), r.get("note"), srcs, r.get("range", ""),  # noqa: E731
+                                    res.quote_check(r.get("source"), r.get("quote")))
     out = [f'<section id="evidence"><h2>Evidence: the scenario as given</h2>'
            f'<p class="lead">{len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances — '
            f"{n_q} backed by a verbatim quote from the source, {len(stances) - n_q} analyst estimates with a "
@@ -410,7 +411,8 @@ def ledger(res: Results, page: Page) -> str:
     lj = res.ledger.value
     sources = P.source_titles(res.sc)
     lines = E.ledger_lines(lj)
-    ev = lambda v, r: evidence_cell(r.get("quote"), r.get("source"), r.get("note"), sources)  # noqa: E731
+    ev = lambda v, r: evidence_cell(r.get("quote"), r.get("source"), r.get("note"), sources,  # noqa: E731
+                                    check=res.quote_check(r.get("source"), r.get("quote")))
     con = lambda v, r: (f'<span class="badge contested">contested</span> <span class="small">{esc(v)}</span>'  # noqa: E731
                         if isinstance(v, str) and v else "")
     money = E.money_lines(lines)

@@ -41,6 +41,10 @@ tr.best td { background:#eef7ee; }
 .badge.est { background:#fff3d6; color:var(--warn); border:1px solid #f0d18a; }
 .badge.quoted { background:#e3f1ea; color:#1d6b45; border:1px solid #a9d6bd; }
 .badge.contested { background:#fde8e6; color:var(--bad); border:1px solid #f2b5ae; }
+.badge.verified { background:#e3f1ea; color:#1d6b45; border:1px solid #a9d6bd; }
+.badge.misquoted, .badge.not_found { background:#fde8e6; color:var(--bad); border:1px solid #f2b5ae; }
+.badge.not_at_hand { background:#eef0f4; color:#555; border:1px solid #ccd; }
+.passage { font-size:.85rem; color:#444; } .passage mark { background:#fff3b0; }
 .unavailable { border:1px dashed #c9a227; background:#fffaf0; color:#6b5200; padding:10px 14px;
                border-radius:6px; margin:8px 0; font-size:.9rem; }
 .unavailable b { color:#8a5a00; }

@@ -59,14 +59,16 @@ def _num(v: Any) -> str:
 
 
 def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[str] = LOOPBACK,
-               runs_dir: str | Path | None = None) -> FastAPI:
+               runs_dir: str | Path | None = None, source_dirs: Iterable[str | Path] = ()) -> FastAPI:
     """The web app over the scenarios in ``scenarios_dir`` (default ``$ALLIED_HOME/scenarios`` or
-    ``~/.allied/scenarios``). ``allowed_hosts`` are the names the app answers to (loopback by default)."""
+    ``~/.allied/scenarios``). ``allowed_hosts`` are the names the app answers to (loopback by default);
+    ``source_dirs`` are folders holding the scenarios' source files (quotes are checked against them)."""
     from allied.web import edit, pages, sweeps
 
     app = FastAPI(title="Allied", docs_url=None, redoc_url=None, openapi_url=None)
     store = Store(scenarios_dir)
     app.state.store = store
+    app.state.source_dirs = [Path(d) for d in source_dirs]
     app.state.templates = _templates()
     app.state.runs_dir = Path(runs_dir) if runs_dir else store.folder.parent / "runs"
     app.state.sweeps = sweeps.Manager(app.state.runs_dir)

@@ -136,6 +136,34 @@ async def stance(request: Request, key: str) -> Response:
                 {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue), "clear": dom, "partial": True})
 
 
+@router.post("/scenarios/{key}/drafts/accept")
+async def accept_draft(request: Request, key: str) -> Response:
+    """Make one drafted sentence a stance's evidence in a working copy (a new stance needs the analyst's own
+    position and salience: none is ever taken from the draft)."""
+    from allied.drafting.draft import accept
+
+    entry = entry_of(request, key)
+    form = await request.form(max_files=0, max_fields=6)
+    draft_id = str(form.get("id") or "")
+    problems: list[Problem] = []
+    if not entry.editable or entry.path is None:
+        problems.append(Problem(entry.key, "drafts", "this scenario is not a working copy (built-ins and your "
+                                "original files are never changed)", "make a working copy first"))
+    nums = {f: _number(form, f, f"drafts.{draft_id}.{f}", problems, entry.key) for f in ("position", "salience")}
+    if not problems:
+        assert entry.path is not None
+        try:
+            accept(entry.path, draft_id, nums["position"], nums["salience"])
+        except ScenarioError as exc:
+            problems = exc.problems
+    if problems:
+        from allied.web.pages import tab_page
+
+        sc = store_of(request).scenario(entry)
+        return tab_page(request, entry, sc, "scenario", status_code=422, draft_problems=problems)
+    return RedirectResponse(f"/scenarios/{entry.key}#drafts", status_code=303)
+
+
 @router.get("/scenarios/{key}/edit")
 def edit_page(request: Request, key: str) -> Response:
     """The stance editor lives on the forecast page."""

@@ -60,8 +60,18 @@ def tab_page(request: Request, entry: Entry, sc: Scenario, tab: str, status_code
     if tab == "ledger":
         ctx.update(heading="Alliance ledger", sec=engines.ledger_section(sc))
         return page(request, "engine.html", ctx, status_code=status_code)
-    ctx.update(views.evidence(sc))
+    ctx.update(views.evidence(sc, verify_quotes(request, entry, sc)))
     return page(request, "scenario.html", ctx, status_code=status_code)
+
+
+def verify_quotes(request: Request, entry: Entry, sc: Scenario) -> Any:
+    """Check the scenario's quotes against its source files (beside the file, in the app's source folders
+    and $ALLIED_SOURCES); None when no source names a file."""
+    if not any(s.path for s in sc.sources):
+        return None
+    from allied.scenario.sources import verify
+
+    return verify(sc, entry.path, getattr(request.app.state, "source_dirs", []))
 
 
 def _needs(request: Request, key: str, tab: str) -> tuple[Entry, Scenario] | HTMLResponse:

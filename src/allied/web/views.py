@@ -38,8 +38,22 @@ def index_context(store: Store) -> dict[str, Any]:
             "user": [x for x in listed if not x.entry.builtin], "folder": folder}
 
 
-def evidence(sc: Scenario) -> dict[str, Any]:
-    """Actors, issues and stances grouped by issue, each figure with its evidence."""
+def quote_check(quotes: Any, source: Any, quote: Any) -> dict[str, Any] | None:
+    """One quote's verification (status, paragraph, difference, passage) for the templates."""
+    if quotes is None or not isinstance(quote, str):
+        return None
+    hit = next((q for q in quotes.quotes if q.source == source and q.quote == quote), None)
+    if hit is None or hit.status == "no_file":
+        return None
+    labels = {"verified": "verified", "misquoted": "misquoted", "not_found": "not found in source",
+              "not_at_hand": "source not at hand"}
+    return {"status": hit.status, "label": labels.get(hit.status, hit.status), "paragraph": hit.paragraph,
+            "difference": hit.difference, "source_words": hit.source_words, "passage": quotes.passage(hit, 240)}
+
+
+def evidence(sc: Scenario, quotes: Any = None) -> dict[str, Any]:
+    """Actors, issues and stances grouped by issue, each figure with its evidence (and, with ``quotes``,
+    each quote's verification against its source), plus the scenario's drafts."""
     sources = {s.id: s for s in sc.sources}
 
     def ev(e: Any) -> dict[str, Any] | None:
@@ -47,7 +61,7 @@ def evidence(sc: Scenario) -> dict[str, Any]:
             return None
         src = sources.get(e.source) if e.source else None
         return {"source": e.source, "source_title": src.title if src else e.source, "quote": e.quote,
-                "note": e.note, "estimate": not e.quote}
+                "note": e.note, "estimate": not e.quote, "check": quote_check(quotes, e.source, e.quote)}
 
     actors = [{"id": a.id, "name": a.name, "capability": show_value(a.capability),
                "uncertain": isinstance(a.capability, Uncertain), "description": a.description,
@@ -62,9 +76,12 @@ def evidence(sc: Scenario) -> dict[str, Any]:
                        "labels": [(f"{k:g}", v) for k, v in sorted(i.labels.items())],
                        "status_quo": show_value(i.status_quo), "description": i.description,
                        "evidence": ev(i.evidence), "stances": stances})
-    quotes = sum(1 for s in sc.stances if s.evidence and s.evidence.quote)
-    return {"actors": actors, "issues": issues, "sources": sc.sources, "quotes": quotes,
-            "outcomes": sc.outcomes}
+    n_quotes = sum(1 for s in sc.stances if s.evidence and s.evidence.quote)
+    have = {(s.actor, s.issue) for s in sc.stances}
+    drafts = [{**d.model_dump(exclude_none=True), "has_stance": (d.actor, d.issue) in have} for d in sc.drafts]
+    return {"actors": actors, "issues": issues, "sources": sc.sources, "quotes": n_quotes,
+            "outcomes": sc.outcomes, "drafts": drafts,
+            "checked": quotes.counts() if quotes is not None else {}}
 
 
 def _field(v: Any) -> dict[str, Any]:
