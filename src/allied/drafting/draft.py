@@ -125,11 +125,15 @@ def accept(file: Path, draft_id: str, position: float | None = None, salience: f
             qs = "; ".join(f"{q.get('text')}" for q in hit.get("quantities") or [])
             side = hit.get("side") or {}
             hint = f" The draft mentions {qs}." if qs else ""
-            hint += f" Its wording points to the {side['end']} end ({side.get('label')})." if side.get("end") else ""
-            raise fail(name, f"drafts[{drafts.index(hit)}]",
+            if side.get("end"):
+                where = "the middle of the scale" if side["end"] == "middle" else f"the {side['end']} end"
+                hint += f" Its wording points to {where}" + (f" ({side['label']})." if side.get("label") else ".")
+            k = drafts.index(hit)
+            raise fail(name, f"drafts[{k}]",
                        f"no stance for {hit['actor']} on {hit['issue']} yet, and Allied never invents its numbers."
                        + hint,
-                       "give your own figures: allied draft accept ID --position X --salience Y")
+                       "give your own figures: allied draft accept ID --position X --salience Y",
+                       lines.get(("drafts", k)))
         stance = {"actor": hit["actor"], "issue": hit["issue"], "position": position, "salience": salience,
                   "evidence": evidence}
         stances.append(stance)
