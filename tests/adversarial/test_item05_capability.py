@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from adversarial_helpers import BASE, cli
 
-from allied.api import forecast_runs
+from allied.api import forecast
 from allied.scenario import load
 from allied.scenario.uncertain import point
 
@@ -24,7 +24,8 @@ def test_item05_forecasts_invariant_to_capability_scale() -> None:
     base = load("korea-2019")
     factor = 1e12  # every capability of korea-2019 is below 1000, so the scaled ones stay under the 1e15 cap
     big = load("korea-2019", [f"actors.{a.id}.capability={point(a.capability) * factor!r}" for a in base.actors])
-    r0, r1 = forecast_runs(base, issues=["cost_sharing"]), forecast_runs(big, issues=["cost_sharing"])
+    r0 = forecast(base, issues=["cost_sharing"]).runs
+    r1 = forecast(big, issues=["cost_sharing"]).runs
     for m in r0:
         a, b = r0[m].final("cost_sharing"), r1[m].final("cost_sharing")
         assert np.isfinite(b) and abs(a - b) <= 1e-9 * max(1.0, abs(a)), m
