@@ -142,3 +142,28 @@ def test_allied_validate_catches_a_changed_quote(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["validate", str(tmp_path / "case.yaml"), "--source-dir", str(SOURCES)])
     assert res.exit_code == 2
     assert "misquoted" in res.output
+
+
+def test_sma2020_bargaining_inputs_and_the_empty_zone() -> None:
+    """Principals' walk-away points (weighted over their parts) leave no zone of agreement at the modes:
+    by hand, USA 0.6·1.5 + 0.25·1.25 + 0.15·1.1 = 1.3775 (least it accepts) > ROK 0.7·1.2 + 0.3·1.15 = 1.185
+    (most it pays); the split of the gap by capability share 52 / (52 + 39) gives 1.2675."""
+    from allied.api import forecast
+
+    sc = load("sma-2020")
+    assert sc.delegation == {"USA": {"USA_WH": 0.6, "USA_DOD": 0.25, "USA_CONG": 0.15},
+                             "ROK": {"ROK_GOV": 0.7, "ROK_NA": 0.3}}
+    assert sc.alliance.members == ["USA", "ROK"]
+    wh = next(s for s in sc.stances if s.actor == "USA_WH" and s.issue == "contribution")
+    assert wh.demand.point() == pytest.approx(5.8)  # the public demand is evidence, not the position
+    assert wh.position.point() < wh.demand.point()
+    r = {s.actor: s.reservation.point() for s in sc.stances if s.issue == "contribution"}
+    usa = 0.6 * r["USA_WH"] + 0.25 * r["USA_DOD"] + 0.15 * r["USA_CONG"]
+    rok = 0.7 * r["ROK_GOV"] + 0.3 * r["ROK_NA"]
+    assert usa == pytest.approx(1.3775) and rok == pytest.approx(1.185)
+    cap = {a.id: a.capability.point() for a in sc.actors}
+    c_usa = 0.6 * cap["USA_WH"] + 0.25 * cap["USA_DOD"] + 0.15 * cap["USA_CONG"]
+    c_rok = 0.7 * cap["ROK_GOV"] + 0.3 * cap["ROK_NA"]
+    by_hand = usa + c_usa / (c_usa + c_rok) * (rok - usa)
+    got = forecast(sc, models=["bargain"]).to_json()["models"]["bargain"]["issues"]["contribution"]["forecast"]
+    assert got == pytest.approx(by_hand, abs=1e-3)
