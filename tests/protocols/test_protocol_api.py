@@ -75,11 +75,11 @@ def test_batch_kernel_matches_single_solves_and_slices() -> None:
 
 
 def test_batch_rejects_out_of_range_draws() -> None:
-    from allied.errors import ScenarioError
+    from allied.errors import ModelError
 
-    with pytest.raises(ScenarioError, match="must lie in"):
+    with pytest.raises(ModelError, match="must lie in"):
         P.solve_batch({"rho": [0.5, 1.2]}, "big-deal")
-    with pytest.raises(ScenarioError, match="not a protocol parameter"):
+    with pytest.raises(ModelError, match="not a protocol parameter"):
         P.solve_batch({"rhoo": [0.5]}, "big-deal")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from allied.errors import fail
+from allied.errors import ModelError
 from allied.protocols import kernel as K
 from allied.protocols.presets import Protocol, resolve
 from allied.protocols.stage import SELECTIONS
@@ -67,18 +67,18 @@ def params_matrix(params: Mapping[str, Any], section: ProtocolSection | None = N
     for key, val in params.items():
         name = key.removeprefix("protocol.")
         if name not in PARAM_BY_PATH:
-            raise fail("params", key, "not a protocol parameter",
-                       f"use one of {', '.join(p.path for p in PARAMETERS)}")
+            raise ModelError(f"'{key}' is not a protocol parameter; use one of "
+                             f"{', '.join(p.path for p in PARAMETERS)}")
         arr = np.atleast_1d(np.asarray(val, dtype=np.float64))
         doc = PARAM_BY_PATH[name]
         if arr.size and (np.nanmin(arr) < doc.lo_bound or np.nanmax(arr) > doc.hi_bound or np.isnan(arr).any()):
-            raise fail("params", key, f"values must lie in [{doc.lo_bound:g}, {doc.hi_bound:g}]",
-                       "clip the sampled range to the parameter's bounds")
+            raise ModelError(f"protocol parameter '{key}': values must lie in [{doc.lo_bound:g}, "
+                             f"{doc.hi_bound:g}]; clip the sampled range to the parameter's bounds")
         cols[K.PARAM_NAMES.index(name)] = arr
         if arr.size != 1:
             if size not in (1, arr.size):
-                raise fail("params", key, f"{arr.size} values where others have {size}",
-                           "give every parameter the same number of samples")
+                raise ModelError(f"protocol parameter '{key}': {arr.size} values where others have {size}; "
+                                 "give every parameter the same number of samples")
             size = arr.size
     out = np.tile(base, (size, 1))
     for i, arr in cols.items():
