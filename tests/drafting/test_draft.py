@@ -145,6 +145,21 @@ def test_html_and_pdf_sources_are_drafted_too(tmp_path: Path) -> None:
     assert {e["source"] for e in pol} == {"news", "news-2"}
 
 
+def test_subjects_and_names_in_sentences() -> None:
+    m = ActorMatcher(load("korea-2019").actors)
+
+    def who(text: str) -> list[tuple[str, bool]]:
+        return [(x.actor, x.subject) for x in m.find(text)]
+
+    assert who("Washington and Seoul agreed on a deal with Tokyo.") == [("USA", True), ("ROK", True), ("JPN", False)]
+    assert who("Japan, South Korea and the US said that China must act.") == [
+        ("JPN", True), ("ROK", True), ("USA", True), ("CHN", False)]
+    assert who("Talks with Pyongyang stalled, and the US blamed Beijing.") == [
+        ("PRK", False), ("USA", True), ("CHN", False)]
+    assert who("South Korea paid US$ 924 million; us and them.") == [("ROK", True)]  # "US$" is money, "us" a word
+    assert who("North Korea's missiles worried South Korean officials.") == [("PRK", True), ("ROK", False)]
+
+
 # --- gazetteer -------------------------------------------------------------------------------------------------
 
 def test_gazetteer_gives_countries_their_obvious_names() -> None:
@@ -154,6 +169,8 @@ def test_gazetteer_gives_countries_their_obvious_names() -> None:
     assert "Lithuania" in country_names("LT", "x")  # an ISO alpha-2 code, through pycountry
     assert "Kingdom of Norway" in country_names("NOR", "Norway")  # ISO official name
     assert country_names("SMA", "Special Measures Agreement negotiators") == []
+    assert "Tokyo" in country_names("JGOV", "the Japanese government")
+    assert country_names("USFK", "US Forces Korea") == []  # an institution of one country is not the country
 
 
 # --- the CLI ---------------------------------------------------------------------------------------------------

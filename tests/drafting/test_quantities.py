@@ -30,6 +30,10 @@ def got(sentence: str) -> list[tuple[float | None, str]]:
     ("Japan is the third-largest host.", [(3, "rank")]),
     ("The 2012 free trade agreement.", [(2012, "year")]),
     ("Until 2018, South Korea paid.", [(2018, "year")]),
+    ("a $4.7-billion deal", [(4.7, "$ billion")]),
+    ("spending rose 2.5pc", [(2.5, "%")]),
+    ("Washington keeps 28,500 US troops in Korea.", [(28500, "troops")]),
+    ("Seoul offered KRW1.03 trillion.", [(1.03, "KRW trillion")]),
 ])
 def test_quantities_with_units(sentence: str, expected: list[tuple[float, str]]) -> None:
     assert got(sentence) == expected

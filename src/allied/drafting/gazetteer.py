@@ -76,6 +76,9 @@ TABLE: dict[str, tuple[str, ...]] = {
 }
 
 _PAREN = re.compile(r"\s*\([^)]*\)")
+#: words that name a country's institutions, not another actor ("the Japanese government")
+_GENERIC = frozenset(["the", "government", "administration", "cabinet", "state", "leadership", "executive",
+                      "federal", "national", "of"])
 
 
 @lru_cache(maxsize=256)
@@ -87,9 +90,11 @@ def country_key(actor_id: str, name: str) -> str | None:
     if up in TABLE:
         return up
     plain = _PAREN.sub("", name).strip()
-    for key, names in TABLE.items():
-        if any(plain.lower() == n.lower() for n in names):
-            return key
+    core = " ".join(w for w in plain.split() if w.lower() not in _GENERIC)  # "Japanese government" -> "Japanese"
+    for candidate in dict.fromkeys((plain, core)):
+        for key, names in TABLE.items():
+            if candidate and any(candidate.lower() == n.lower() for n in names):
+                return key
     country = _iso(up, plain)
     return country.alpha_3 if country is not None else None
 

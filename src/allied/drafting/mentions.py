@@ -23,6 +23,7 @@ like including among amid upon via under behind beyond after before despite duri
 near unlike versus vs""")
 _SKIP_BACK = wordset("the a an its their his her our this that these those both")
 _PAREN = re.compile(r"\s*\(([^)]*)\)")
+_CONJOINED = re.compile(r"(?:['’]s)?\s*(?:,\s*|\s+and\s+|\s*,\s*and\s+|\s+&\s+)(?:the\s+)?")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,11 @@ class ActorMatcher:
         for i, h in enumerate(kept):
             if not _after_preposition(text, h.start):
                 kept[i] = Mention(h.actor, h.start, h.end, True)
+                # a conjoined subject: "Washington and Seoul agreed", "Japan, South Korea and the US said"
+                j = i + 1
+                while j < len(kept) and _CONJOINED.fullmatch(text[kept[j - 1].end:kept[j].start]):
+                    kept[j] = Mention(kept[j].actor, kept[j].start, kept[j].end, True)
+                    j += 1
                 break
         return kept
 

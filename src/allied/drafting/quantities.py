@@ -43,9 +43,9 @@ over under about around nearly almost some""") | frozenset(_MAG_NAME) | frozense
 
 _PRE = "|".join(re.escape(k) for k in sorted(_PREFIX, key=len, reverse=True))
 _SUF = "|".join(re.escape(k) for k in sorted(_SUFFIX, key=len, reverse=True))
-MONEY_PRE = re.compile(rf"(?<![\w$])(?P<cur>{_PRE})\s?(?P<num>{_NUM})(?:\s?(?P<mag>{_MAG})\b)?", re.IGNORECASE)
+MONEY_PRE = re.compile(rf"(?<![\w$])(?P<cur>{_PRE})\s?(?P<num>{_NUM})(?:[\s-]?(?P<mag>{_MAG})\b)?", re.IGNORECASE)
 MONEY_SUF = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s?(?:(?P<mag>{_MAG})\s)?(?P<cur>{_SUF})\b", re.IGNORECASE)
-PERCENT = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s?(?P<u>%|per\s?cent\b|percent\b|percentage points?\b)",
+PERCENT = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s?(?P<u>%|per\s?cent\b|percent\b|pc\b|percentage points?\b)",
                      re.IGNORECASE)
 RANK = re.compile(r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
                   r"[\s-](?P<sup>largest|biggest|highest|lowest|smallest|top|leading)\b(?:\s(?P<noun>[a-z]+))?",
@@ -53,7 +53,7 @@ RANK = re.compile(r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eigh
 _WORDS = "|".join(_WORDNUM)
 DURATION = re.compile(rf"(?<![\w.,])(?P<num>{_NUM}|{_WORDS})[\s-](?P<u>years?|months?|weeks?|days?|decades?)\b",
                       re.IGNORECASE)
-COUNT = re.compile(rf"(?<![\w.,$])(?P<num>{_NUM})\s(?P<w1>[A-Za-z][a-z-]+)(?:\s(?P<w2>[a-z][a-z-]+))?")
+COUNT = re.compile(rf"(?<![\w.,$])(?P<num>{_NUM})\s(?P<w1>[A-Za-z][A-Za-z-]+)(?:\s(?P<w2>[a-z][a-z-]+))?")
 YEAR = re.compile(r"(?<![\w.,$])(?P<num>1[89]\d\d|20\d\d)(?!\w|[.,]\d)")
 
 
