@@ -66,3 +66,26 @@ def test_well_formed_numbers(raw: str, value: float) -> None:
 def test_malformed_numbers(raw: str) -> None:
     v, flag = number(raw)
     assert v is None and flag is not None
+
+
+def test_currency_of_issue_units() -> None:
+    from allied.drafting.quantities import currency_of
+
+    assert currency_of("US$ million per year") == "US$"
+    assert currency_of("JPY billion per year") == "JPY"
+    assert currency_of("billion won") == "KRW"
+    assert currency_of("% of GDP") is None and currency_of("troops") is None
+
+
+def test_side_needs_the_issues_currency_and_magnitude() -> None:
+    from allied.drafting.mentions import ActorMatcher
+    from allied.drafting.rank import issue_kind, suggest_side
+    from allied.scenario.model import Issue
+
+    iss = Issue(id="hns", name="Host-nation support", scale=[150, 900], units="JPY billion per year")
+    kind, unit = issue_kind(iss)
+    m = ActorMatcher([])
+    yen = "Japan pays about ¥800 billion a year."
+    assert suggest_side(iss, yen, extract(yen), kind, unit, m)["end"] == "high"  # type: ignore[index]
+    for other in ("Japan pays about $800 billion a year.", "Japan pays about ¥800 million a year."):
+        assert suggest_side(iss, other, extract(other), kind, unit, m) is None

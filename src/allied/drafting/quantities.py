@@ -53,7 +53,7 @@ RANK = re.compile(r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eigh
 _WORDS = "|".join(_WORDNUM)
 DURATION = re.compile(rf"(?<![\w.,])(?P<num>{_NUM}|{_WORDS})[\s-](?P<u>years?|months?|weeks?|days?|decades?)\b",
                       re.IGNORECASE)
-COUNT = re.compile(rf"(?<![\w.,$])(?P<num>{_NUM})\s(?P<w1>[A-Za-z][A-Za-z-]+)(?:\s(?P<w2>[a-z][a-z-]+))?")
+COUNT = re.compile(rf"(?<![\w.,$/-])(?P<num>{_NUM})\s(?P<w1>[A-Za-z][A-Za-z-]+)(?:\s(?P<w2>[a-z][a-z-]+))?")
 YEAR = re.compile(r"(?<![\w.,$])(?P<num>1[89]\d\d|20\d\d)(?!\w|[.,]\d)")
 
 
@@ -154,6 +154,16 @@ def extract(sentence: str) -> list[Found]:
             add(Found(None, "", m.group(0), "number", m.start(), m.end(), flag))
     found.sort(key=lambda f: f.start)
     return found
+
+
+def currency_of(units: str) -> str | None:
+    """The currency an issue's units name ("US$ million per year" -> "US$", "KRW trillion" -> "KRW")."""
+    m = re.search(rf"(?<![\w$])({_PRE})(?![\w])", units, re.IGNORECASE) or \
+        re.search(rf"\b({_SUF})\b", units, re.IGNORECASE)
+    if m is None:
+        return None
+    key = m.group(1).lower()
+    return _PREFIX.get(key) or _SUFFIX.get(key)
 
 
 def _countable(word: str) -> bool:

@@ -170,8 +170,16 @@ def _has_number(text: str) -> bool:
 
 
 def _magnitude_ok(issue: Any, f: qty.Found) -> bool:
-    mag = next((m for m in ("trillion", "billion", "million", "thousand") if m in (issue.units or "").lower()), "")
-    return f.kind != "money" or not mag or f.unit.endswith(mag)
+    """An amount of money is on an issue's scale only in the issue's currency and magnitude."""
+    if f.kind != "money":
+        return True
+    units = issue.units or ""
+    mag = next((m for m in ("trillion", "billion", "million", "thousand") if m in units.lower()), "")
+    if mag and not f.unit.endswith(mag):
+        return False
+    cur = qty.currency_of(units)
+    have = f.unit.split()[0]
+    return cur is None or have == cur or {have, cur} == {"US$", "$"}
 
 
 def on_scale(issue: Any, found: list[qty.Found]) -> list[qty.Found]:
