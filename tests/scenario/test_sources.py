@@ -7,12 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from sources_helpers import HTML_PAGE, pdf_bytes, scenario
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from allied.cli import app
 from allied.scenario import load
 from allied.scenario.sources import find, normalise, read_source, verify
+from sources_helpers import HTML_PAGE, pdf_bytes, scenario
 
 runner = CliRunner()
 ARTICLE_NAME = "allied-approach-to-north-korea-2019.txt"
@@ -197,3 +199,27 @@ def test_bad_source_fields_are_located_errors(tmp_path: Path) -> None:
     path = scenario(tmp_path, {"path": "a.txt", "sha256": "abc"}, ["x"], name="b.yaml")
     r = runner.invoke(app, ["validate", str(path)])
     assert r.exit_code == 2 and "sources[0].sha256" in r.output and "sha256sum" in " ".join(r.output.split())
+
+
+# --- an invariant: any run of whole words of a text is found in it, at its own place ------------------------
+
+_CHARS = "abcXYZ019 ,.;:'\"\u2018\u2019\u201c\u201d-\u2013\u2014\u00a0\u00ad\ufb01\n"
+
+
+@given(st.text(alphabet=_CHARS, min_size=1, max_size=80), st.data())
+def test_any_run_of_whole_words_is_verified_at_its_place(text: str, data: st.DataObject) -> None:
+    starts = [i for i in range(len(text)) if not text[i].isspace() and (i == 0 or text[i - 1].isspace())]
+    ends = [i + 1 for i in range(len(text)) if not text[i].isspace() and (i + 1 == len(text) or text[i + 1].isspace())]
+    if not starts:
+        return
+    a = data.draw(st.sampled_from(starts))
+    later = [e for e in ends if e > a]
+    b = data.draw(st.sampled_from(later))
+    quote = text[a:b]
+    norm = normalise(quote).text
+    if not norm.strip(" .") or "." * 3 in norm:  # nothing to find, or an ellipsis (which means omitted text)
+        return
+    m = find(quote, normalise(text), text)
+    assert m.status == "verified"
+    assert m.start is not None and m.end is not None
+    assert normalise(text[m.start:m.end]).text == norm
