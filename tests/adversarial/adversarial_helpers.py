@@ -21,8 +21,14 @@ class Outcome:
     code: int
     out: str
     err: str
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time, start-up included (noisy on a shared machine)
     peak_mb: float = 0.0
+    cpu: float = 0.0  # CPU seconds of the child, start-up included: what the limits are checked on
+
+    def within(self, seconds: float = 5.0, mb: float = 500.0) -> bool:
+        """Within the acceptance limits of issue 20 (5 s, 500 MB): CPU time, and wall time with slack for a
+        loaded machine."""
+        return self.cpu < seconds and self.seconds < 4 * seconds and self.peak_mb < mb
 
     @property
     def text(self) -> str:
@@ -43,7 +49,8 @@ def bounded(*args: str, timeout: float = 20.0, env: dict[str, str] | None = None
     """Run ``allied ARGS`` as a child; measure wall time and peak resident memory (MB)."""
     code = ("import atexit, resource, sys\n"
             "atexit.register(lambda: sys.stderr.write("
-            "f'\\n@peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n'))\n"
+            "f'\\n@peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} "
+            "{resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime}\\n'))\n"
             "from allied.cli import main\nsys.argv[0] = 'allied'\nmain()\n")
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -56,8 +63,9 @@ def bounded(*args: str, timeout: float = 20.0, env: dict[str, str] | None = None
         pytest.fail(f"allied {' '.join(args)} still running after {timeout} s")
     seconds = time.perf_counter() - t0
     head, _, tail = err.rpartition("\n@peak ")
-    peak = int(tail.split()[0]) / 1024 if tail.strip() else 0.0  # the child's own peak resident memory, MB
-    return Outcome(p.returncode, out, head if tail.strip() else err, seconds, peak)
+    fields = tail.split() if tail.strip() else ["0", "0"]
+    peak = int(fields[0]) / 1024  # the child's own peak resident memory, MB
+    return Outcome(p.returncode, out, head if tail.strip() else err, seconds, peak, float(fields[1]))
 
 
 #: a small valid scenario to mutate: two actors, one issue

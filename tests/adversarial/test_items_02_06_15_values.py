@@ -8,14 +8,25 @@ from adversarial_helpers import BASE, cli
 
 from allied.errors import ScenarioError
 from allied.scenario import load
+from allied.scenario.validate import from_data
+from allied.scenario.yamlio import load_yaml
 
 
 def test_item02_lone_surrogate_refused_with_location(write) -> None:  # type: ignore[no-untyped-def]
     path = write(BASE.replace("title: Base case", 'title: "\\ud800"'))
     r = cli("validate", path)
     assert r.code == 2, r.text
-    assert ":3: title: invalid text" in r.err
+    assert ":3: " in r.err and ("invalid text" in r.err or "invalid Unicode" in r.err)  # either YAML parser
     assert cli("show", path).code == 2
+
+
+def test_item02_surrogate_from_any_reader_refused() -> None:
+    data, lines = load_yaml(BASE, "case.yaml")
+    data["actors"][1]["name"] = "Beta \udcff"  # what a table reader or a web form could hand over
+    with pytest.raises(ScenarioError) as e:
+        from_data(data, lines, "case.yaml")
+    (p,) = e.value.problems
+    assert p.kind == "invalid_text" and p.field == "actors[1].name" and p.line == 9
 
 
 @pytest.mark.parametrize("old,new,where", [

@@ -19,10 +19,12 @@ from allied.errors import Problem, ScenarioError
 from allied.scenario.model import FORMAT_VERSION, Scenario
 from allied.scenario.overrides import apply_overrides
 from allied.scenario.table import StanceTable
-from allied.scenario.validate import from_data
+from allied.scenario.validate import MAX_ITEMS, from_data
 from allied.scenario.yamlio import Loc, load_yaml
 
-MAX_BYTES = 50 * 1024 * 1024
+#: the largest scenario file read (bytes actually read, so streams such as /dev/zero are capped too); a
+#: scenario at the size limits below (DESIGN: 1,000 actors, 200 issues, 20,000 stances) is under 5 MB
+MAX_BYTES = 10 * 1024 * 1024
 
 
 def builtin_names() -> list[str]:
@@ -128,10 +130,19 @@ def read_text(path_or_name: str | Path) -> tuple[str, str]:
         raise ScenarioError([Problem(name, "(file)", "no such file or built-in scenario", f"check the path; {hint}")])
     if p.is_dir():
         raise ScenarioError([Problem(name, "(file)", "this is a folder, not a scenario file", "name a file")])
-    if p.stat().st_size > MAX_BYTES:
-        raise ScenarioError([Problem(name, "(file)", f"the file is larger than {MAX_BYTES // 2**20} MB",
-                                     "a scenario is a small text file; check you named the right file")])
-    raw = p.read_bytes()
+    too_big = ScenarioError([Problem(name, "(file)", f"the file is larger than {MAX_BYTES // 2**20} MB",
+                                     "a scenario is a small text file; check you named the right file",
+                                     kind="too_big")])
+    if p.is_file() and p.stat().st_size > MAX_BYTES:
+        raise too_big
+    try:  # read at most one byte past the cap: a stream (/dev/zero, a pipe) reports no size
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(name, "(file)", f"cannot read the file ({exc.strerror or exc})",
+                                     "check the path and that you may read it", kind="unreadable")]) from None
+    if len(raw) > MAX_BYTES:
+        raise too_big
     if b"\x00" in raw[:8192]:
         raise ScenarioError([Problem(name, "(file)", "this is a binary file, not a scenario",
                                      "give a YAML or CSV text file")])
@@ -152,7 +163,7 @@ def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int],
                                      "write a scenario (see docs/scenario-format.md) or a table with a header", 1)])
     fmt = detect(text)
     if fmt == "yaml":
-        data, lines = load_yaml(text, name)
+        data, lines = load_yaml(text, name, MAX_ITEMS)
         if isinstance(data, str | int | float) or data is None:
             raise ScenarioError([Problem(name, "(top)", "not a scenario: the file holds a single value, not YAML "
                                          "keys or a recognised table",

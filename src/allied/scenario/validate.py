@@ -12,7 +12,7 @@ from allied.errors import Problem, ScenarioError
 from allied.scenario.migrate import migrate
 from allied.scenario.model import Scenario
 from allied.scenario.uncertain import Uncertain
-from allied.scenario.yamlio import Loc, _dotted
+from allied.scenario.yamlio import Loc, _dotted, oversize
 
 _FIXES = {
     "missing": "add this field",
@@ -49,6 +49,13 @@ _FIXES = {
 #: the largest size of any number in a scenario: beyond it sums and products of figures lose all precision
 #: or overflow (capabilities, money and scales in ordinary units stay far below it)
 MAX_MAGNITUDE = 1e15
+
+#: documented size limits of one scenario (docs/scenario-format.md): far above any real negotiation, low
+#: enough that reading and checking stay within seconds
+MAX_ITEMS = {"actors": 1000, "issues": 200, "stances": 20_000}
+
+
+
 
 
 def _line(lines: dict[Loc, int], loc: Loc) -> int | None:
@@ -126,7 +133,8 @@ def from_data(data: Any, lines: dict[Loc, int], file: str, skeleton: bool = Fals
         raise ScenarioError([Problem(file, "allied", "this is not an Allied scenario: the 'allied: 1' version key is "
                                      "missing", "add 'allied: 1' as the first line", 1)])
     data, _ = migrate(data, file)
-    bad = scan_values(data, lines, file)
+    bad = oversize({k: (len(v), lines.get((k,))) for k, v in data.items() if isinstance(v, list)}, MAX_ITEMS, file)
+    bad = bad or scan_values(data, lines, file)
     if bad:
         raise ScenarioError(bad)
     if skeleton and "stances" not in data:

@@ -16,6 +16,9 @@ Loc = tuple[str | int, ...]
 
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
+#: libyaml's parser where installed (about ten times faster, and it caps nesting itself), else PyYAML's own
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: most values one file may hold, most values its aliases may repeat (``*name`` repeats a whole block, so
 #: 370 bytes can stand for 10**10 values: the "billion laughs" bomb), and the deepest nesting accepted
 MAX_VALUES = 2_000_000
@@ -117,7 +120,7 @@ def _build(node: yaml.Node, path: Loc, lines: dict[Loc, int], file: str, budget:
 
 def _scalar(node: yaml.ScalarNode, path: Loc, file: str, loader: yaml.SafeLoader) -> Any:
     line = node.start_mark.line + 1
-    if node.tag == "tag:yaml.org,2002:str" and node.style is None and _EXP_NUMBER.match(node.value):
+    if node.tag == "tag:yaml.org,2002:str" and not node.style and _EXP_NUMBER.match(node.value):
         node = yaml.ScalarNode("tag:yaml.org,2002:float", node.value.replace("_", ""), node.start_mark)
     try:
         value = loader.construct_object(node, deep=True)
@@ -145,11 +148,12 @@ def _dotted(loc: Loc) -> str:
     return out
 
 
-def load_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
-    """Parse YAML text safely; return the data and a map from key path to 1-based line."""
+def load_yaml(text: str, file: str, max_items: dict[str, int] | None = None) -> tuple[Any, dict[Loc, int]]:
+    """Parse YAML text safely; return the data and a map from key path to 1-based line. ``max_items`` caps
+    the length of top-level lists (e.g. ``stances``), checked before any value is built."""
     lines: dict[Loc, int] = {}
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=_COMPOSER))
     except RecursionError:
         raise ScenarioError([Problem(file, "(syntax)", "the values are nested too deeply to read",
                                      "a scenario nests a few levels only; check the brackets and indentation",
@@ -158,8 +162,13 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = (exc.problem or "syntax error").strip()
+        if "nesting depth" in what:  # libyaml's own cap on nesting
+            raise ScenarioError([Problem(file, "(syntax)", "the values are nested too deeply to read",
+                                         "a scenario nests a few levels only; check the brackets and indentation",
+                                         line, kind="too_deep")]) from None
         raise ScenarioError([Problem(file, "(syntax)", f"YAML syntax error: {what}",
-                                     "check indentation, colons and quotes on that line", line)]) from None
+                                     "check indentation, colons and quotes on that line", line,
+                                     kind="syntax")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(file, "(syntax)", f"YAML error: {exc}", "fix the YAML syntax")]) from None
     if not nodes:
@@ -168,8 +177,21 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
     if len(nodes) > 1:
         raise ScenarioError([Problem(file, "(top)", "the file holds several YAML documents ('---')",
                                      "keep one scenario per file", nodes[1].start_mark.line + 1)])
+    if max_items and isinstance(nodes[0], yaml.MappingNode):  # refuse an oversized section before building it
+        counts = {k.value: (len(v.value), k.start_mark.line + 1) for k, v in nodes[0].value
+                  if isinstance(v, yaml.SequenceNode) and isinstance(k.value, str)}
+        over = oversize(counts, max_items, file)
+        if over:
+            raise ScenarioError(over)
     data = _construct(nodes[0], (), lines, file)
     return data, lines
+
+
+def oversize(counts: dict[str, tuple[int, int | None]], max_items: dict[str, int], file: str) -> list[Problem]:
+    """Problems for lists longer than allowed; ``counts`` maps a top-level key to (length, line)."""
+    return [Problem(file, key, f"{n:,} {key} is more than Allied reads (at most {max_items[key]:,})",
+                    f"split the scenario, or keep the {key} that matter for the question", line, kind="too_many")
+            for key, (n, line) in counts.items() if key in max_items and n > max_items[key]]
 
 
 class _Dumper(yaml.SafeDumper):
