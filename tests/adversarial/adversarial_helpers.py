@@ -34,6 +34,11 @@ class Outcome:
     def text(self) -> str:
         return self.out + self.err
 
+    @property
+    def flat(self) -> str:
+        """Standard error with Rich's line wrapping undone (one space between words)."""
+        return " ".join(self.err.split())
+
 
 def cli(*args: str, input: str | None = None) -> Outcome:
     """Run ``allied ARGS`` in this process."""
@@ -48,9 +53,10 @@ def cli(*args: str, input: str | None = None) -> Outcome:
 def bounded(*args: str, timeout: float = 20.0, env: dict[str, str] | None = None) -> Outcome:
     """Run ``allied ARGS`` as a child; measure wall time and peak resident memory (MB)."""
     code = ("import atexit, resource, sys\n"
-            "atexit.register(lambda: sys.stderr.write("
-            "f'\\n@peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} "
-            "{resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime}\\n'))\n"
+            "def _report():\n"
+            "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
+            "    sys.stderr.write(f'\\n@peak {u.ru_maxrss} {u.ru_utime + u.ru_stime}\\n')\n"
+            "atexit.register(_report)\n"
             "from allied.cli import main\nsys.argv[0] = 'allied'\nmain()\n")
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,

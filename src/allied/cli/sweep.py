@@ -61,8 +61,11 @@ def sweep(
     from allied.sweeps.runner import default_out
 
     check_format(format, ("table", "json"))
-    if samples < 1:
-        raise UsageError(f"--samples must be 1 or more (got {samples})")
+    from allied.models.limits import check_rounds
+    from allied.sweeps.limits import check_sweep_options
+
+    check_sweep_options(samples, seed, chunk_size)  # before anything is read or allocated
+    check_rounds(rounds)
     if resume and out is None:
         raise UsageError("--resume needs --out RUNDIR, the folder of the run to continue")
     if scheduler and engine != "dask":
@@ -120,6 +123,11 @@ def sensitivity(
         raise UsageError(f"--method must be sobol or morris (got '{method}')")
     if samples < 2:
         raise UsageError(f"--samples must be 2 or more (got {samples})")
+    from allied.models.limits import check_rounds
+    from allied.sweeps.limits import check_sweep_options
+
+    check_sweep_options(samples, seed)
+    check_rounds(rounds)
     sc = load_scenario(file, set_)
     res = run_sensitivity(sc, model, method=method, samples=samples, issues=issue or None, seed=seed,
                           rounds=rounds, params=_params(param))

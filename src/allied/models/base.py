@@ -144,6 +144,9 @@ def run_model(
     take part; shorter runs padded with their last round); per-issue extras go under
     ``extras["per_issue"][issue_id]``.
     """
+    from allied.models.limits import check_run
+
+    check_run(model.name, inp, rounds)
     if model.multidimensional:
         return model.run(inp, rounds=rounds, rng=rng, **params)
     b, a, d = inp.shape

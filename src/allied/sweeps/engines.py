@@ -62,6 +62,9 @@ class ForecastEngine:
         if "rounds" in self.params:  # a model may list its round count among its parameters
             r = self.params.pop("rounds")
             self.rounds = self.rounds if self.rounds is not None else (None if r is None else int(r))
+        from allied.models.limits import check_rounds
+
+        check_rounds(self.rounds)  # before any worker starts or any sample is drawn
 
     @property
     def model(self) -> Any:

@@ -83,6 +83,10 @@ def evaluate_design(space: InputSpace, u: np.ndarray, f: Evaluate) -> dict[str, 
     return {k: np.concatenate(v) for k, v in parts.items()}
 
 
+#: most model runs one analysis may plan (the design is built in memory before any run)
+MAX_RUNS = 5_000_000
+
+
 def analyse(space: InputSpace, f: Evaluate, method: str = "sobol", samples: int = 512, seed: int = 0,
             levels: int = 4, conf_level: float = 0.95) -> SensitivityResult:
     """Indices of every output of ``f`` (a function of a :class:`Draw`) over ``space`` (the core routine,
@@ -94,6 +98,12 @@ def analyse(space: InputSpace, f: Evaluate, method: str = "sobol", samples: int 
     if len(space) == 0:
         raise SweepError("no uncertain inputs: give some figures as ranges ({low, high}, {low, mode, high} or "
                          "{mean, sd}) to analyse their influence")
+    k = len(space)
+    runs = (1 << max(1, int(samples - 1).bit_length())) * (k + 2) if method == "sobol" else samples * (k + 1)
+    if runs > MAX_RUNS:
+        raise SweepError(f"--samples {samples:,} with {k} uncertain inputs means {runs:,} model runs and a design of "
+                         f"{runs * k * 8 / 1e9:,.1f} GB (limit {MAX_RUNS:,} runs); use fewer samples (a few thousand "
+                         "base samples rank inputs reliably)")
     problem = space.problem()
     if method == "sobol":
         from SALib.analyze import sobol as sobol_analyze

@@ -26,6 +26,7 @@ from allied.scenario.model import Scenario
 from allied.sweeps.engines import get_engine
 from allied.sweeps.executors import default_workers, open_executor
 from allied.sweeps.inputs import InputSpace, scenario_inputs
+from allied.sweeps.limits import MAX_CHUNKS, check_sweep_options
 from allied.sweeps.store import RunStore, allied_home, scenario_hash
 
 #: default chunk bounds (samples): kernels have a fixed cost per call, so chunks should be coarse (>= 0.5 s);
@@ -214,12 +215,7 @@ def run_sweep(
 
     ``executor`` overrides ``engine``/``workers``/``scheduler`` with any ``concurrent.futures.Executor``.
     """
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
-        raise SweepError(f"--samples must be a whole number of 1 or more (got {samples})")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise SweepError(f"--seed must be a whole number of 0 or more (got {seed})")
-    if chunk_size is not None and chunk_size < 1:
-        raise SweepError(f"--chunk-size must be 1 or more (got {chunk_size})")
+    check_sweep_options(samples, seed, chunk_size)
     if workers is not None and workers < 1:
         raise SweepError(f"--workers must be 1 or more (got {workers})")
     if engine not in ("local", "dask"):
@@ -232,6 +228,9 @@ def run_sweep(
     if chunk_size is None and resume and store.exists():
         chunk_size = int(store.read_meta().get("chunk_size") or default_chunk_size(samples))
     cs = chunk_size or default_chunk_size(samples)
+    if math.ceil(samples / cs) > MAX_CHUNKS:
+        raise SweepError(f"--samples {samples:,} in chunks of {cs:,} makes {math.ceil(samples / cs):,} chunks (limit "
+                         f"{MAX_CHUNKS:,}); give a larger --chunk-size")
     space = scenario_inputs(sc)
     meta: dict[str, Any] = {
         "format": 1, "out": str(store.root), "scenario": sc.id, "scenario_hash": scenario_hash(sc),
