@@ -27,7 +27,7 @@ from allied.sweeps.engines import get_engine
 from allied.sweeps.executors import default_workers, open_executor
 from allied.sweeps.inputs import InputSpace, scenario_inputs
 from allied.sweeps.limits import MAX_CHUNKS, check_sweep_options
-from allied.sweeps.store import RunStore, allied_home, scenario_hash
+from allied.sweeps.store import RunStore, allied_home, check_meta, scenario_hash
 
 #: default chunk bounds (samples): kernels have a fixed cost per call, so chunks should be coarse (>= 0.5 s);
 #: memory per chunk: see docs/scaling.md
@@ -157,10 +157,14 @@ def summarise(out: Path, target: str, keys: Sequence[str],
     glob = _sql_str(str(out / "samples" / "part-*.parquet"))
     con = duckdb.connect()
     con.execute("SET threads = 1")  # one ordered scan: the same samples give the same bits, however chunked
-    rows = con.sql(
-        f"SELECT issue, count(*), avg({target}), stddev_samp({target}), "
-        f"quantile_cont({target}, [0.05, 0.5, 0.95]){''.join(f', avg({c})' for c in (shares or {}).values())} "
-        f"FROM read_parquet('{glob}') GROUP BY issue").fetchall()
+    try:
+        rows = con.sql(
+            f"SELECT issue, count(*), avg({target}), stddev_samp({target}), "
+            f"quantile_cont({target}, [0.05, 0.5, 0.95]){''.join(f', avg({c})' for c in (shares or {}).values())} "
+            f"FROM read_parquet('{glob}') GROUP BY issue").fetchall()
+    except duckdb.Error as exc:
+        raise SweepError(f"cannot read the samples in {out / 'samples'} ({str(exc).splitlines()[0]}); rerun with "
+                         "--resume to check every part and recompute the damaged ones") from None
     stats = {r[0]: r for r in rows}
     res: dict[str, dict[str, float | None]] = {}
     for k in keys:
@@ -226,7 +230,9 @@ def run_sweep(
     root = Path(out).expanduser() if out is not None else default_out(sc, model)
     store = RunStore(root.resolve())
     if chunk_size is None and resume and store.exists():
-        chunk_size = int(store.read_meta().get("chunk_size") or default_chunk_size(samples))
+        old = store.read_meta()
+        check_meta(old, store.root)
+        chunk_size = int(old.get("chunk_size") or default_chunk_size(samples))
     cs = chunk_size or default_chunk_size(samples)
     if math.ceil(samples / cs) > MAX_CHUNKS:
         raise SweepError(f"--samples {samples:,} in chunks of {cs:,} makes {math.ceil(samples / cs):,} chunks (limit "

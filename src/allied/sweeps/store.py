@@ -93,8 +93,9 @@ class RunStore:
                                  f"{old.get('version')} and this is Allied {meta.get('version')}, so one run would "
                                  f"mix both versions' numbers; start a new run (another --out), or add --force to "
                                  f"continue it anyway")
-            changed = [k for k in ("parameters", "seed", "samples", "chunk_size")
-                       if _norm(old.get(k)) != _norm(meta[k])]
+            check_meta(old, self.root)
+            changed = [k for k in ("model", "target", "parameters", "seed", "samples", "chunk_size", "inputs")
+                       if k in meta and _norm(old.get(k)) != _norm(meta[k])]
             if changed:
                 diffs = "; ".join(f"{k}: {json.dumps(old.get(k))} there, {json.dumps(meta[k])} now" for k in changed)
                 raise SweepError(f"refusing to resume {self.root}: {diffs}; rerun with the run's own settings "
@@ -102,7 +103,7 @@ class RunStore:
             if dry_run:
                 return self.finished()
             self._clean_tmp()
-            return self.finished()
+            return self.verified(int(meta["samples"]), int(meta["chunk_size"]))
         if self.root.is_dir() and any(p.name != "samples" for p in self.root.iterdir()):
             raise SweepError(f"--out {self.root} holds other files and no {RUN_FILE}; give a new or empty folder "
                              f"for the run")
@@ -132,6 +133,26 @@ class RunStore:
                 out.add(int(m.group(1)))
         return out
 
+    def verified(self, samples: int, chunk_size: int) -> set[int]:
+        """The finished chunks whose part is readable and holds exactly its own samples; any other part
+        (truncated, empty, from another run, beyond the last chunk) is set aside as ``*.bad`` and recomputed."""
+        import pyarrow.parquet as pq
+
+        good = set()
+        for k in sorted(self.finished()):
+            path = self.part_path(k)
+            start, stop = k * chunk_size, min(samples, (k + 1) * chunk_size)
+            try:
+                ids = pq.read_table(path, columns=["sample"]).column("sample").to_numpy()
+                ok = start < stop and len(ids) > 0 and set(ids.tolist()) == set(range(start, stop))
+            except Exception:  # any unreadable file: pyarrow raises several types (ArrowInvalid, OSError, …)
+                ok = False
+            if ok:
+                good.add(k)
+            else:
+                os.replace(path, path.with_name(path.name + ".bad"))
+        return good
+
     def write_part(self, chunk: int, table: pa.Table | pd.DataFrame) -> Path:
         """Write one chunk atomically (temporary file + ``os.replace``)."""
         import pyarrow.parquet as pq
@@ -151,6 +172,24 @@ class RunStore:
 
     def glob(self) -> str:
         return str(self.samples / "part-*.parquet")
+
+
+#: run.json fields a resumed run relies on, with the check each must pass
+_META_CHECKS = {
+    "samples": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+    "chunk_size": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+    "seed": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+    "model": lambda v: isinstance(v, str) and v != "",
+}
+
+
+def check_meta(meta: dict[str, Any], root: Path) -> None:
+    """Refuse a ``run.json`` whose fields have the wrong type (a damaged or hand-edited record)."""
+    for key, ok in _META_CHECKS.items():
+        if key in meta and not ok(meta[key]):
+            raise SweepError(f"--out {root}: {RUN_FILE} has {key} = {json.dumps(meta[key])}, which is not valid "
+                             f"(expected {'a name' if key == 'model' else 'a whole number'}); the record is damaged: "
+                             "fix that field or choose another --out")
 
 
 def _norm(v: Any) -> Any:
