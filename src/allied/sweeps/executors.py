@@ -28,11 +28,22 @@ class SerialExecutor(Executor):
         return fut
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the sweep cleanly (finished parts stay)."""
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C to the parent, which stops the sweep cleanly (finished parts stay), and exit
+    when the parent dies: a sweep killed with SIGKILL cannot shut its pool down, so each worker watches
+    its parent process (its parent id changes when the parent is gone) and leaves within half a second."""
     import signal
+    import threading
+    import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)  # no clean-up to run: the parent that would receive results is gone
+
+    threading.Thread(target=watch, name="allied-parent-watch", daemon=True).start()
 
 
 def default_workers() -> int:
@@ -52,7 +63,7 @@ def open_executor(engine: str = "local", workers: int | None = None, scheduler: 
         if n == 1:
             yield SerialExecutor()
             return
-        with ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint) as ex:
+        with ProcessPoolExecutor(max_workers=n, initializer=_worker_init, initargs=(os.getpid(),)) as ex:
             # start the workers now, before the progress bar's thread exists (forking a threaded process can
             # copy a held lock into the child)
             ex.submit(int).result()
