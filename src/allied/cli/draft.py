@@ -21,7 +21,8 @@ def draft(
         help="source texts (.txt, .md, .html, .pdf); or: accept DRAFT_ID [FILE]", show_default=False)],
     skeleton: Annotated[str | None, typer.Option(
         "--skeleton", "-s", help="scenario with actors (and their aliases) and issues (and keywords)")] = None,
-    out: Annotated[Path | None, typer.Option("--output", "--out", "-o", help="write the draft scenario here (YAML)")] = None,
+    out: Annotated[Path | None, typer.Option("--output", "--out", "-o",
+                                             help="write the draft scenario here (YAML)")] = None,
     top: Annotated[int, typer.Option("--top", "-k", help="candidates per actor and issue")] = 3,
     format: Annotated[str, typer.Option("--format", "-f", help="yaml or json (the draft entries)")] = "yaml",
     position: Annotated[float | None, typer.Option("--position", help="accept: your position for a new stance")] = None,
