@@ -41,7 +41,46 @@ def protocol(
         data = {"scenario": getattr(sc, "id", file), **data}
         print_json(data)
         return
+    if getattr(result, "family", "") == "cost-sharing":
+        render_cost_sharing(result, getattr(sc, "id", file))
+        return
     render(result, getattr(sc, "id", file))
+
+
+def render_cost_sharing(result: Any, title: str) -> None:
+    """The cost-sharing family: one column per protocol, ★ on each side's favourite, dominated ones marked."""
+    t = result.table
+    pat, cli = result.players
+    top = {a: r[0] for a, r in result.rankings.items()}
+    table = Table(title=f"Protocols (cost-sharing) — {safe(title)}", title_justify="left", header_style="bold")
+    table.add_column("", style="bold", no_wrap=True)
+    names = list(t.index)
+    for name in names:
+        table.add_column(safe(name) + ("\n[cyan](chosen)[/]" if name == result.chosen else ""), justify="right")
+
+    def row(label: str, fmt: Any, col: str, actor: str | None = None) -> None:
+        cells = []
+        for n in names:
+            s = fmt(t.loc[n, col])
+            cells.append(f"[bold green]★ {s}[/]" if actor and top.get(actor) == n else s)
+        table.add_row(safe(label), *cells)
+
+    row("term (years)", str, "term")
+    row("indexed to", lambda v: "budget" if v == "budget" else "—", "index")
+    row("negotiations", lambda v: f"{int(v)}", "negotiations")
+    row("P(every deal)", lambda v: _pct(float(v)), "p_full")
+    row("mean contribution", lambda v: f"{float(v):.4g}", "contribution")
+    table.add_section()
+    row(f"value {pat}", lambda v: f"{float(v):.4g}", f"V_{pat}", pat)
+    row(f"value {cli}", lambda v: f"{float(v):.4g}", f"V_{cli}", cli)
+    row("dominated by", lambda v: safe(", ".join(v)) or "—", "dominated_by")
+    row("max regret", lambda v: f"{float(v):.0e}", "max_regret")
+    console.print(table)
+    for actor, ranking in result.rankings.items():
+        console.print(f"  [bold]{safe(f'{actor:8s}')}[/] " + safe(" > ".join(ranking)), highlight=False)
+    console.print(f"  chosen by {safe(result.chooser)}: [bold cyan]{safe(result.chosen)}[/]", highlight=False)
+    for note in result.notes[:1]:
+        console.print(f"  [dim]{safe(note)}[/]", highlight=False)
 
 
 def _pct(x: float) -> str:

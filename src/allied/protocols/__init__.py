@@ -7,8 +7,9 @@ Model and literature: ``docs/protocols.md`` (spec ``protocol.md``). Entry points
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from allied.errors import fail
 from allied.protocols.api import (
     Comparison,
     compare,
@@ -28,9 +29,33 @@ if TYPE_CHECKING:
 
 
 
-def run(scenario: Scenario, protocols: Sequence[str] | None = None) -> Comparison:
-    """Compare the protocols of ``scenario``'s ``protocol:`` section (all its protocols, or those named)."""
-    return compare(scenario.protocol, protocols)
+NO_SECTION_FIX = ("add a 'protocol:' section naming its game: 'family: denuclearisation' (the korea-2019 game; "
+                  "see docs/protocols.md) or 'family: cost-sharing' with patron, client and reservation points")
+
+
+def require_section(scenario: Scenario) -> Any:
+    """The scenario's ``protocol:`` section, or the one located error every front end shows without it."""
+    if scenario.protocol is None:
+        raise fail(scenario.id, "protocol", "the scenario has no protocol: section, so there is no negotiation "
+                   "game to solve (protocols are defined by the scenario)", NO_SECTION_FIX, kind="missing_section")
+    return scenario.protocol
+
+
+def run(scenario: Scenario, protocols: Sequence[str] | None = None) -> Any:
+    """Compare the protocols of ``scenario``'s ``protocol:`` section (all its protocols, or those named):
+    a :class:`Comparison` (denuclearisation family) or a ``CostSharingComparison`` (cost-sharing)."""
+    section = require_section(scenario)
+    if getattr(section, "family", "denuclearisation") == "cost-sharing":
+        from allied.protocols.cost_sharing import compare as compare_cost_sharing
+
+        actors = {a.id for a in scenario.actors}
+        for role in ("patron", "client"):
+            who = getattr(section, role)
+            if who not in actors:
+                raise fail(scenario.id, f"protocol.{role}", f"unknown actor '{who}'",
+                           f"name one of {', '.join(sorted(actors))}")
+        return compare_cost_sharing(section, list(protocols) if protocols else None)
+    return compare(section, protocols)
 
 
 __all__ = [
@@ -45,6 +70,7 @@ __all__ = [
     "params_matrix",
     "point_vector",
     "protocol_inputs",
+    "require_section",
     "run",
     "simulate",
     "solve",

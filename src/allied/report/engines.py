@@ -79,28 +79,24 @@ def collect_forecasts(sc: Scenario, seed: int = 0) -> dict[str, Part]:
 
 
 # --- protocol ------------------------------------------------------------------------------------
-#: the protocol game's players (US, South Korea, North Korea); without a ``protocol:`` section the engine's
-#: illustrative defaults are used only for a scenario that has all three
-PROTOCOL_PLAYERS = ("USA", "ROK", "PRK")
-
-
 def _protocol_json(sc: Scenario) -> dict[str, Any]:
-    if sc.protocol is None and not set(PROTOCOL_PLAYERS) <= {a.id for a in sc.actors}:
-        raise Unavailable("the scenario has no protocol: section, and the protocol game's defaults describe "
-                         "US–South Korea–North Korea talks (add a protocol: section; see docs/protocols.md)")
-    from allied.protocols import run
+    from allied.errors import ScenarioError
+    from allied.protocols import require_section, run
+    from allied.scenario.sections import ProtocolSection
 
+    try:  # the same located message as `allied protocol`, the web page and the sweep form
+        require_section(sc)
+    except ScenarioError as exc:
+        p = exc.problems[0]
+        raise Unavailable(f"{p.message}; fix: {p.fix}") from None
     data = dict(jsonable(run(sc).to_json()))
-    try:  # the parameters with their ranges and reasoning, for the report's table (optional)
-        from allied.protocols import parameter_table
+    if isinstance(sc.protocol, ProtocolSection):
+        try:  # the parameters with their ranges and reasoning, for the report's table (optional)
+            from allied.protocols import parameter_table
 
-        data["parameter_table"] = jsonable(parameter_table(sc.protocol).reset_index())
-    except Exception:
-        pass
-    if sc.protocol is None:
-        data.setdefault("notes", [])
-        data["notes"] = [*data["notes"], "The scenario has no protocol: section; the engine's default "
-                         "(illustrative) parameters were used."]
+            data["parameter_table"] = jsonable(parameter_table(sc.protocol).reset_index())
+        except Exception:
+            pass
     return data
 
 

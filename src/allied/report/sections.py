@@ -361,6 +361,11 @@ def protocol(res: Results, page: Page) -> str:
     if not res.protocol.ok:
         return "".join([*out, unavailable("Protocol engine", res.protocol.error or ""), "</section>"])
     pj = res.protocol.value
+    if pj.get("family") == "cost-sharing":
+        out[0] = ('<section id="protocol"><h2>Negotiating protocols: how the cost-sharing talks are run</h2>'
+                  '<p class="lead">Agreement after agreement over the contribution: each protocol is a schedule '
+                  "of terms (one multi-year deal, yearly stopgaps, a deal indexed to the client's defence "
+                  "budget). Values are each side's discounted surplus over its walk-away point.</p>")
     frame = E.protocol_frame(pj)
     out.append("<h3>Comparison</h3>")
     cols = {"protocol": "protocol", **{k: v for k, v in E.PROTOCOL_METRICS.items() if k in frame},

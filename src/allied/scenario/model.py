@@ -12,7 +12,7 @@ from pydantic import Field, field_validator
 from allied.errors import invalid
 from allied.scenario.fields import Evidence, Id, Number, Strict, Value
 from allied.scenario.migrate import CURRENT as FORMAT_VERSION
-from allied.scenario.sections import AllianceSection, ProtocolSection
+from allied.scenario.sections import AllianceSection, ProtocolSpec
 from allied.scenario.sections.drafts import Draft
 from allied.scenario.uncertain import point
 
@@ -115,7 +115,7 @@ class Scenario(Strict):
     issues: list[Issue]
     stances: list[Stance]
     alliance: AllianceSection | None = None
-    protocol: ProtocolSection | None = None
+    protocol: ProtocolSpec | None = None
     delegation: dict[Id, dict[str, Number]] | None = Field(
         default=None, description="principal -> {part actor: weight}: sub-state actors grouped under one "
                                   "principal (e.g. White House, Pentagon, Congress -> USA)")

@@ -31,6 +31,7 @@ _FIXES = {
     "string_pattern_mismatch": "use letters, digits, '_', '-' or '.' only (no spaces)",
     "string_too_short": "give a non-empty value",
     "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
+    "union_tag_invalid": "write 'family: denuclearisation' or 'family: cost-sharing'",
     # kinds raised by Allied's own validators (allied.errors.invalid)
     "not_a_number": "write a plain number without quotes (e.g. 924 or 1e5), or a range such as {low: 10, high: 20}",
     "evidence": "add a verbatim 'quote' with its 'source', or a 'note' saying how the figure was estimated",
@@ -285,6 +286,10 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
     if not sc.actors:
         add(("actors",), "no actors", "list at least one actor")
     _check_delegation(sc, add)
+    for role in ("patron", "client"):  # a cost-sharing protocol names its two sides
+        who = getattr(sc.protocol, role, None) if getattr(sc.protocol, "family", "") == "cost-sharing" else None
+        if who is not None and who not in actors:
+            add(("protocol", role), f"unknown actor '{who}'", f"name one of {', '.join(sorted(actors))}")
     return out
 
 

@@ -34,11 +34,16 @@ def _walk(prefix: str, obj: Any) -> list[tuple[str, Uncertain]]:
 
 def uncertain_parameters(sc: Scenario) -> list[tuple[str, Uncertain, tuple[float, float] | None]]:
     """``(path, range, clip)`` for each uncertain protocol parameter, e.g. ``protocol.rho``, clipped to the
-    parameter's admissible values. A scenario without a ``protocol:`` section has the engine's defaults
-    (which the protocol engine also uses then)."""
+    parameter's admissible values; none for a scenario without a ``protocol:`` section."""
     from allied.protocols import api
 
     section = getattr(sc, "protocol", None)
+    if section is None:  # no game to sweep (the protocol engine itself refuses such a scenario)
+        return []
+    if getattr(section, "family", "") == "cost-sharing":
+        from allied.protocols import cost_sharing
+
+        return [(p, d, clip) for p, d, clip in cost_sharing.inputs(section)]
     from allied.scenario.sections.protocol import PARAM_BY_PATH
 
     out: list[tuple[str, Uncertain, tuple[float, float] | None]] = []
@@ -50,22 +55,42 @@ def uncertain_parameters(sc: Scenario) -> list[tuple[str, Uncertain, tuple[float
 
 def protocol_names(sc: Scenario, params: Mapping[str, Any]) -> list[str]:
     """The protocols a sweep solves: ``params["protocols"]`` (list or comma-separated), else the section's."""
-    from allied.protocols import api
+    from allied.protocols import api, require_section
     from allied.protocols.presets import resolve
 
+    section = require_section(sc)
     wanted = params.get("protocols")
     if isinstance(wanted, str):
         wanted = [w.strip() for w in wanted.split(",") if w.strip()]
-    return [p.name for p in resolve(api._section(sc.protocol), wanted)]
+    if getattr(section, "family", "") == "cost-sharing":
+        names = list(wanted or section.compare or section.protocols)
+        bad = [n for n in names if n not in section.protocols]
+        if bad:
+            from allied.errors import SweepError
+
+            raise SweepError(f"unknown protocol(s) {', '.join(bad)}; this section names "
+                             f"{', '.join(section.protocols)}")
+        return names
+    return [p.name for p in resolve(api._section(section), wanted)]
 
 
 def evaluate(sc: Scenario, values: Mapping[str, np.ndarray], n: int,
              params: Mapping[str, Any]) -> tuple[list[str], dict[str, np.ndarray]]:
     """Solve every chosen protocol for ``n`` parameter samples: ``(protocols, {output: [n, P]})``."""
-    from allied.protocols import api
+    from allied.protocols import api, require_section
 
-    section = api._section(sc.protocol)
     names = protocol_names(sc, params)
+    raw = require_section(sc)
+    if getattr(raw, "family", "") == "cost-sharing":
+        from allied.protocols import cost_sharing
+
+        if set(params) - {"protocols"}:
+            from allied.errors import SweepError
+
+            raise SweepError("the cost-sharing protocol sweep takes only the parameter protocols")
+        outs = [cost_sharing.solve_batch(dict(values), name, raw) for name in names]
+        return names, {k: np.column_stack([np.broadcast_to(o[k], (n,)) for o in outs]) for k in outs[0]}
+    section = api._section(raw)
     extra = {k: params[k] for k in ("grid", "selection") if params.get(k) is not None}
     unknown = set(params) - {"protocols", "grid", "selection"}
     if unknown:

@@ -292,9 +292,7 @@ def protocol_section(sc: Scenario) -> Section:
         return Section(available=False, message="; ".join(str(p) for p in exc.problems))
     except Exception as exc:
         return unavailable("The protocol engine", exc)
-    sec = Section(message=f"Chosen protocol ({res.chooser} decides): {res.chosen}."
-                  + ("" if sc.protocol is not None else " This scenario has no protocol: section; the "
-                     "engine's default parameters are used."))
+    sec = Section(message=f"Chosen protocol ({res.chooser} decides): {res.chosen}.")
     sec.notes.extend(str(n) for n in res.notes)
 
     def values_fig() -> Any:
@@ -309,12 +307,18 @@ def protocol_section(sc: Scenario) -> Section:
 
         return fig(beliefs_frame(res.to_json()))
 
-    for title, build in (("Each player's value under each protocol", values_fig),
-                         ("Belief paths", beliefs_fig)):
+    figs = [("Each player's value under each protocol", values_fig)]
+    if getattr(res, "family", "denuclearisation") == "denuclearisation":  # cost-sharing has no beliefs
+        figs.append(("Belief paths", beliefs_fig))
+    for title, build in figs:
         embedded = _report_figure(build, sec.notes, title)
         if embedded:
             sec.figures.append((title, embedded))
-    table = res.table[[c for c in _PROTOCOL_COLUMNS if c in res.table.columns]].reset_index()
+    if getattr(res, "family", "denuclearisation") == "cost-sharing":
+        table = res.frame()
+        table["dominated_by"] = [", ".join(v) or "—" for v in table["dominated_by"]]
+    else:
+        table = res.table[[c for c in _PROTOCOL_COLUMNS if c in res.table.columns]].reset_index()
     sec.tables.append(("Protocols compared (equilibrium outcomes and values)", html_table(table)))
     ranks = pd.DataFrame({actor: pd.Series(order, index=range(1, len(order) + 1))
                           for actor, order in res.rankings.items()})

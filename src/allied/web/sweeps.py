@@ -176,6 +176,14 @@ async def start(request: Request, key: str) -> Response:
     except ValueError:
         errors["seed"] = Problem(entry.key, "seed", f"'{raw['seed'][:20]}' is not a whole number >= 0",
                                  "give a seed such as 0 or 42")
+    if not errors and raw["model"] == "protocol" and sc.protocol is None:
+        from allied.errors import ScenarioError
+        from allied.protocols import require_section
+
+        try:  # the same located message as `allied protocol` and the Protocols page
+            require_section(sc)
+        except ScenarioError as exc:
+            errors["model"] = exc.problems[0]
     if not errors and manager(request).running() >= MAX_RUNNING:
         errors["model"] = Problem(entry.key, "model", f"{MAX_RUNNING} sweeps are already running",
                                   "wait for one to finish (their pages show the progress)")

@@ -120,7 +120,12 @@ def set_paths(sc: Scenario, tab: str) -> list[str]:
     if tab == "protocol":
         try:
             from allied.protocols import parameter_table
+            from allied.scenario.sections import CostSharingSection
 
+            if isinstance(sc.protocol, CostSharingSection):
+                from allied.protocols.cost_sharing import PARAM_NAMES
+
+                return [f"protocol.{p}" for p in PARAM_NAMES]
             return [f"protocol.{p}" for p in parameter_table(sc.protocol).index]
         except Exception:
             return []

@@ -158,6 +158,8 @@ class ProtocolSection(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    family: Literal["denuclearisation"] = Field(
+        "denuclearisation", description="game family: denuclearisation (this game) or cost-sharing")
     mu0: Value = _d("mu0")
     delta: Value = _d("delta")
     alpha: TypePair = Field(default_factory=_alpha)
