@@ -196,12 +196,29 @@ def open_sources(sc: Any, base: Path | None, dirs: Sequence[Path]) -> dict[str, 
             chk.file = locate(s.path, base, dirs)
             if chk.file is not None:
                 try:
-                    chk.text = read_source(chk.file)
-                    chk.norm = normalise(chk.text.text)
+                    chk.text, chk.norm = _read(chk.file)
                 except ScenarioError as exc:
                     chk.problem = "; ".join(p.message for p in exc.problems)
         out[s.id] = chk
     return out
+
+
+_CACHE: dict[tuple[str, int, int], tuple[SourceText, Normalised]] = {}
+
+
+def _read(path: Path) -> tuple[SourceText, Normalised]:
+    """A source's text and its normalised form, kept while the file is unchanged (the web app checks the
+    same sources on every page)."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    hit = _CACHE.get(key)
+    if hit is None:
+        text = read_source(path)
+        hit = (text, normalise(text.text))
+        if len(_CACHE) >= 16:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = hit
+    return hit
 
 
 def verify(sc: Any, scenario_file: str | Path | None = None, dirs: Iterable[str | Path] = ()) -> Verification:
