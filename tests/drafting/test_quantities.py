@@ -89,3 +89,14 @@ def test_side_needs_the_issues_currency_and_magnitude() -> None:
     assert suggest_side(iss, yen, extract(yen), kind, unit, m)["end"] == "high"  # type: ignore[index]
     for other in ("Japan pays about $800 billion a year.", "Japan pays about ¥800 million a year."):
         assert suggest_side(iss, other, extract(other), kind, unit, m) is None
+
+
+def test_no_side_for_a_negative_sentence() -> None:
+    from allied.drafting.mentions import ActorMatcher
+    from allied.drafting.rank import issue_kind, suggest_side
+    from allied.scenario.model import Issue
+
+    iss = Issue(id="hns", name="Host-nation support", scale=[150, 900], units="JPY billion per year")
+    kind, unit = issue_kind(iss)
+    text = "Tokyo rejected paying ¥800 billion a year."
+    assert suggest_side(iss, text, extract(text), kind, unit, ActorMatcher([])) is None

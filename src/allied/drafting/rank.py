@@ -198,7 +198,8 @@ def suggest_side(issue: Any, text: str, found: list[qty.Found], kind: str | None
                  matcher: ActorMatcher) -> dict[str, Any] | None:
     """Which end of the scale the wording points to, when it does: by the quantities in the issue's units
     that lie on its scale (when they agree), else by the one label whose distinctive words the sentence
-    shares (not for negative sentences, whose direction words cannot settle). None when unclear."""
+    shares. None when unclear, and for negative sentences ("not", "rejected", "opposed"), whose figures and
+    words may be the other side's."""
     lo, hi = issue.scale
 
     def end(v: float) -> str:
@@ -210,6 +211,8 @@ def suggest_side(issue: Any, text: str, found: list[qty.Found], kind: str | None
             return None
         return str(issue.labels[min(issue.labels, key=lambda x: abs(x - v))])
 
+    if NEGATION.search(text):
+        return None  # "will not pay $8 billion": the figure is the other side's, the direction cannot be read
     placed = on_scale(issue, [x for x in found if _matches_kind(x, kind, unit)])
     if placed:
         ends = {end(x.value) for x in placed if x.value is not None}
@@ -219,7 +222,7 @@ def suggest_side(issue: Any, text: str, found: list[qty.Found], kind: str | None
             return {"end": ends.pop(), "label": nearest(v),
                     "why": f"mentions {', '.join(x.text for x in placed)} on the scale [{lo:g}, {hi:g}]"}
         return None
-    if not issue.labels or NEGATION.search(text):
+    if not issue.labels:
         return None
     label_tokens = {v: set(tokens(matcher.strip(str(t)))) for v, t in issue.labels.items()}
     sent = set(tokens(text))
