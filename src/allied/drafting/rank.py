@@ -25,7 +25,7 @@ from typing import Any
 
 from allied.drafting import quantities as qty
 from allied.drafting.mentions import ActorMatcher
-from allied.drafting.text import Sentence, stem_all, tokens, words
+from allied.drafting.text import STOP, Sentence, stem_all, tokens, words
 
 WHO_SUBJECT, WHO_NAMED, WHO_CARRIED = 1.0, 0.6, 0.5
 CUE_BONUS, UNIT_BONUS, ON_SCALE = 1.25, 1.3, 0.5
@@ -122,7 +122,7 @@ def rank(scenario: Any, sources: list[tuple[str, list[Sentence]]], top: int = 3,
         prev_subject = subject if found else (prev_subject if follows else None)
         prev_key = (sid, s.paragraph, s.index)
         who.append(w)
-    docs = stem_all([[x for x in words(s.text) if x not in _stop()] for _, s in flat])
+    docs = stem_all([[x for x in words(s.text) if x not in STOP] for _, s in flat])
     index = _bm25(docs)
     cue = [bool(STANCE_CUES.search(s.text)) for _, s in flat]
     found_q: dict[int, list[qty.Found]] = {}
@@ -186,12 +186,6 @@ def on_scale(issue: Any, found: list[qty.Found]) -> list[qty.Found]:
     """The quantities (already of the issue's kind) that lie on its scale, in its magnitude."""
     lo, hi = issue.scale
     return [x for x in found if x.value is not None and lo <= x.value <= hi and _magnitude_ok(issue, x)]
-
-
-def _stop() -> frozenset[str]:
-    from allied.drafting.text import STOP
-
-    return STOP
 
 
 def suggest_side(issue: Any, text: str, found: list[qty.Found], kind: str | None, unit: str | None,
