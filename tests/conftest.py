@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from shared_data import need_shared
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-SHARED = (ROOT / ".." / "shared").resolve()
 
 
 @pytest.fixture
 def shared() -> Path:
-    """The shared folder beside the checkout (reference data); skips when a clone lacks it."""
-    if not SHARED.is_dir():
-        pytest.skip(f"reference folder {SHARED} not present (only in the project's own checkouts and CI)")
-    return SHARED
+    """The shared folder beside the checkout (reference data): skips when a clone lacks it, fails under
+    ``ALLIED_REQUIRE_SHARED=1`` (see ``shared_data.py``)."""
+    return need_shared()
 
 
 @pytest.fixture(autouse=True)

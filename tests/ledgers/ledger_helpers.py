@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-ARTICLE = SHARED / "sources" / "allied-approach-to-north-korea-2019.txt"
+ARTICLE = ("sources", "allied-approach-to-north-korea-2019.txt")
 
 
 def synthetic_panel(year: int = 2020, seed: int = 7) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from allied.cli import app
 from allied.ledgers import ledger
+from shared_data import need_shared
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,8 @@ def one(res, **match):
 
 def check_quote(quote: str, must_contain: str) -> None:
     assert isinstance(quote, str) and must_contain in quote
-    if ARTICLE.is_file():
-        assert normalise(quote) in normalise(ARTICLE.read_text(encoding="utf-8")), f"not verbatim: {quote!r}"
+    article = need_shared(*ARTICLE).read_text(encoding="utf-8")
+    assert normalise(quote) in normalise(article), f"not verbatim: {quote!r}"
 
 
 @pytest.mark.parametrize(("year", "value"), [(2018, 830.0), (2019, 924.0)])

@@ -15,9 +15,9 @@ import pytest
 from allied.arrays import ForecastInput
 from allied.errors import ModelError
 from allied.models import get
+from shared_data import SHARED, need_shared
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 EUM_CASES = SHARED / "validation" / "eum"
 
 
@@ -57,8 +57,7 @@ def validation_cases() -> list[str]:
 
 @pytest.mark.parametrize("case", validation_cases() or ["<shared folder absent>"])
 def test_scholz_reproduces_jmckib_reference_runs(case: str) -> None:
-    if not EUM_CASES.is_dir():
-        pytest.skip(f"{EUM_CASES} not found: validation cases are checked where ../shared exists (CI has it)")
+    need_shared("validation", "eum", f"{case}_expected.csv")
     ref = [r for r in read_rows(EUM_CASES / f"{case}_expected.csv") if r["implementation"] == "jmckib"]
     out = run(case_input(EUM_CASES / f"{case}.csv"), rounds=10)
     span = float(ref[0]["max_position"]) - float(ref[0]["min_position"])

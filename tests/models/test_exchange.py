@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from allied.arrays import ForecastInput
 from allied.models.exchange import ExchangeModel
 from allied.scenario.readers.exchange import read_tsv
+from shared_data import need_shared
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "validation" / "exchange"
 MODEL = ExchangeModel()
 
 
@@ -69,11 +69,11 @@ def test_round_zero_is_input() -> None:
     np.testing.assert_allclose(out.positions[0, 0], inp.x[0])
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/validation/exchange not present in this clone")
 @pytest.mark.parametrize("case", ["sample_data", "copenhagen", "cop21"])
 def test_shared_cases_every_round_decimal(case: str) -> None:
-    inp = table_input((SHARED / f"{case}_input.txt").read_text(), f"{case}_input.txt")
-    check_case(inp, expected(SHARED / f"{case}_expected.csv"), arithmetic="decimal")
+    shared = need_shared("validation", "exchange")
+    inp = table_input((shared / f"{case}_input.txt").read_text(), f"{case}_input.txt")
+    check_case(inp, expected(shared / f"{case}_expected.csv"), arithmetic="decimal")
 
 
 def rex_input() -> ForecastInput:

@@ -17,9 +17,11 @@ from allied.arrays import ForecastInput
 from allied.errors import ModelError
 from allied.models import get
 from allied.scenario.readers import ktab
+from shared_data import SHARED as SHARED_ROOT
+from shared_data import need_shared
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "validation" / "smp"
+SHARED = SHARED_ROOT / "validation" / "smp"
 
 
 def ktab_input(path: Path) -> ForecastInput:
@@ -98,9 +100,7 @@ def parse_log(path: Path) -> dict:
 
 @pytest.mark.parametrize("case", ["dummyData_3Dim", "SOE-Pol-Comp"])
 def test_reference_logs(case: str) -> None:
-    log = SHARED / f"20170530_ref-{case}.txt"
-    if not log.exists():
-        pytest.skip(f"shared validation folder absent ({log})")
+    log = need_shared("validation", "smp", f"20170530_ref-{case}.txt")
     ref = parse_log(log)
     out = get("smp").run(ktab_input(SHARED / f"{case}.csv"))
     n_states = out.rounds_run[0] + 1
@@ -117,10 +117,8 @@ def test_reference_logs(case: str) -> None:
 
 def test_older_poslogs_differ_from_2017_behaviour() -> None:
     """The stored China SOE position logs came from an older KTAB (commit 105b0186): documented as different."""
-    old = SHARED / "china_soe_policy_ktab_poslog.csv"
-    table = SHARED / ".." / "eum" / "china_soe_policy.csv"
-    if not old.exists() or not table.exists():
-        pytest.skip("shared validation folder absent")
+    old = need_shared("validation", "smp", "china_soe_policy_ktab_poslog.csv")
+    table = need_shared("validation", "eum", "china_soe_policy.csv")
     rows = [ln.split(",") for ln in table.read_text().splitlines()[1:] if ln.strip()]
     x = np.array([[[float(r[2])]] for r in rows]).reshape(1, -1, 1)
     s = np.array([float(r[3]) for r in rows]).reshape(1, -1, 1) / 100

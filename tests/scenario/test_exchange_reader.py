@@ -8,9 +8,9 @@ import pytest
 
 from allied.errors import ScenarioError
 from allied.scenario.readers.exchange import read_long, read_tsv
+from shared_data import need_shared
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "validation" / "exchange"
 
 GOOD = """'#A'\t'A1'\t'Actor one'\t''
 '#A'\t'A2'\t'A2'\t''
@@ -106,11 +106,11 @@ def test_long_broken_file(text: str, needle: str, line: int) -> None:
     assert probs[0].line == line
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/validation/exchange not present in this clone")
 @pytest.mark.parametrize("case", ["sample_data", "copenhagen", "cop21"])
 def test_shared_tsv_and_long_agree(case: str) -> None:
-    t = read_tsv((SHARED / f"{case}_input.txt").read_text(), f"{case}_input.txt")
-    lg = read_long((SHARED / f"{case}_long.csv").read_text(), f"{case}_long.csv")
+    shared = need_shared("validation", "exchange")
+    t = read_tsv((shared / f"{case}_input.txt").read_text(), f"{case}_input.txt")
+    lg = read_long((shared / f"{case}_long.csv").read_text(), f"{case}_long.csv")
     key = lambda tab: sorted((r.actor, r.issue, r.position, r.salience, r.capability) for r in tab.rows)  # noqa: E731
     assert key(t) == key(lg)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from allied.cli import app
 from allied.scenario import Uncertain, load
+from shared_data import need_shared
 
-ARTICLE = Path(__file__).resolve().parents[2] / ".." / "shared" / "sources" / "allied-approach-to-north-korea-2019.txt"
+ARTICLE = ("sources", "allied-approach-to-north-korea-2019.txt")
 
 
 def normalise(text: str) -> str:
@@ -38,9 +38,7 @@ def all_quotes(sc) -> list[str]:
 
 
 def test_every_quote_is_verbatim_from_the_article(sc) -> None:
-    if not ARTICLE.is_file():
-        pytest.skip(f"article {ARTICLE} not present")
-    article = normalise(ARTICLE.read_text(encoding="utf-8"))
+    article = normalise(need_shared(*ARTICLE).read_text(encoding="utf-8"))
     quotes = all_quotes(sc)
     assert len(quotes) >= 10
     for q in quotes:

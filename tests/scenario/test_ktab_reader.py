@@ -8,9 +8,9 @@ import pytest
 
 from allied.errors import ScenarioError
 from allied.scenario.readers import ktab
+from shared_data import need_shared
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "validation" / "smp"
 DUMMY = (DATA / "dummyData_3Dim.csv").read_text()
 
 
@@ -29,9 +29,7 @@ def test_reads_ktab_dummy_3dim() -> None:
 
 @pytest.mark.parametrize("name", ["SOE-Pol-Comp.csv", "dummyData_6Dim.csv"])
 def test_reads_other_ktab_examples(name: str) -> None:
-    path = SHARED / name
-    if not path.exists():
-        pytest.skip(f"shared validation folder absent ({path})")
+    path = need_shared("validation", "smp", name)
     t = ktab.read(path.read_text(), name)
     if name.startswith("SOE"):
         assert len(t.actors) == 13 and [i.name for i in t.issues] == ["Policy Position", "Competitive Position"]

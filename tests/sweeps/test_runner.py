@@ -156,10 +156,8 @@ def test_python_api(tmp_path: Path):
 
 def test_a_model_drawing_random_numbers_uses_each_samples_own_stream(korea, tmp_path: Path):
     from allied.models.base import run_model
-    from allied.models.registry import available, get
+    from allied.models.registry import get
 
-    if "exchange" not in available():
-        pytest.skip("exchange model not installed")
     params = {"ties": "random"}
     two = ["sanctions_relief", "deal_structure"]
     a = run_sweep(korea, "exchange", 3, seed=8, out=tmp_path / "a", workers=1, chunk_size=1, params=params,
