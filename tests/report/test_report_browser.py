@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from allied.report.browser import CHROMIUM, Opened
+from report_browser import CHROMIUM, Opened, open_report
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +18,6 @@ def opened(korea_file: Path) -> Iterator[Opened]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium; .ci/run does)")
     pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
-    from allied.report.browser import open_report
-
     with open_report(korea_file) as o:
         yield o
 

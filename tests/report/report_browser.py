@@ -2,9 +2,10 @@
 
 Uses Playwright (a dev dependency, imported lazily) driving the system's Chromium (Debian package
 ``chromium``, never ``playwright install``). Every request other than ``file://`` (and inline ``data:``)
-is aborted and recorded, so a report that tries to reach the network is caught.
+is aborted and recorded, so a report that tries to reach the network is caught. A test and documentation
+tool, kept out of the installed package:
 
-    python -m allied.report.browser report.html docs/img/report-korea-2019.png
+    .venv/bin/python tests/report/report_browser.py report.html docs/img/report-korea-2019.png
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def screenshot(path: str | Path, out: str | Path, width: int = 1360, height: int
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) < 2:
-        print("usage: python -m allied.report.browser REPORT.html OUT.png [HEIGHT]", file=sys.stderr)
+        print("usage: python tests/report/report_browser.py REPORT.html OUT.png [HEIGHT]", file=sys.stderr)
         return 2
     height = int(args[2]) if len(args) > 2 else 1500
     screenshot(args[0], args[1], height=height)
