@@ -201,3 +201,54 @@ def test_q_and_variant_change_the_outcome() -> None:
     assert not np.array_equal(base, run(inp, variant="paper").positions)
     paper = run(inp, variant="paper").positions
     assert not np.array_equal(paper, run(inp, variant="paper", q=0.5).positions)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_paper_variant_with_q_below_one_by_hand(engine: str) -> None:
+    """Variant ``paper``, Q = 0.5, one round, derived by hand from ``shared/specs/eum.md`` §§2-7 (Scholz et al.
+    2011 eqs. 15-16, 22-25a, 30-35); flipping the sign of the (1−Q) term gives r = (1.087, 2, 0.5) and
+    positions (0.69, 40, 0); Q = 1 gives everyone at 40.
+
+    Actors x = (0, 40, 100), s = (1, 0.5, 0.8), c = (1, 2, 1): w = c·s = (1, 1, 0.8), R = 100, weighted
+    median μ = 40 (cumulative 1 < 1.4 = half the weight, then 2). Distances d01 = 0.4, d02 = 1, d12 = 0.6;
+    |x_i − μ|/R = (0.4, 0, 0.6).
+
+    P_ij = Σ_{v_k>0} v_k / Σ|v_k|, v_k = w_k(|x_k − x_j| − |x_k − x_i|):
+      P01: v = (40, −40, −32) → 40/112 = 5/14;  P02: v = (100, 20, −80) → 120/200 = 3/5;
+      P12: v = (60, 60, −48) → 120/168 = 5/7;   P10 = 9/14, P20 = 2/5, P21 = 2/7.
+
+    Pass 1 (r = 1): U_s = 2d, U_f = −2d, U_sq = 0, U_b = d_μ + d, U_w = −(d_μ + d), T = [d_μ < d];
+    E^i(U_ij) = s_j[P U_s + (1−P) U_f] + (1−s_j) U_s − Q U_sq − (1−Q)[T U_b + (1−T) U_w]:
+      E01 = 0.5·0.8(2·5/14 − 1) + 0.5·0.8 − 0.5·(−0.8)   = 0.685714   (T = 0: 0.4 is not < 0.4)
+      E02 = 0.8·2(2·3/5 − 1) + 0.2·2 − 0.5·1.4          = 0.02       (T = 1)
+      E10 = 1·0.8(2·9/14 − 1) − 0.5·0.4                  = 0.028571   (T = 1)
+      E12 = 0.8·1.2(2·5/7 − 1) + 0.2·1.2 − 0.5·0.6       = 0.351429   (T = 1)
+      E20 = 1·2(2·2/5 − 1) − 0.5·1.6                     = −1.2       (T = 1)
+      E21 = 0.5·1.2(2·2/7 − 1) + 0.5·1.2 − 0.5·(−1.2)    = 0.942857   (T = 0)
+    Security S_i = Σ_j E^j(U_ji): S0 = 0.028571 − 1.2 = −8.2/7, S1 = 0.685714 + 0.942857 = 11.4/7,
+    S2 = 0.02 + 0.351429 = 2.6/7. R_i = (2S_i − max − min)/(max − min) = (−1, 1, 5/49);
+    r_i = (1 − R_i/3)/(1 + R_i/3) = (2, 1/2, 71/76).
+
+    Pass 2 (own r_i; U = 2 − 4(·)^r, U_sq = 2 − 4·0.5^r):
+      actor 0, r = 2:   E01 = 0.5(5/14·1.64 + 9/14·0.04) + 0.5·1.64 − 0.5·1 − 0.5·0.04 = 0.605714
+                        E02 = 0.8(0.6·2 − 0.4·2) + 0.2·2 − 0.5·1 − 0.5·(2 − 4·0.15²)   = −0.735
+      actor 1, r = 1/2: E10 = 9/14(2 − 4√0.3) + 5/14(2 − 4√0.7) − 0.5(2 − 4√0.5) − 0.5(2 − 4√0.4) = 0.075467
+                        E12 = 0.8[5/7(2 − 4√0.2) + 2/7(2 − 4√0.8)] + 0.2(2 − 4√0.2)
+                              − 0.5(2 − 4√0.5) − 0.5(2 − 4√0.35)                              = 0.399694
+      actor 2, r = 71/76: E20 = 0.4·2 + 0.6·(−2) − 0.5(2 − 4·0.5^r) − 0.5(2 − 4·0.1^r)       = −1.120630
+                          E21 = 0.5[2/7(2 − 4·0.2^r) + 5/7(2 − 4·0.8^r)] + 0.5(2 − 4·0.2^r)
+                                − 0.5(2 − 4·0.5^r) − 0.5(2 − 4·0.8^r)                         = 0.938833
+    Offers to receiver m from proposer k, a = E_km, b = E_mk (Fig. 6): actor 0 gets none (a = 0.075 < b =
+    0.606 from 1; a < 0 from 2); actor 1 loses both conflicts (0.606 > 0.075 against 0, 0.939 > 0.400
+    against 2) and takes the smaller move, to 0; actor 2 gets none (0.400 < 0.939; −0.735 < 0).
+    Round 1: positions (0, 0, 100).
+    """
+    x, s, c = (np.array([v]) for v in ([0.0, 40.0, 100.0], [1.0, 0.5, 0.8], [1.0, 2.0, 1.0]))
+    from allied.models.eum._numpy import run_eum
+
+    pos, risk = run_eum(x, s, c, 1, "paper", 0.5, engine=engine)
+    np.testing.assert_allclose(risk[0, 0], [2.0, 0.5, 71 / 76], rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(pos[0, 1], [0.0, 0.0, 100.0])
+    out = run(one_sample([0.0, 40.0, 100.0], [1.0, 0.5, 0.8], [1.0, 2.0, 1.0]), rounds=1, variant="paper", q=0.5)
+    np.testing.assert_array_equal(out.positions[0, 1, :, 0], [0.0, 0.0, 100.0])
+    assert out.forecast[0, 1, 0] == 0.0  # weighted median of (0, 0, 100) with w = (1, 1, 0.8)
