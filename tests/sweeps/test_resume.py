@@ -1,4 +1,11 @@
-"""A sweep killed with SIGKILL and rerun with --resume loses nothing and duplicates nothing."""
+"""A sweep killed with SIGKILL and rerun with --resume loses nothing and duplicates nothing.
+
+Two ways to kill it: from outside at a seeded moment (a real process group, killed after a seeded number
+of parts plus a seeded delay), and from inside, at seeded points, in the middle of writing a part (the
+child's parquet writer writes part of the file and the process then SIGKILLs itself). The second is
+deterministic: a part store that writes parts in place instead of atomically leaves a half-written part
+under its final name, and these tests fail every time (checked by that mutation of ``RunStore.write_part``).
+"""
 
 from __future__ import annotations
 
@@ -30,13 +37,14 @@ def _parts(out: Path) -> list[Path]:
 
 
 @pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
-def test_sigkill_then_resume_gives_every_sample_once(korea, tmp_path: Path):
+@pytest.mark.parametrize("seed", [5])
+def test_sigkill_then_resume_gives_every_sample_once(korea, tmp_path: Path, seed: int):
     out = tmp_path / "killed"
     env = dict(os.environ)
     proc = subprocess.Popen(_args(out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True)
     deadline = time.monotonic() + 120
-    rnd = random.Random()
+    rnd = random.Random(seed)
     target = rnd.randint(2, 40)  # kill after a random number of finished chunks …
     while len(_parts(out)) < target and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -73,3 +81,73 @@ def test_resume_refuses_a_changed_scenario(korea, tmp_path: Path):
     assert r.returncode == 2
     assert "refusing to resume" in r.stderr and "scenario changed" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# --- killed inside a part write, at seeded points ------------------------------------------------------
+SMALL, SMALL_CHUNK = 200, 20  # ten parts
+
+
+def _kill_points() -> list[tuple[int, float]]:
+    """(part write to die in, fraction of its bytes on disk): the first and last part, with nothing and
+    with all but the last byte written, and two seeded points in between."""
+    rnd = random.Random(13)
+    n = SMALL // SMALL_CHUNK
+    return [(1, 0.0), (n, 0.999), *[(rnd.randint(2, n - 1), round(rnd.uniform(0.05, 0.95), 2)) for _ in range(2)]]
+
+
+@pytest.fixture(scope="module")
+def clean_small(korea, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLIED_HOME", str(tmp_path_factory.mktemp("home")))
+        out = tmp_path_factory.mktemp("clean") / "run"
+        return run_sweep(korea, "mean", SMALL, seed=5, out=out, workers=1, chunk_size=SMALL_CHUNK).frame()
+
+
+def _die_inside_write(korea, out: Path, kill_at: int, keep: float) -> int:
+    """Fork a child that runs the sweep and SIGKILLs itself inside its ``kill_at``-th parquet write, with
+    ``keep`` of that file's bytes on disk; returns the child's wait status."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        try:
+            import pyarrow.parquet as pq
+
+            real = pq.write_table
+            calls = [0]
+
+            def write_table(table, where, *args, **kwargs):  # type: ignore[no-untyped-def]
+                calls[0] += 1
+                real(table, where, *args, **kwargs)
+                if calls[0] == kill_at:
+                    size = os.path.getsize(where)
+                    with open(where, "r+b") as fh:
+                        fh.truncate(int(size * keep))
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            pq.write_table = write_table
+            run_sweep(korea, "mean", SMALL, seed=5, out=out, workers=1, chunk_size=SMALL_CHUNK)
+        finally:
+            os._exit(3)  # reached only if the kill did not happen
+    return os.waitpid(pid, 0)[1]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize(("kill_at", "keep"), _kill_points(), ids=lambda v: str(v))
+def test_killed_inside_a_part_write_then_resume(korea, tmp_path: Path, clean_small: pd.DataFrame, kill_at: int,
+                                                keep: float) -> None:
+    out = tmp_path / "run"
+    status = _die_inside_write(korea, out, kill_at, keep)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, f"child ended with status {status}"
+    # only the parts finished before the one being written count as done; the one in flight is not
+    assert len(_parts(out)) == kill_at - 1, [p.name for p in _parts(out)]
+    for p in _parts(out):
+        pd.read_parquet(p)  # every part under its final name is whole
+    from allied.sweeps.registry import list_runs
+
+    (rec,) = [r for r in list_runs() if r["out"] == str(out.resolve())]
+    assert rec["status"] == "stopped" and rec["samples_done"] == (kill_at - 1) * SMALL_CHUNK
+
+    res = run_sweep(korea, "mean", SMALL, seed=5, out=out, workers=1, chunk_size=SMALL_CHUNK, resume=True)
+    assert not list((out / "samples").glob("*.tmp*"))
+    assert len(_parts(out)) == SMALL // SMALL_CHUNK
+    resumed = res.frame().sort_values(["sample"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(resumed, clean_small, check_exact=True)
