@@ -29,6 +29,7 @@ from allied.models.eum._numpy import run_eum
 from allied.models.smp import _numpy as smp_kernel
 from allied.models.smp import params as smp_params
 
+
 def parity(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -17,17 +17,20 @@ sample the kernel
 
 Samples are independent: :func:`solve_many` runs chunks of them on threads (the kernel releases the GIL).
 
-numba's on-disk cache keys this module's compiled functions on this file alone, although they inline
-:mod:`allied.protocols.stage`: after changing ``stage.py``, change this file too (or clear
-``__pycache__``) so that cached kernels are rebuilt. (Last: exact-equilibrium tier in the selection.)
+The compiled functions here contain :mod:`allied.protocols.stage`'s compiled code; their numba cache
+entries are keyed on ``stage.py``'s source as well as this file (:func:`allied._jit.njit`), so an edit of
+either file recompiles them.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from allied._jit import njit
 from allied.protocols import stage as st
+
+#: numba's njit, cached, with cache entries keyed also on stage.py's source (compiled into these kernels)
+jit = njit(depends=[st], nogil=True)
 
 # parameter vector layout (names as in the scenario's protocol section)
 PARAM_NAMES: tuple[str, ...] = (
@@ -56,14 +59,14 @@ PATH_NAMES: tuple[str, ...] = ("belief", "p", "q_sincere", "q_stalling", "reply_
 NPATH = len(PATH_NAMES)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _derived(par: np.ndarray) -> tuple[float, float]:
     beta_eff = par[P_BETA] * max(0.0, 1.0 - par[P_LEAK] * par[P_SU])
     sig = par[P_SIGMA] * (1.0 - par[P_XI] * par[P_DIV])
     return beta_eff, min(max(sig, 0.0), 1.0)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _alive(par: np.ndarray, d: float, r: float, n: float, out: np.ndarray) -> None:
     """Per-stage flows while talks are alive: N-S, N-T, US, ROK."""
     beta_eff, _ = _derived(par)
@@ -74,7 +77,7 @@ def _alive(par: np.ndarray, d: float, r: float, n: float, out: np.ndarray) -> No
     out[3] = par[P_AK] * d - par[P_BK] * r + par[P_GK] * n - par[P_KAPPA] * (su + sc)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _breakdown(par: np.ndarray, d: float, r: float, out: np.ndarray) -> None:
     """Absorbing breakdown values after (d, r): N rebuilds rho·d, sanctions snap back sigma_eff·r."""
     beta_eff, sig = _derived(par)
@@ -88,7 +91,7 @@ def _breakdown(par: np.ndarray, d: float, r: float, out: np.ndarray) -> None:
     out[3] = k * (par[P_AK] * db - par[P_BK] * rb - par[P_KAPPA] * su - par[P_TAU_K])
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _outcomes(par: np.ndarray, d0: float, r0: float, a: float, b: float, oc: np.ndarray,
               tmp: np.ndarray) -> None:
     """Breakdown constants of a stage from (d0, r0) with tranche (a, b): columns NX, UX, BB."""
@@ -107,7 +110,7 @@ def _outcomes(par: np.ndarray, d0: float, r0: float, a: float, b: float, oc: np.
         oc[5, col] = tmp[3]
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _terminal(par: np.ndarray, dt: float, rt: float, term: np.ndarray, tmp: np.ndarray) -> None:
     """Post-deal node: each type keeps the deal or reneges. term = [N-S, N-T, US|S, US|T, ROK|S, ROK|T,
     keep_S, keep_T]."""
@@ -123,7 +126,7 @@ def _terminal(par: np.ndarray, dt: float, rt: float, term: np.ndarray, tmp: np.n
         term[6 + th] = 1.0 if kp else 0.0
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _continuation(par: np.ndarray, k: int, nst: int, cum_d: np.ndarray, cum_r: np.ndarray,
                   grid: np.ndarray, cont: np.ndarray, term: np.ndarray, tmp: np.ndarray) -> None:
     """Values after both sides carry out stage k, at every grid belief (rows as in ``stage``)."""
@@ -151,7 +154,7 @@ def _continuation(par: np.ndarray, k: int, nst: int, cum_d: np.ndarray, cum_r: n
         cont[5, j] = (1 - mj) * tmp[3] + dl * grid[k + 1, 5, j]
 
 
-@njit(cache=True, nogil=True)
+@jit
 def solve_one(par: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray, g: int, sel: int,
               tol_rel: float, out: np.ndarray, path: np.ndarray) -> None:
     """Solve one protocol for one parameter vector. ``out[NOUT]``; ``path[K + 1, NPATH]`` (row K: the
@@ -332,7 +335,7 @@ def solve_one(par: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray
     out[O_KEEP_T] = term[7]
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _probs(order: int, p: float, q: float, ru: float, a: float) -> tuple[float, float, float]:
     """Probabilities of NX, UX, BB for a type complying w.p. q (CC has p·q)."""
     if order == st.N_FIRST:
@@ -342,7 +345,7 @@ def _probs(order: int, p: float, q: float, ru: float, a: float) -> tuple[float, 
     return (1 - p) * a, p * (1 - q), (1 - p) * (1 - a)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def solve_serial(pars: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray, g: int, sel: int,
                  tol_rel: float) -> tuple[np.ndarray, np.ndarray]:
     """Solve one protocol for every row of ``pars[B, NPAR]``: outputs ``[B, NOUT]``, path ``[B, K+1, NPATH]``.

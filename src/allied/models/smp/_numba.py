@@ -7,9 +7,12 @@ order, as :func:`allied.models.smp._numpy.challenge_pairs`; used for large N, wh
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from allied._jit import njit
 from allied.models.smp import params as K
+
+#: numba's njit, cached, with cache entries keyed also on params.py (its constants are compiled in)
+jit = njit(depends=[K], nogil=True)
 
 _BIN_TOL = K.BIN_TOL
 _PB = K.PROPBIN_MIX
@@ -17,14 +20,14 @@ _PC = K.PROPCBC_MIX
 _MINC = K.MIN_CHALLENGE_COALITION
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _bs(d: float, r: float) -> float:
     if d <= 1.0:
         return (1.0 - d) * (1.0 + d * r)
     return (1.0 - d) * (1.0 + r)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _vote(vr: int, w: float, u1: float, u2: float) -> float:
     du = u1 - u2
     if vr == 2:
@@ -49,7 +52,7 @@ def _vote(vr: int, w: float, u1: float, u2: float) -> float:
     return w * ((1 - _PB) * du + _PB * rb)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _challenges(vd: np.ndarray, rest: np.ndarray, stot: np.ndarray, cap: np.ndarray, vr: int, tpc: int,
                 both: bool, fixed_h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     nb, n = stot.shape
@@ -118,7 +121,7 @@ def _challenges(vd: np.ndarray, rest: np.ndarray, stot: np.ndarray, cap: np.ndar
     return p_out, di_out, dj_out
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _coalitions(u: np.ndarray, w: np.ndarray, vr: int, minc: float) -> np.ndarray:
     nb, na, no = u.shape
     c = np.empty((nb, no, no))
