@@ -57,7 +57,7 @@ def validation_cases() -> list[str]:
 
 @pytest.mark.parametrize("case", validation_cases() or ["<shared folder absent>"])
 def test_scholz_reproduces_jmckib_reference_runs(case: str) -> None:
-    need_shared("validation", "eum", f"{case}_expected.csv")
+    need_shared("validation", "eum")
     ref = [r for r in read_rows(EUM_CASES / f"{case}_expected.csv") if r["implementation"] == "jmckib"]
     out = run(case_input(EUM_CASES / f"{case}.csv"), rounds=10)
     span = float(ref[0]["max_position"]) - float(ref[0]["min_position"])
