@@ -4,6 +4,7 @@ from the passage of its source kept under tests/data/sources/, and no outcome is
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -167,3 +168,22 @@ def test_sma2020_bargaining_inputs_and_the_empty_zone() -> None:
     by_hand = usa + c_usa / (c_usa + c_rok) * (rok - usa)
     got = forecast(sc, models=["bargain"]).to_json()["models"]["bargain"]["issues"]["contribution"]["forecast"]
     assert got == pytest.approx(by_hand, abs=1e-3)
+
+
+def test_sma2020_cost_sharing_protocol_zone_opens_only_in_year_four() -> None:
+    """By hand: the patron's walk-away 1.38·1.02^t exceeds the client's 1.19·1.07^t until
+    t* = ln(1.38/1.19) / ln(1.07/1.02) ≈ 3.1, so no deal starting in year 0 (multi-year, indexed) and,
+    of the yearly stopgaps, only year 4's concludes."""
+    import math
+
+    res = CliRunner().invoke(app, ["protocol", "sma-2020", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["family"] == "cost-sharing"
+    t_star = math.log(1.38 / 1.19) / math.log(1.07 / 1.02)
+    assert 3 < t_star < 4
+    yearly = data["protocols"]["yearly"]
+    assert [step["agreed"] for step in yearly["path"]] == [t > t_star for t in range(5)]
+    for name in ("multi-year", "indexed"):
+        assert data["protocols"][name]["p_full"] == 0.0
+    assert set(yearly["dominated_by"]) == {"multi-year", "indexed"}
