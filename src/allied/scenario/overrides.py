@@ -32,7 +32,10 @@ def parse_assignment(text: str, file: str) -> tuple[list[str], Any]:
         return parts, None
     try:  # the scenario reader's own YAML rules: alias budget, 1e5 as a number, no tags
         value, _ = load_yaml(raw, f"--set {text}")
-    except ScenarioError:
+    except ScenarioError as exc:
+        inner = exc.problems[0] if exc.problems else None
+        if inner is not None and inner.kind in ("out_of_range", "too_big", "too_deep", "yaml_alias"):
+            raise ScenarioError([Problem(file, f"--set {text}", inner.message, inner.fix, kind=inner.kind)]) from None
         raise ScenarioError([Problem(file, f"--set {text}", f"cannot read the value '{raw}'",
                                      "give a number, text, or a range like {low: 1, high: 2}",
                                      kind="override")]) from None
