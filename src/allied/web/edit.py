@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from allied.errors import Problem
@@ -36,7 +37,8 @@ async def upload(request: Request) -> Response:
         if len(raw) > MAX_UPLOAD:
             raise HTTPException(413, f"The file is larger than {MAX_UPLOAD // 2**20} MB.")
         try:
-            entry = store.save_upload(f.filename, raw)
+            # reading and validating is CPU work: off the event loop, so other requests keep being answered
+            entry = await run_in_threadpool(store.save_upload, f.filename, raw)
         except ScenarioError as exc:
             ctx = {**views.index_context(store), "upload_problems": exc.problems, "upload_name": f.filename}
             return page(request, "index.html", ctx, status_code=422)
@@ -124,7 +126,7 @@ async def stance(request: Request, key: str) -> Response:
     sc = None
     if not problems:
         try:
-            sc = store.edit(entry, stances={(actor, issue): fields})
+            sc = await run_in_threadpool(store.edit, entry, stances={(actor, issue): fields})
         except ScenarioError as exc:
             problems = exc.problems
     if problems or sc is None:
@@ -198,7 +200,7 @@ async def set_value(request: Request, key: str) -> Response:
                                 "write a number, a text, or a range like {low: 20, high: 40}"))
     if not problems:
         try:
-            store.edit(entry, assignments=[f"{path}={value}"])
+            await run_in_threadpool(store.edit, entry, assignments=[f"{path}={value}"])
         except ScenarioError as exc:
             problems = exc.problems
     if problems:

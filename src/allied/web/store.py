@@ -196,7 +196,13 @@ class Store:
                 raise ScenarioError([Problem(filename or shown, "(file)", f"the file could not be read "
                                              f"({type(exc).__name__}: {exc})",
                                              "check that it is an Allied scenario or a supported table")]) from None
-            return self._commit(path, name)
+            for _ in range(100):  # a parallel upload may claim the same free name first: pick again
+                try:
+                    return self._commit(path, name)
+                except FileExistsError:
+                    name = self._free_name(stem, suffix)
+            raise ScenarioError([Problem(filename or shown, "(file)", "no free name for the file after 100 tries",
+                                         "rename the file and upload it again", kind="busy")])
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
@@ -204,8 +210,14 @@ class Store:
         """A new editable YAML copy of ``entry`` in the folder (built-ins are never written to)."""
         sc = self.scenario(entry)
         stem = sanitise(entry.key if entry.builtin else _WORKCOPY.sub("", entry.key.rsplit(".", 1)[0]))
-        name = self._free_name(stem, f"{WORK}.yaml")
-        return self._write(name, to_yaml(sc), new=True)
+        text = to_yaml(sc)
+        for _ in range(100):  # another request may claim the free name first (parallel copies): pick again
+            try:
+                return self._write(self._free_name(stem, f"{WORK}.yaml"), text, new=True)
+            except FileExistsError:
+                continue
+        raise ScenarioError([Problem(entry.key, "(file)", "no free name for a working copy after 100 tries",
+                                     "delete some working copies, then copy again", kind="busy")])
 
     def _write(self, name: str, text: str, new: bool) -> Entry:
         tmp = self._tmpdir()

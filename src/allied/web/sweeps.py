@@ -17,9 +17,10 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from allied.errors import Problem
-from allied.scenario import Scenario
+from allied.scenario import Scenario, ScenarioError
 from allied.web import engines
 from allied.web.app import page
 from allied.web.store import valid_key
@@ -109,20 +110,34 @@ class Manager:
                 meta = json.loads(store.run_file.read_text("utf-8"))
             except (OSError, ValueError):
                 meta = {}
+            if not isinstance(meta, dict):
+                meta = {}
         elif job is None:
             return None
-        n = int(meta.get("samples") or (job.samples if job else 0))
-        cs = int(meta.get("chunk_size") or max(1, n))
+        damaged = any(k in meta and _whole(meta[k]) is None for k in ("samples", "chunk_size"))
+        n = _whole(meta.get("samples")) or (job.samples if job else 0)
+        cs = _whole(meta.get("chunk_size")) or max(1, n)
         done = sum(min(cs, n - k * cs) for k in store.finished() if k * cs < n) if store.exists() else 0
         status = job.status if job is not None else str(meta.get("status") or "unfinished")
+        if damaged:
+            status = "damaged (run.json has fields of the wrong type)"
         if status == "running" and job is None:
             status = "unfinished"
-        return {"name": folder.name, "scenario": meta.get("scenario", job.scenario if job else ""),
-                "model": meta.get("model", job.model if job else ""), "samples": n, "done": done,
+        seconds = meta.get("seconds")
+        keys = meta.get("keys")
+        return {"name": folder.name, "scenario": str(meta.get("scenario", job.scenario if job else "")),
+                "model": str(meta.get("model", job.model if job else "")), "samples": n, "done": done,
                 "seed": meta.get("seed", job.seed if job else None), "status": status,
-                "error": job.error if job else "", "created": meta.get("created", ""),
-                "seconds": meta.get("seconds"), "target": meta.get("target", "forecast"),
-                "keys": meta.get("keys", []), "percent": round(100 * done / n) if n else 0}
+                "error": job.error if job else "", "created": str(meta.get("created", "")),
+                "seconds": seconds if isinstance(seconds, int | float) and not isinstance(seconds, bool) else None,
+                "target": str(meta.get("target", "forecast")),
+                "keys": [str(k) for k in keys] if isinstance(keys, list) else [],
+                "percent": round(100 * done / n) if n else 0}
+
+
+def _whole(v: Any) -> int | None:
+    """``v`` if it is a whole number >= 1 (a run.json field), else None."""
+    return v if isinstance(v, int) and not isinstance(v, bool) and v >= 1 else None
 
 
 def manager(request: Request) -> Manager:
@@ -153,7 +168,11 @@ async def start(request: Request, key: str) -> Response:
     from allied.web.pages import entry_of, store_of
 
     entry = entry_of(request, key)
-    sc = store_of(request).scenario(entry)
+    try:
+        sc = await run_in_threadpool(store_of(request).scenario, entry)
+    except ScenarioError:
+        raise HTTPException(422, "This file does not load as a scenario; open it to see the problems, fix "
+                                 "them, then start the sweep.") from None
     form = await request.form(max_files=0, max_fields=10)
     models = engines.sweep_models()
     raw = {k: str(form.get(k) or "").strip() for k in ("model", "samples", "seed")}
