@@ -67,6 +67,13 @@ def serve(
 
     if not 1 <= port <= 65535:
         raise UsageError(f"--port must be between 1 and 65535 (got {port})")
+    if scenarios is None:
+        from allied.sweeps.store import allied_home
+
+        home = allied_home()
+        if home.exists() and not home.is_dir():
+            raise UsageError(f"ALLIED_HOME={home} is a file, not a folder; point ALLIED_HOME at a folder (it holds "
+                             "your scenarios and runs) or give --scenarios DIR")
     folder = scenarios if scenarios is not None else default_folder()
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--scenarios {folder} is a file, not a folder")

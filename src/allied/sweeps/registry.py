@@ -44,11 +44,20 @@ def _connect() -> Iterator[sqlite3.Connection]:
         raise SweepError(f"cannot open the run registry {path} ({exc}); set ALLIED_HOME to a folder you can "
                          f"write to") from None
     with closing(con):
-        con.execute(_SCHEMA)
-        have = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
-        for col, typ in (("pid", "INTEGER"), ("host", "TEXT")):  # registries written by an earlier version
-            if col not in have:
-                con.execute(f"ALTER TABLE runs ADD COLUMN {col} {typ}")
+        try:
+            con.execute(_SCHEMA)
+            have = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
+            for col, typ in (("pid", "INTEGER"), ("host", "TEXT")):  # registries written by an earlier version
+                if col not in have:
+                    con.execute(f"ALTER TABLE runs ADD COLUMN {col} {typ}")
+        except sqlite3.Error as exc:  # not a database at all, or locked, or read-only
+            raise SweepError(f"the run registry {path} cannot be used ({exc}); move that file aside (it is an "
+                             f"index only: the run folders stay the record) or set ALLIED_HOME to another "
+                             f"folder") from None
+        missing = [c for c in COLUMNS if c not in have]
+        if missing:
+            raise SweepError(f"the run registry {path} holds a 'runs' table of another program (no column "
+                             f"{', '.join(missing[:3])}); move that file aside or set ALLIED_HOME to another folder")
         with con:
             yield con
 
