@@ -21,10 +21,22 @@ def register(app: typer.Typer) -> None:
 
 
 def _writable(out: Path) -> None:
+    """Refuse an output path that cannot be written, before anything is computed (opened for appending,
+    so an existing file is left as it is, and a file created by the check is removed again)."""
     if out.is_dir():
         raise UsageError(f"-o {out} is a folder; give a file name, e.g. -o {out / 'report.html'}")
     if not out.parent.exists():
         raise UsageError(f"the folder {out.parent} does not exist; create it or choose another -o")
+    if not out.parent.is_dir():
+        raise UsageError(f"cannot write {out}: {out.parent} is a file, not a folder; choose another -o")
+    existed = out.exists()
+    try:
+        with out.open("ab"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror or exc}; choose a path you can write to") from None
+    if not existed:
+        out.unlink(missing_ok=True)
 
 
 @guarded
