@@ -196,7 +196,6 @@ async def start(request: Request, key: str) -> Response:
         errors["seed"] = Problem(entry.key, "seed", f"'{raw['seed'][:20]}' is not a whole number >= 0",
                                  "give a seed such as 0 or 42")
     if not errors and raw["model"] == "protocol" and sc.protocol is None:
-        from allied.errors import ScenarioError
         from allied.protocols import require_section
 
         try:  # the same located message as `allied protocol` and the Protocols page
