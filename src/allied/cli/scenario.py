@@ -54,15 +54,18 @@ def validate(
     Every quote is checked against its source file when the file is at hand (docs/sources.md)."""
     from allied.cli import print_problems
     from allied.errors import ScenarioError
-    from allied.scenario.load import detect, load_data, read_text
+    from allied.scenario.load import detect, is_workbook, load_data, read_text
     from allied.scenario.overrides import apply_overrides
     from allied.scenario.validate import from_data
 
-    data, lines, name = load_data(file)
-    if set_:
-        data = apply_overrides(data, set_, name)
-    sc = from_data(data, lines, name)
-    fmt = detect(read_text(file)[0])
+    if is_workbook(file):  # problems located at their cells (case.xlsx!stances!D14)
+        sc, lines, fmt = load_scenario(file, set_), {}, "xlsx"
+    else:
+        data, lines, name = load_data(file)
+        if set_:
+            data = apply_overrides(data, set_, name)
+        sc = from_data(data, lines, name)
+        fmt = detect(read_text(file)[0])
     quotes = sum(1 for s in sc.stances if s.evidence and s.evidence.quote)
     summary = ""
     if not no_sources and any(s.path for s in sc.sources):
@@ -131,16 +134,28 @@ def show(
 @guarded
 def export(
     file: FileArg,
-    to: Annotated[str, typer.Option("--to", help="yaml or ktab-csv")] = "yaml",
+    to: Annotated[str, typer.Option("--to", help="yaml, ktab-csv or xlsx")] = "yaml",
     out: Annotated[Path | None, typer.Option("--output", "--out", "-o",
                                              help="output file (default: standard output)")] = None,
     set_: SetOpt = None,
 ) -> None:
-    """Write a scenario in another format (Allied YAML, or KTAB's SMP CSV to cross-check in KTAB)."""
+    """Write a scenario in another format (Allied YAML, KTAB's SMP CSV to cross-check in KTAB, or an .xlsx
+    workbook to edit in a spreadsheet)."""
     from allied.scenario.writer import to_ktab_csv, to_yaml
 
-    check_format(to, ("yaml", "ktab-csv"))
+    check_format(to, ("yaml", "ktab-csv", "xlsx"))
     sc = load_scenario(file, set_)
+    if to == "xlsx":
+        from allied.scenario.xlsx import to_xlsx_bytes
+
+        if out is None:
+            raise UsageError("a workbook is binary: give the file to write with -o, e.g. -o case.xlsx")
+        try:
+            out.write_bytes(to_xlsx_bytes(sc))
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror}; choose a writable path") from None
+        console.print(f"wrote {out}")
+        return
     text = to_yaml(sc) if to == "yaml" else to_ktab_csv(sc)
     if out is None:
         typer.echo(text, nl=False)

@@ -1,6 +1,7 @@
 """Load a scenario from a built-in name or a file whose format is detected from its content.
 
-Formats: Allied YAML; a one-issue table ``actor,capability,position,salience``; KTAB's SMP CSV; the
+Formats: Allied YAML; an .xlsx workbook (:mod:`allied.scenario.xlsx`);
+a one-issue table ``actor,capability,position,salience``; KTAB's SMP CSV; the
 exchange-model package's tab-separated ``#A/#P/#M/#D`` file and its long CSV
 ``actor,issue,position,salience,power``. Every format becomes plain scenario data first, so ``--set``
 overrides and validation work the same on all of them.
@@ -155,8 +156,20 @@ def read_text(path_or_name: str | Path) -> tuple[str, str]:
     return text, name
 
 
+def is_workbook(path_or_name: str | Path) -> bool:
+    """Whether the input is an .xlsx workbook (detected from the content, not the name)."""
+    from allied.scenario.xlsx import is_workbook as check
+
+    return check(path_or_name)
+
+
 def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int], str]:
-    """Plain scenario data, line map and display name, before validation."""
+    """Plain scenario data, line map and display name, before validation (a workbook's problems name its
+    cells; :func:`load` also places validation problems at their cells)."""
+    if is_workbook(path_or_name):
+        from allied.scenario.xlsx import read_xlsx
+
+        return read_xlsx(path_or_name, str(path_or_name))[0], {}, str(path_or_name)
     text, name = read_text(path_or_name)
     if not text.strip():
         raise ScenarioError([Problem(name, "(top)", "the file is empty",
@@ -180,6 +193,10 @@ def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int],
 
 def load(path_or_name: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     """Load and validate a scenario (``--set PATH=VALUE`` strings applied first)."""
+    if is_workbook(path_or_name):
+        from allied.scenario.xlsx import load_xlsx
+
+        return load_xlsx(path_or_name, overrides, str(path_or_name))
     data, lines, name = load_data(path_or_name)
     sets = list(overrides)
     if sets:
