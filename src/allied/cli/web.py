@@ -51,6 +51,9 @@ def _check_free(host: str, port: int) -> None:
 @guarded
 def serve(
     port: Annotated[int, typer.Option("--port", help="port to listen on")] = 8765,
+    history: Annotated[int | None, typer.Option(
+        "--history", min=1,
+        help="versions of each edited file kept for undo and diff (default 20, or $ALLIED_HISTORY)")] = None,
     scenarios: Annotated[Path | None, typer.Option(
         "--scenarios", help="folder of your scenarios (default $ALLIED_HOME/scenarios or ~/.allied/scenarios)")] = None,
     host: Annotated[str | None, typer.Option(
@@ -85,7 +88,7 @@ def serve(
                           highlight=False)
         allowed = ["*"] if host in ("0.0.0.0", "::") else [*allowed, host]
     _check_free(bind, port)
-    app = create_app(folder, allowed_hosts=allowed, source_dirs=source_dir or [])
+    app = create_app(folder, allowed_hosts=allowed, source_dirs=source_dir or [], history=history)
     shown = safe(f"[{bind}]" if ":" in bind else bind)
     err_console.print(f"Allied web app on http://{shown}:{port}  (scenarios folder: {safe(app.state.store.folder)}; "
                       "Ctrl+C stops it)", highlight=False)

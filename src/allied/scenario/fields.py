@@ -52,11 +52,18 @@ class Strict(BaseModel):
 
 
 class Evidence(Strict):
-    """Where a figure comes from: a verbatim quote from a source, or an analyst's note."""
+    """Where a figure comes from: a verbatim quote from a source, or an analyst's note.
+
+    ``edited_after_quote`` marks figures edited away from the value their quote supports: field name →
+    the value the quote supported (e.g. ``{position: 4700}``). Editors set it; it stays until the analyst
+    confirms the quote for the new value (removing the mark) or replaces the quote.
+    """
 
     source: str | None = None
     quote: str | None = None
     note: str | None = None
+    edited_after_quote: dict[str, Value] | None = Field(
+        default=None, description="figures edited away from their quoted value: field → value the quote supports")
 
     @model_validator(mode="after")
     def _something(self) -> Evidence:
@@ -64,4 +71,6 @@ class Evidence(Strict):
             raise invalid("evidence", "evidence needs a 'quote' from the source or a 'note' with the reasoning")
         if self.quote and not self.source:
             raise invalid("evidence_source", "a quote needs the 'source' it comes from")
+        if self.edited_after_quote is not None and not self.quote:
+            raise invalid("edited_after_quote", "'edited_after_quote' marks a quoted figure; without a quote, remove it")
         return self

@@ -36,6 +36,7 @@ _FIXES = {
     "not_a_number": "write a plain number without quotes (e.g. 924 or 1e5), or a range such as {low: 10, high: 20}",
     "evidence": "add a verbatim 'quote' with its 'source', or a 'note' saying how the figure was estimated",
     "evidence_source": "name the 'source' the quote comes from (an id under 'sources:')",
+    "edited_after_quote": "remove 'edited_after_quote', or add the quote it refers to",
     "range_order": "swap low and high",
     "range_shape": "write the range as {low, high}, {low, mode, high} or {mean, sd}",
     "scale_order": "write the scale as [low, high] with low below high (swap the two numbers)",

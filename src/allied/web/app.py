@@ -59,14 +59,16 @@ def _num(v: Any) -> str:
 
 
 def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[str] = LOOPBACK,
-               runs_dir: str | Path | None = None, source_dirs: Iterable[str | Path] = ()) -> FastAPI:
+               runs_dir: str | Path | None = None, source_dirs: Iterable[str | Path] = (),
+               history: int | None = None) -> FastAPI:
     """The web app over the scenarios in ``scenarios_dir`` (default ``$ALLIED_HOME/scenarios`` or
     ``~/.allied/scenarios``). ``allowed_hosts`` are the names the app answers to (loopback by default);
-    ``source_dirs`` are folders holding the scenarios' source files (quotes are checked against them)."""
-    from allied.web import edit, pages, sweeps
+    ``source_dirs`` are folders holding the scenarios' source files (quotes are checked against them);
+    ``history`` is how many previous versions of each edited file are kept (default 20 or ``$ALLIED_HISTORY``)."""
+    from allied.web import builder, edit, pages, sweeps
 
     app = FastAPI(title="Allied", docs_url=None, redoc_url=None, openapi_url=None)
-    store = Store(scenarios_dir)
+    store = Store(scenarios_dir, history=history)
     app.state.store = store
     app.state.source_dirs = [Path(d) for d in source_dirs]
     app.state.templates = _templates()
@@ -84,6 +86,7 @@ def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[
     app.mount("/static", StaticFiles(packages=[("allied.web", "static")]), name="static")
     app.include_router(pages.router)
     app.include_router(edit.router)
+    app.include_router(builder.router)
     app.include_router(sweeps.router)
 
     @app.exception_handler(StarletteHTTPException)

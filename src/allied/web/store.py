@@ -23,13 +23,14 @@ from typing import Any
 
 from allied.errors import Problem
 from allied.scenario import Scenario, ScenarioError, builtin_names, detect
+from allied.scenario.editing import mark_edit
 from allied.scenario.load import load, load_data
 from allied.scenario.overrides import apply_overrides
 from allied.scenario.validate import from_data
 from allied.scenario.writer import to_yaml
 
 #: file endings the folder listing shows (every other file is ignored)
-SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".txt")
+SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".txt", ".xlsx")
 #: suffix of working copies (the only files the stance editor writes to)
 WORK = ".work"
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
@@ -51,7 +52,7 @@ def valid_key(key: str) -> bool:
 def sanitise(name: str, default: str = "scenario") -> str:
     """A safe file stem from a client-supplied file name (base name only, no dots at the ends)."""
     base = re.split(r"[\\/]", name or "")[-1]
-    base = re.sub(r"\.(ya?ml|csv|tsv|txt)$", "", base, flags=re.IGNORECASE)
+    base = re.sub(r"\.(ya?ml|csv|tsv|txt|xlsx)$", "", base, flags=re.IGNORECASE)
     stem = re.sub(r"[^A-Za-z0-9_\-]+", "-", base)
     stem = re.sub(r"-{2,}", "-", stem).strip("-_.")[:60].strip("-_.")
     return stem or default
@@ -84,10 +85,13 @@ class Listed:
 class Store:
     """Built-ins plus one folder of user scenarios."""
 
-    def __init__(self, folder: Path | str | None = None) -> None:
+    def __init__(self, folder: Path | str | None = None, history: int | None = None) -> None:
+        from allied.web.history import History
+
         self.folder = Path(folder) if folder is not None else default_folder()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder = self.folder.resolve()
+        self.history = History(self.folder, history)  # every save keeps the previous version
         self._cache: dict[tuple[str, int, int], Scenario | ScenarioError] = {}
         self._write_lock = threading.Lock()  # one read-modify-write of a file at a time
 
@@ -175,14 +179,17 @@ class Store:
         """Validate an uploaded file exactly as the CLI would, then store it under a sanitised name."""
         stem = sanitise(filename)
         shown = stem
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise ScenarioError([Problem(filename or "upload", "(encoding)", "the file is not valid UTF-8 text",
-                                         "save it as UTF-8 (or check it is a text file)", line)]) from None
-        fmt = detect(text)
-        suffix = {"yaml": ".yaml", "exchange-tsv": ".tsv"}.get(fmt, ".csv")
+        if raw[:4] == b"PK\x03\x04":  # a zip: read as an .xlsx workbook (anything else fails with a message)
+            suffix = ".xlsx"
+        else:
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise ScenarioError([Problem(filename or "upload", "(encoding)", "the file is not valid UTF-8 text",
+                                             "save it as UTF-8 (or check it is a text file)", line)]) from None
+            fmt = detect(text)
+            suffix = {"yaml": ".yaml", "exchange-tsv": ".tsv"}.get(fmt, ".csv")
         name = self._free_name(stem, suffix)
         tmp = self._tmpdir()
         try:
@@ -228,6 +235,7 @@ class Store:
                 return self._commit(path, name)
             target = self.folder / name
             assert target.parent == self.folder and valid_key(name)
+            self.history.keep(target)
             os.replace(path, target)
             return Entry(name, False, target)
         finally:
@@ -256,7 +264,9 @@ class Store:
                 raise ScenarioError([Problem(entry.key, f"stances.{actor}.{issue}",
                                              f"no stance of actor '{actor}' on issue '{issue}'",
                                              "edit one of the stances listed")])
-            found.update(fields)
+            for name, value in fields.items():  # a quoted figure moved away from its quote is marked
+                old, found[name] = found.get(name), value
+                mark_edit(found, name, old, value)
         try:
             sc = from_data(new, lines, entry.key)
         except ScenarioError as exc:

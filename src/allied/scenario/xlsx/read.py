@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from allied.scenario.errors import Problem, ScenarioError
+from allied.errors import Problem, ScenarioError
 from allied.scenario.fields import Evidence
 from allied.scenario.model import Scenario
 from allied.scenario.xlsx.layout import KEY_SCHEMES, VALUE_PARTS, entry_key, fields, sheet_name, wants_date, wants_text
