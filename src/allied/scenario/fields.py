@@ -72,5 +72,6 @@ class Evidence(Strict):
         if self.quote and not self.source:
             raise invalid("evidence_source", "a quote needs the 'source' it comes from")
         if self.edited_after_quote is not None and not self.quote:
-            raise invalid("edited_after_quote", "'edited_after_quote' marks a quoted figure; without a quote, remove it")
+            raise invalid("edited_after_quote", "'edited_after_quote' marks a quoted figure; without a quote, "
+                          "remove it")
         return self

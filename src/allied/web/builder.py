@@ -25,9 +25,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from allied.errors import Problem
 from allied.scenario import Scenario, ScenarioError
 from allied.scenario import editing as ed
-from allied.errors import Problem
 from allied.scenario.load import load_data
 from allied.scenario.model import FORMAT_VERSION
 from allied.scenario.validate import from_data
