@@ -78,6 +78,17 @@ def norm(v: Any) -> Any:
     return json.loads(json.dumps(v, default=str)) if v is not None else None
 
 
+def shown(v: Any) -> str:
+    """A value as the analyst would write it: ``95``, ``90 – 95 – 100``, ``"text"``."""
+    if isinstance(v, dict) and v and set(v) <= {"low", "mode", "high", "mean", "sd"}:
+        if "mean" in v:
+            return f"{v['mean']:g} ± {v.get('sd', 0):g}"
+        return " – ".join(f"{v[k]:g}" for k in ("low", "mode", "high") if isinstance(v.get(k), int | float))
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{v:g}"
+    return json.dumps(v, ensure_ascii=False)
+
+
 def _same(a: Any, b: Any) -> bool:
     return bool(ed._same(norm(a), norm(b))) if a is not None and b is not None else a is None and b is None
 
@@ -157,7 +168,7 @@ def _answer(request: Request, key: str, change: Callable[[dict[str, Any]], dict[
     try:
         entry, data, todo = _apply(request, key, change)
     except Conflict as exc:
-        msg = (f"another session changed this value to {json.dumps(norm(exc.current))} since this page read it; "
+        msg = (f"another session changed this value to {shown(norm(exc.current))} since this page read it; "
                "your value was not saved")
         return JSONResponse({"ok": False, "conflict": True, "saved": norm(exc.current),
                              "problems": [{"field": ed.show_path(path or []), "message": msg,

@@ -107,6 +107,10 @@
       });
       return;
     }
+    if (bf.dataset.kind === "value" && (num(val(bf, "low")) === null) !== (num(val(bf, "high")) === null)) {
+      err.textContent = "fill both ends of the range, or clear both for a single number";
+      return;  // not sent until the range is whole
+    }
     var body = read(bf);
     body.path = path; body.was = saved;
     status("saving…");
@@ -176,7 +180,17 @@
     base = root.dataset.base;
     root.addEventListener("change", function (e) {
       var t = e.target, bf = t.closest(".bf"), ev = t.closest(".ev");
-      if (bf) changeField(bf); else if (ev) changeEvidence(ev);
+      if (bf && (bf.dataset.kind === "value" || bf.dataset.kind === "pair")) {
+        bf.dataset.dirty = "1";  // a figure is sent when the focus leaves its boxes: low, high and point together
+      } else if (bf) changeField(bf);
+      else if (ev) changeEvidence(ev);
+    });
+    root.addEventListener("focusout", function (e) {
+      var bf = e.target.closest && e.target.closest(".bf");
+      if (bf && bf.dataset.dirty && !(e.relatedTarget && bf.contains(e.relatedTarget))) {
+        delete bf.dataset.dirty;
+        changeField(bf);
+      }
     });
     root.addEventListener("submit", function (e) {
       if (e.target.classList.contains("add")) { e.preventDefault(); addEntry(e.target); }
@@ -195,5 +209,6 @@
       }
     });
     loadPreview();
+    root.dataset.ready = "1";  // listeners in place (tests and scripts wait for it)
   });
 })();
