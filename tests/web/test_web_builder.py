@@ -165,3 +165,18 @@ def test_workbook_download_and_upload(client: TestClient, post: Callable[..., ht
     assert up.status_code == 303, up.text
     assert up.headers["location"] == "/scenarios/case.xlsx"
     assert client.get("/scenarios/case.xlsx").status_code == 200
+
+
+def test_the_flag_shows_on_the_scenario_page_and_in_the_report(client: TestClient,
+                                                               op: Callable[..., httpx.Response], folder: Path,
+                                                               work: str) -> None:
+    from allied.report.html import evidence_cell
+    from allied.report.prep import stances_frame
+
+    assert op("set", path=["stances", {"actor": "USA", "issue": "sma_term"}, "position"], value=3).status_code == 200
+    page = client.get(f"/scenarios/{work}").text
+    assert "edited after quote" in page and "position was 1 when quoted" in page
+    row = stances_frame(load(folder / work)).set_index(["actor", "issue"]).loc[("USA", "sma_term")]
+    assert row["edited"] == "position was 1 when quoted"
+    cell = evidence_cell(row["quote"], row["source"], row["note"], {}, "", row["edited"])
+    assert "edited after quote</span> position was 1 when quoted" in cell

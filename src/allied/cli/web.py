@@ -22,10 +22,11 @@ def _warm_up() -> None:
     """Run every model once on the built-in scenario so the first page does not wait for compilation."""
     try:
         from allied.scenario import builtin_names, load
-        from allied.web import engines
+        from allied.web import builder, engines
 
         for name in builtin_names()[:1]:
             engines.forecasts(load(name))
+            builder.preview_forecasts(load(name))  # the builder's preview (exchange in float arithmetic)
     except Exception:  # a warm-up failure shows again, with its message, on the page itself
         pass
 

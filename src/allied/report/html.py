@@ -84,13 +84,16 @@ def quote_status(check: Mapping[str, Any] | None) -> str:
 
 
 def evidence_cell(quote: Any, source: Any, note: Any, sources: Mapping[str, str], rng: str = "",
-                  check: Mapping[str, Any] | None = None) -> str:
+                  check: Mapping[str, Any] | None = None, edited: Any = "") -> str:
     """A stance's evidence: a verbatim quote with its source (and its verification status, when checked), or
-    an estimate flag with range and note."""
+    an estimate flag with range and note; a figure edited away from its quote says so (``edited``: what the
+    quote supported)."""
     parts = []
     if isinstance(quote, str) and quote:
         parts.append(f'<span class="badge quoted">quoted</span> <span class="quote">{esc(quote)}</span> '
                      f'<span class="src">— {esc(sources.get(str(source), source))}</span>{quote_status(check)}')
+        if isinstance(edited, str) and edited:
+            parts.append(f'<div class="src"><span class="badge est">edited after quote</span> {esc(edited)}</div>')
     else:
         parts.append('<span class="badge est">estimate</span>' + (f" range {esc(rng)}" if rng else ""))
     if isinstance(note, str) and note:

@@ -68,6 +68,13 @@ def range_text(v: Any) -> str:
 
 
 # --- scenario ------------------------------------------------------------------------------------
+def edited_text(ev: Any) -> str:
+    """``position was 1 when quoted`` for figures edited away from their quote (empty when none)."""
+    marks = getattr(ev, "edited_after_quote", None) or {}
+    return "; ".join(f"{f} was {range_text(v) if isinstance(v, Uncertain) else f'{v:g}'} when quoted"
+                     for f, v in marks.items())
+
+
 def actors_frame(sc: Scenario) -> pd.DataFrame:
     rows = []
     for a in sc.actors:
@@ -75,7 +82,7 @@ def actors_frame(sc: Scenario) -> pd.DataFrame:
         rows.append({"id": a.id, "name": a.name, "capability": point(a.capability),
                      "range": range_text(a.capability) if isinstance(a.capability, Uncertain) else "",
                      "source": ev.source if ev else None, "quote": ev.quote if ev else None,
-                     "note": ev.note if ev else (a.description or None)})
+                     "note": ev.note if ev else (a.description or None), "edited": edited_text(ev)})
     return pd.DataFrame(rows)
 
 
@@ -87,7 +94,7 @@ def issues_frame(sc: Scenario) -> pd.DataFrame:
                      "labels": "; ".join(f"{k:g}: {v}" for k, v in sorted(i.labels.items())),
                      "status_quo": point(i.status_quo) if i.status_quo is not None else None,
                      "source": ev.source if ev else None, "quote": ev.quote if ev else None,
-                     "note": ev.note if ev else None})
+                     "note": ev.note if ev else None, "edited": edited_text(ev)})
     return pd.DataFrame(rows)
 
 
@@ -102,7 +109,7 @@ def stances_frame(sc: Scenario) -> pd.DataFrame:
                      "salience": point(st.salience),
                      "salience_range": range_text(st.salience) if isinstance(st.salience, Uncertain) else "",
                      "capability": sc.capability(st), "source": ev.source if ev else None, "quote": quote,
-                     "note": ev.note if ev else None, "estimate": not quote})
+                     "note": ev.note if ev else None, "estimate": not quote, "edited": edited_text(ev)})
     return pd.DataFrame(rows)
 
 

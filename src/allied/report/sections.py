@@ -239,7 +239,8 @@ def evidence(res: Results, page: Page) -> str:
     stances = P.stances_frame(sc)
     n_q = int((~stances["estimate"]).sum())
     ev = lambda v, r: evidence_cell(r.get("quote"), r.get("source"), r.get("note"), srcs, r.get("range", ""),  # noqa: E731
-                                    res.quote_check(r.get("source"), r.get("quote")))
+                                    res.quote_check(r.get("source"), r.get("quote")),
+                                    r.get("edited", ""))
     out = [f'<section id="evidence"><h2>Evidence: the scenario as given</h2>'
            f'<p class="lead">{len(sc.actors)} actors, {len(sc.issues)} issues, {len(sc.stances)} stances — '
            f"{n_q} backed by a verbatim quote from the source, {len(stances) - n_q} analyst estimates with a "

@@ -60,8 +60,10 @@ def evidence(sc: Scenario, quotes: Any = None) -> dict[str, Any]:
         if e is None:
             return None
         src = sources.get(e.source) if e.source else None
+        marks = e.edited_after_quote or {}
         return {"source": e.source, "source_title": src.title if src else e.source, "quote": e.quote,
-                "note": e.note, "estimate": not e.quote, "check": quote_check(quotes, e.source, e.quote)}
+                "note": e.note, "estimate": not e.quote, "check": quote_check(quotes, e.source, e.quote),
+                "edited": "; ".join(f"{f} was {show_value(v)} when quoted" for f, v in marks.items())}
 
     actors = [{"id": a.id, "name": a.name, "capability": show_value(a.capability),
                "uncertain": isinstance(a.capability, Uncertain), "description": a.description,
