@@ -19,10 +19,12 @@ import hashlib
 import json
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
 import yaml
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -387,16 +389,48 @@ def preview(request: Request, key: str) -> HTMLResponse:
 PREVIEW_PARAMS: dict[str, dict[str, Any]] = {"exchange": {"arithmetic": "float"}}
 
 
+_ISSUE_ROWS: OrderedDict[tuple[str, str], list[dict[str, Any]]] = OrderedDict()
+_ISSUE_LOCK = threading.Lock()
+
+
+def _issue_key(sc: Scenario, issue: str) -> str:
+    """What a one-issue model sees of ``issue``: the arrays it runs on, and the scale."""
+    inp = sc.forecast_input([issue])
+    h = hashlib.sha256(repr((inp.actors, inp.issues)).encode())
+    for arr in (inp.x, inp.s, inp.c, inp.lo, inp.hi, inp.present if inp.present is not None else np.ones(1)):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()
+
+
 def preview_forecasts(sc: Scenario) -> tuple[Any, dict[str, str]]:
     """Every model's deterministic forecast by round (the rows of :func:`allied.web.engines.forecasts`)."""
     import pandas as pd
 
     from allied.api import forecast_runs
+    from allied.models.registry import get
     from allied.web import engines
 
-    def one(m: str) -> Any:
+    def rows_of(m: str, run: Any) -> list[dict[str, Any]]:
+        return [{"model": m, "issue": iss, "round": r["round"], "forecast": r["forecast"], "mean": r["mean"]}
+                for iss in run.input.issues for r in run.trajectory(iss)]
+
+    def one(m: str) -> list[dict[str, Any]] | str:
         try:
-            return forecast_runs(sc, models=[m], **PREVIEW_PARAMS.get(m, {}))[m]
+            if get(m).multidimensional:  # issues interact (exchanges, SMP's joint space): the whole run
+                return rows_of(m, forecast_runs(sc, models=[m], **PREVIEW_PARAMS.get(m, {}))[m])
+            out = []  # one issue at a time: an edit reruns only the issue it changed
+            for iss in sc.issues:
+                key = (m, _issue_key(sc, iss.id))
+                with _ISSUE_LOCK:
+                    got = _ISSUE_ROWS.get(key)
+                if got is None:
+                    got = rows_of(m, forecast_runs(sc, models=[m], issues=[iss.id], **PREVIEW_PARAMS.get(m, {}))[m])
+                    with _ISSUE_LOCK:
+                        _ISSUE_ROWS[key] = got
+                        while len(_ISSUE_ROWS) > 2048:
+                            _ISSUE_ROWS.popitem(last=False)
+                out += got
+            return out
         except Exception as exc:  # one failing model must not hide the others
             return "; ".join(p.message for p in exc.problems) if isinstance(exc, ScenarioError) else \
                 f"{type(exc).__name__}: {exc}"
@@ -405,12 +439,11 @@ def preview_forecasts(sc: Scenario) -> tuple[Any, dict[str, str]]:
     with ThreadPoolExecutor(max_workers=2) as pool:  # compiled kernels release the GIL: two models at once
         runs = dict(zip(names, pool.map(one, names), strict=True))
     rows, errors = [], {}
-    for m, run in runs.items():
-        if isinstance(run, str):
-            errors[m] = run
-            continue
-        rows += [{"model": m, "issue": iss, "round": r["round"], "forecast": r["forecast"], "mean": r["mean"]}
-                 for iss in run.input.issues for r in run.trajectory(iss)]
+    for m, got in runs.items():
+        if isinstance(got, str):
+            errors[m] = got
+        else:
+            rows += got
     return pd.DataFrame(rows, columns=["model", "issue", "round", "forecast", "mean"]), errors
 
 
