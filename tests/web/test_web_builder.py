@@ -180,3 +180,28 @@ def test_the_flag_shows_on_the_scenario_page_and_in_the_report(client: TestClien
     assert row["edited"] == "position was 1 when quoted"
     cell = evidence_cell(row["quote"], row["source"], row["note"], {}, "", row["edited"])
     assert "edited after quote</span> position was 1 when quoted" in cell
+
+
+def test_preview_equals_whole_runs_after_an_edit() -> None:
+    """The preview reruns only changed issues for one-issue models; its forecasts must equal whole runs."""
+    from allied.api import forecast_runs
+    from allied.scenario import editing as ed
+    from allied.scenario.validate import from_data
+    from allied.web import engines
+    from allied.web.builder import PREVIEW_PARAMS, preview_forecasts
+
+    data = to_data(load("korea-2019"), json_safe=False)
+    preview_forecasts(from_data(data, {}, "k"))  # fills the per-issue cache
+    data = ed.set_value(data, ["stances", {"actor": "USA", "issue": "sanctions_relief"}, "position"], 60)
+    sc = from_data(data, {}, "k")
+    frame, errors = preview_forecasts(sc)
+    table = engines.final_table(frame, sc)
+    checked = 0
+    for m in engines.model_names():
+        if m in errors:
+            continue
+        run = forecast_runs(sc, models=[m], **PREVIEW_PARAMS.get(m, {}))[m]
+        for iss in run.input.issues:
+            assert table.loc[iss, m] == pytest.approx(run.final(iss), abs=1e-12), (m, iss)
+            checked += 1
+    assert checked >= 4 * len(sc.issues) - 2
