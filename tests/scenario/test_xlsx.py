@@ -73,7 +73,8 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     sc2 = from_data(data, {}, "t")
     write_xlsx(sc2, tmp_path / "f.xlsx")
     ws = load_workbook(tmp_path / "f.xlsx")["actors"]
-    cells = [ws.cell(row=r, column=6) for r in range(2, 6)]
+    col = [c.value for c in ws[1]].index("description") + 1
+    cells = [ws.cell(row=r, column=col) for r in range(2, 6)]
     assert [c.data_type for c in cells] == ["s"] * 4
     assert all(c.quotePrefix for c in cells)
     assert to_data(load(tmp_path / "f.xlsx")) == to_data(sc2)

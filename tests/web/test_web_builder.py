@@ -178,13 +178,13 @@ def test_the_flag_shows_on_the_scenario_page_and_in_the_report(client: TestClien
     assert "edited after quote" in page and "position was 1 when quoted" in page
     row = stances_frame(load(folder / work)).set_index(["actor", "issue"]).loc[("USA", "sma_term")]
     assert row["edited"] == "position was 1 when quoted"
-    cell = evidence_cell(row["quote"], row["source"], row["note"], {}, "", row["edited"])
+    cell = evidence_cell(row["quote"], row["source"], row["note"], {}, "", edited=row["edited"])
     assert "edited after quote</span> position was 1 when quoted" in cell
 
 
 def test_preview_equals_whole_runs_after_an_edit() -> None:
     """The preview reruns only changed issues for one-issue models; its forecasts must equal whole runs."""
-    from allied.api import forecast_runs
+    from allied.models import run as run_models
     from allied.scenario import editing as ed
     from allied.scenario.validate import from_data
     from allied.web import engines
@@ -200,7 +200,7 @@ def test_preview_equals_whole_runs_after_an_edit() -> None:
     for m in engines.model_names():
         if m in errors:
             continue
-        run = forecast_runs(sc, models=[m], **PREVIEW_PARAMS.get(m, {}))[m]
+        run = run_models(sc, [m], params=PREVIEW_PARAMS.get(m, {})).runs[m]
         for iss in run.input.issues:
             assert table.loc[iss, m] == pytest.approx(run.final(iss), abs=1e-12), (m, iss)
             checked += 1

@@ -59,7 +59,8 @@ def validate(
     from allied.scenario.validate import from_data
 
     if is_workbook(file):  # problems located at their cells (case.xlsx!stances!D14)
-        sc, lines, fmt = load_scenario(file, set_), {}, "xlsx"
+        sc, fmt = load_scenario(file, set_), "xlsx"
+        lines: dict[Any, int] = {}
     else:
         data, lines, name = load_data(file)
         if set_:

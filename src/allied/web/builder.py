@@ -406,7 +406,7 @@ def preview_forecasts(sc: Scenario) -> tuple[Any, dict[str, str]]:
     """Every model's deterministic forecast by round (the rows of :func:`allied.web.engines.forecasts`)."""
     import pandas as pd
 
-    from allied.api import forecast_runs
+    from allied.models import run as run_models
     from allied.models.registry import get
     from allied.web import engines
 
@@ -417,14 +417,14 @@ def preview_forecasts(sc: Scenario) -> tuple[Any, dict[str, str]]:
     def one(m: str) -> list[dict[str, Any]] | str:
         try:
             if get(m).multidimensional:  # issues interact (exchanges, SMP's joint space): the whole run
-                return rows_of(m, forecast_runs(sc, models=[m], **PREVIEW_PARAMS.get(m, {}))[m])
+                return rows_of(m, run_models(sc, [m], params=PREVIEW_PARAMS.get(m, {})).runs[m])
             out = []  # one issue at a time: an edit reruns only the issue it changed
             for iss in sc.issues:
                 key = (m, _issue_key(sc, iss.id))
                 with _ISSUE_LOCK:
                     got = _ISSUE_ROWS.get(key)
                 if got is None:
-                    got = rows_of(m, forecast_runs(sc, models=[m], issues=[iss.id], **PREVIEW_PARAMS.get(m, {}))[m])
+                    got = rows_of(m, run_models(sc, [m], issues=[iss.id], params=PREVIEW_PARAMS.get(m, {})).runs[m])
                     with _ISSUE_LOCK:
                         _ISSUE_ROWS[key] = got
                         while len(_ISSUE_ROWS) > 2048:
