@@ -16,6 +16,7 @@ from allied.errors import ModelError
 from allied.models.runner import run_forecasts
 from allied.scenario import load
 from allied.scenario.arrays import stance_inputs
+from allied.scenario.uncertain import point
 
 runner = CliRunner()
 
@@ -91,9 +92,25 @@ def test_sweep_reports_probability_of_no_deal(tmp_path: Path) -> None:
     assert summary["contribution"]["p_no_deal"] == pytest.approx((1.15 - (1.12 - 0.33) / 0.7) / 0.1, abs=0.03)
 
 
-def test_sweep_on_korea_without_bilateral_issue_is_refused() -> None:
-    res = runner.invoke(app, ["sweep", "korea-2019", "--model", "bargain", "--samples", "10"])
+def test_sweep_of_a_multi_actor_issue_is_refused() -> None:
+    res = runner.invoke(app, ["sweep", "korea-2019", "--model", "bargain", "--issue", "sanctions_relief",
+                              "--samples", "10"])
     assert res.exit_code == 2 and "bilateral" in " ".join(res.output.split())
+
+
+def test_korea_cost_sharing_is_bargained_between_usa_and_rok() -> None:
+    """korea-2019's reservation points (modes): USA 900, ROK 960; JPN has none and looks on. Capability
+    100 vs 35 gives the Nash split 900 + (100/135) 60 = 944.44."""
+    sc = load("korea-2019")
+    runs = run_forecasts(sc.forecast_input(["cost_sharing"]), ["bargain"], params={"solution": "nash"})
+    ext = runs["bargain"].output.extras["per_issue"]["cost_sharing"]
+    assert ext["parties"] == ["USA", "ROK"] and ext["bystanders"] == ["JPN"]
+    cap = {a.id: point(a.capability) for a in sc.actors}
+    share = cap["USA"] / (cap["USA"] + cap["ROK"])
+    assert runs["bargain"].final("cost_sharing") == pytest.approx(900 + share * 60)
+    default = run_forecasts(sc.forecast_input(), ["all"])
+    assert list(default["bargain"].input.issues) == ["cost_sharing"]
+    assert set(default["bargain"].skipped) == {i.id for i in sc.issues} - {"cost_sharing"}
 
 
 def test_dispute_card_uses_principals(tmp_path: Path) -> None:
@@ -103,3 +120,16 @@ def test_dispute_card_uses_principals(tmp_path: Path) -> None:
     split = widest_split(load(write(tmp_path, SMA)))
     assert split is not None and split["actors"] == ["USA", "ROK"]
     assert split["positions"] == pytest.approx([4.1, 0.98])
+
+
+def test_report_forecasts_show_bargain_beside_the_others_on_cost_sharing() -> None:
+    from allied.report.engines import collect_forecasts
+    from allied.report.prep import final_frame
+
+    sc = load("korea-2019")
+    parts = collect_forecasts(sc)
+    assert parts["bargain"].ok
+    runs = {m: p.value for m, p in parts.items() if p.ok}
+    frame = final_frame(sc, runs)
+    assert 900 <= frame.loc["cost_sharing", "bargain"] <= 960
+    assert np.isnan(frame.loc["sanctions_relief", "bargain"]) and np.isfinite(frame.loc["sanctions_relief", "eum"])

@@ -131,7 +131,7 @@ def test_every_korea_2019_quote_verifies_against_the_seed_article(shared: Path) 
 def test_validate_korea_2019_with_the_source_folder_verifies_every_quote(shared: Path) -> None:
     r = runner.invoke(app, ["validate", "korea-2019", "--source-dir", str(shared / "sources")])
     assert r.exit_code == 0, r.output
-    assert re.search(r"quotes: 21 verified", " ".join(r.output.split()))
+    assert re.search(r"quotes: 23 verified", " ".join(r.output.split()))
 
 
 def test_validate_without_the_source_warns_naming_the_path(monkeypatch: pytest.MonkeyPatch) -> None:

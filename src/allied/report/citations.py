@@ -37,6 +37,17 @@ LITERATURE = (
 def method_html(res: Results) -> str:
     """A short plain-words account of what each part of the report computes."""
     models = ", ".join(res.runs) or "none"
+    bargain = (" The bargaining model (bargain) is not a collective decision: on issues where two sides give "
+               "walk-away points it splits the zone between them (Nash; Rubinstein and Ståhl's alternating offers "
+               "with a deadline) and reports the chance of no deal; the other models read the same issue as a "
+               "group's choice.") if "bargain" in res.runs else ""
+    family = getattr(getattr(res.sc, "protocol", None), "family", "denuclearisation")
+    protocols = ("<li><b>Protocols</b>: a repeated bargain between patron and client over the contribution; each "
+                 "protocol is a schedule of agreements (multi-year, yearly, indexed), solved as a constrained "
+                 "Nash split with walk-away at any year.</li>" if family == "cost-sharing" else
+                 "<li><b>Protocols</b>: a game in which North Korea is privately sincere or stalling, solved as a "
+                 "perfect Bayesian equilibrium stage by stage; each protocol is a schedule of denuclearisation and "
+                 "relief tranches. Its weights are illustrative.</li>")
     return (
         "<p>Every figure in this report comes from the scenario file shown under <a href='#evidence'>Evidence</a>: "
         "a stance with a quote is taken from the source; every other number is an analyst's estimate with a "
@@ -45,10 +56,7 @@ def method_html(res: Results) -> str:
         f"<li><b>Forecasts</b> ({esc(models)}): collective-decision models run on the same stances. The weighted "
         "mean and median are baselines; the expected-utility model simulates rounds of challenges; the spatial "
         "model (SMP) moves actors through bargains over all issues at once; the exchange model lets actors trade "
-        "positions across issues they care about unequally.</li>"
-        "<li><b>Protocols</b>: a game in which North Korea is privately sincere or stalling, solved as a perfect "
-        "Bayesian equilibrium stage by stage; each protocol is a schedule of denuclearisation and relief tranches. "
-        "Its weights are illustrative.</li>"
+        "positions across issues they care about unequally." + bargain + "</li>" + protocols +
         "<li><b>Ledger</b>: the alliance's items as costs and benefits from each member's side, under separate "
         "lenses; rank tests of exploitation need at least eight allies and are refused for a pair.</li>"
         "<li><b>Sensitivity</b>: Monte Carlo over every range (forecasts and the protocol game's weights), and "

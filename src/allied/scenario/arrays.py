@@ -128,6 +128,8 @@ def to_frame(sc: Scenario) -> Any:
             "capability": sc.capability(st),
             "scale_low": iss.lo,
             "scale_high": iss.hi,
+            "reservation": point(st.reservation),
+            "demand": point(st.demand),
             "position_range": _range_text(st.position),
             "salience_range": _range_text(st.salience),
             "source": ev.source if ev else None,

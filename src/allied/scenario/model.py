@@ -91,6 +91,8 @@ class Stance(Strict):
     demand: Value | None = Field(
         default=None, description="the actor's public demand, kept as evidence beside its position (issue units)")
     evidence: Evidence | None = None
+    reservation_evidence: Evidence | None = Field(
+        default=None, description="where the reservation point comes from (a quote, or a note on the estimate)")
 
 
 class Outcome(Strict):

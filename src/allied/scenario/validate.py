@@ -253,6 +253,13 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
                 "keep one stance per actor and issue")
             pairs[(st.actor, st.issue)] = 0
         check_evidence(("stances", k), st.evidence)
+        rev = st.reservation_evidence
+        if rev is not None and rev.source and rev.source not in sources:
+            add(("stances", k, "reservation_evidence", "source"), f"unknown source '{rev.source}'",
+                f"use one of the ids under 'sources:' ({', '.join(sorted(sources)) or 'none defined'})")
+        if rev is not None and st.reservation is None:
+            add(("stances", k, "reservation_evidence"), "evidence for a reservation point the stance does not give",
+                "add 'reservation:' or remove 'reservation_evidence:'")
     if sc.alliance is not None:
         for k, it in enumerate(sc.alliance.items):
             check_evidence(("alliance", "items", k), it.evidence)
