@@ -22,7 +22,7 @@ def test_quotes_show_their_status_and_passage(folder: Path, shared: Path) -> Non
     with TestClient(app, base_url=BASE) as c:
         html = c.get("/scenarios/korea-2019").text
     assert html.count("quote-verified") >= 12
-    assert "21 verified" in html
+    assert "23 verified" in html  # 21 stance and item quotes, and two reservation points
     assert "<mark>Dissatisfied with this figure, Trump has since pushed South Korea to contribute US$ 924 million." \
            "</mark>" in html
 
