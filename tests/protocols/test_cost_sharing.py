@@ -209,3 +209,22 @@ def test_cli_table_of_a_cost_sharing_section(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["protocol", str(p)])
     assert res.exit_code == 0, res.output
     assert "dominated by" in res.output and "multi-year, indexed" in res.output
+
+
+def test_sweep_gives_the_probability_that_every_agreement_is_reached(tmp_path: Path) -> None:
+    """Patron's walk-away ~ U(1.0, 1.4) against the client's 1.3, no growth: each yearly deal holds iff
+    rP <= 1.3, so P(every deal) = 0.3 / 0.4 = 0.75 for every protocol."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from allied.cli import app
+
+    p = tmp_path / "cs.yaml"
+    p.write_text(BASE.replace("reservation: {patron: 1.0,", "reservation: {patron: {low: 1.0, high: 1.4},"))
+    res = CliRunner().invoke(app, ["sweep", str(p), "--model", "protocol", "--samples", "4000", "--out",
+                                   str(tmp_path / "run"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output[res.output.index("{"):res.output.rindex("}") + 1])["summary"]["protocol"]
+    for name in ("multi-year", "yearly", "indexed"):
+        assert summary[name]["mean"] == pytest.approx(0.75, abs=0.03)

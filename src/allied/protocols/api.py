@@ -150,7 +150,7 @@ class Comparison:
                                "s_cond": float(row["s_cond_applied"])},
                 "path": detail,
             }
-        return {"protocols": protos, "rankings": self.rankings,
+        return {"family": "denuclearisation", "protocols": protos, "rankings": self.rankings,
                 "chosen": {"by": self.chooser, "protocol": self.chosen}, "selection": self.selection,
                 "parameters": self.parameters, "notes": self.notes}
 

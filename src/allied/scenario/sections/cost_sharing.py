@@ -51,8 +51,16 @@ class CostProtocol(BaseModel):
                             "defence budget (growth.client)")
 
 
-def _pair(patron: float, client: float) -> Any:
-    return Field(default_factory=lambda: Pair(patron=patron, client=client))
+class Costs(BaseModel):
+    """A figure for each side that is 0 unless given: ``{patron: ..., client: ...}``."""
+
+    model_config = ConfigDict(extra="forbid")
+    patron: Value = 0.0
+    client: Value = 0.0
+
+
+def _pair() -> Any:
+    return Field(default_factory=Costs)
 
 
 #: bounds of each figure (path -> (low, high)); used for validation and for sweeps' clipping
@@ -78,11 +86,11 @@ class CostSharingSection(BaseModel):
     reservation: Pair = Field(description="walk-away contribution a year: the least the patron accepts "
                                           "before cutting troops, the most the client pays before letting "
                                           "the agreement lapse (issue units, year 0)")
-    growth: Pair = _pair(0.0, 0.0)
+    growth: Costs = _pair()
     power: Value = Field(0.5, description="patron's bargaining power in each negotiation (0..1)")
     discount: Value = Field(0.95, description="discount factor a year (both sides)")
-    lapse: Pair = _pair(0.0, 0.0)
-    talks: Pair = _pair(0.0, 0.0)
+    lapse: Costs = _pair()
+    talks: Costs = _pair()
     ratification: Value = Field(0.0, description="client's cost of ratifying each agreement (National Assembly)")
     protocols: dict[str, CostProtocol] = Field(
         default_factory=lambda: {k: CostProtocol(**v) for k, v in DEFAULT_PROTOCOLS.items()})
