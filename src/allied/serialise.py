@@ -44,3 +44,24 @@ def jsonable(v: Any) -> Any:
     if kind in ("NAType", "NaTType"):  # pandas' missing values
         return None
     return str(v)
+
+
+#: a spreadsheet reads a cell that starts with one of these as a formula (``=cmd|…``, ``+SUM(…)``,
+#: ``@HYPERLINK(…)``, and ``-`` too), or strips a leading tab or carriage return before doing so
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell for a CSV or xlsx file that no spreadsheet runs as a formula: text starting with one of
+    :data:`FORMULA_START` gets a leading apostrophe (OWASP's advice for CSV injection). Numbers are never
+    passed here, so ``-3`` stays a number."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def spreadsheet_frame(df: Any) -> Any:
+    """A copy of a pandas DataFrame with every text cell passed through :func:`spreadsheet_text`."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype.kind not in "biufcmM":  # text, whatever pandas calls it (object, string, category)
+            out[col] = out[col].astype(object).map(lambda v: spreadsheet_text(v) if isinstance(v, str) else v)
+    return out

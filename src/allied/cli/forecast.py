@@ -69,7 +69,9 @@ def forecast(
         print_json(res.to_json())
         return
     if format == "csv":
-        sys.stdout.write(res.frame(actors=True).to_csv(index=False, lineterminator="\r\n"))
+        from allied.serialise import spreadsheet_frame
+
+        sys.stdout.write(spreadsheet_frame(res.frame(actors=True)).to_csv(index=False, lineterminator="\r\n"))
         return
     from allied.cli.render_forecast import forecast_tables
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from allied.errors import Problem, ScenarioError
 from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
+from allied.serialise import spreadsheet_text
 
 MIN_ACTORS, MAX_ACTORS = 3, 250  # KTAB's Model::minNumActor / maxNumActor
 MAX_CAPABILITY = 1e8  # KTAB's sanity limit
@@ -191,7 +192,8 @@ def _cell(text: str, limit: int = MAX_SCEN_TEXT) -> str:
     """A text field KTAB reads back: no commas (its reader splits on every one), at most ``limit`` bytes."""
     text = str(text).replace("\n", " ").replace('"', "'").replace(",", ";").strip()
     raw = text.encode("utf-8")
-    return raw[:limit].decode("utf-8", "ignore").strip() if len(raw) > limit else text
+    text = raw[:limit].decode("utf-8", "ignore").strip() if len(raw) > limit else text
+    return spreadsheet_text(text)  # a spreadsheet opening the file must not run '=cmd|…' as a formula
 
 
 def write_ktab_csv(
