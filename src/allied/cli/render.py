@@ -20,8 +20,12 @@ def fmt_value(v: float | Uncertain | None, digits: int = 4) -> str:
 
 
 def scenario_tables(sc: Scenario) -> list[Table]:
-    head = Table(title=f"{safe(sc.title)} ({sc.id}, as of {safe(sc.as_of)})", show_header=False, box=None)
-    head.add_row(safe(sc.description or ""))
+    title = f"{safe(sc.title)} ({sc.id}" + (f", as of {safe(sc.as_of)}" if sc.as_of else "") + ")"
+    # the width of the title itself: without a description the table would otherwise be two characters wide
+    head = Table(title=title, show_header=False, box=None, min_width=len(f"{sc.title} ({sc.id}, as of {sc.as_of})"))
+    head.add_column(overflow="fold")
+    if sc.description:
+        head.add_row(safe(sc.description))
     actors = Table(title="Actors")
     for col in ("id", "name", "capability"):
         actors.add_column(col)
