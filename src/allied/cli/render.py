@@ -6,17 +6,24 @@ from rich.table import Table
 
 from allied.cli.safe import safe
 from allied.scenario.model import Scenario
-from allied.scenario.uncertain import Uncertain, point
+from allied.scenario.uncertain import Uncertain
+
+
+def fmt_num(v: float, digits: int = 4) -> str:
+    """A number as an analyst writes it: 28,500 (never 2.85e+04), 0.35, 12.5."""
+    if abs(v) >= 10**digits:
+        return f"{v:,.0f}"
+    return f"{v:.{digits}g}"
 
 
 def fmt_value(v: float | Uncertain | None, digits: int = 4) -> str:
     if v is None:
         return "—"
     if isinstance(v, Uncertain):
-        p = point(v)
+        p = v.point()
         lo, hi = v.bounds()
-        return f"{p:.{digits}g} [{lo:.{digits}g}–{hi:.{digits}g}]"
-    return f"{v:.{digits}g}"
+        return f"{fmt_num(p, digits)} [{fmt_num(lo, digits)}–{fmt_num(hi, digits)}]"
+    return fmt_num(v, digits)
 
 
 def scenario_tables(sc: Scenario) -> list[Table]:
@@ -36,7 +43,7 @@ def scenario_tables(sc: Scenario) -> list[Table]:
         issues.add_column(col)
     for i in sc.issues:
         labels = safe("; ".join(f"{k:g}: {v}" for k, v in sorted(i.labels.items())))
-        scale = f"{i.lo:g}–{i.hi:g}" + (f" {safe(i.units)}" if i.units else "")
+        scale = f"{fmt_num(i.lo)}–{fmt_num(i.hi)}" + (f" {safe(i.units)}" if i.units else "")
         issues.add_row(i.id, safe(i.name), scale, fmt_value(i.status_quo), labels)
     stances = Table(title="Stances (quoted evidence or analyst estimate)")
     for col in ("issue", "actor", "position", "salience", "evidence"):
@@ -45,6 +52,8 @@ def scenario_tables(sc: Scenario) -> list[Table]:
         ev = s.evidence
         if ev and ev.quote:
             text = f"[green]“{safe(ev.quote)}”[/] ({safe(ev.source)})"
+            if ev.note:  # the analyst's reading of the quote (e.g. how a figure was derived from it)
+                text += f"\n[yellow]note:[/] {safe(ev.note)}"
         elif ev and ev.note:
             text = f"[yellow]estimate:[/] {safe(ev.note)}"
         else:

@@ -12,9 +12,14 @@ from allied.scenario.model import Issue, Scenario
 
 
 def nearest_label(issue: Issue, value: float) -> str:
-    """The issue's label closest to ``value`` (within 15 % of the scale), to read a number in words."""
+    """The issue's label closest to ``value`` (within 15 % of the scale), to read a number in words; on a
+    numeric scale without labels, the value in its units and where it lies on the scale."""
     if not issue.labels:
-        return ""
+        from allied.cli.render import fmt_num
+
+        where = 100 * (value - issue.lo) / (issue.hi - issue.lo)
+        units = f" {issue.units}" if issue.units else ""
+        return f"{fmt_num(value)}{units} ({where:.0f}% of the way from {fmt_num(issue.lo)} to {fmt_num(issue.hi)})"
     k = min(issue.labels, key=lambda p: abs(p - value))
     return issue.labels[k] if abs(k - value) <= 0.15 * (issue.hi - issue.lo) else ""
 
