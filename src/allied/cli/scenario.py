@@ -56,7 +56,7 @@ def validate(
     from allied.errors import ScenarioError
     from allied.scenario.load import detect, is_workbook, load_data, read_text
     from allied.scenario.overrides import apply_overrides
-    from allied.scenario.validate import from_data
+    from allied.scenario.validate import analyst_warnings, from_data
 
     if is_workbook(file):  # problems located at their cells (case.xlsx!stances!D14)
         sc, fmt = load_scenario(file, set_), "xlsx"
@@ -97,6 +97,9 @@ def validate(
         raise UsageError("--record-hashes needs source files to check (no source names a path, or --no-sources)")
     console.print(f"ok: {safe(file)} ({fmt}): scenario '{sc.id}', {len(sc.actors)} actors, {len(sc.issues)} issues, "
                   f"{len(sc.stances)} stances, {quotes} quoted{summary}", highlight=False)
+    advice = analyst_warnings(sc, lines, name)  # valid, but probably not what the analyst meant
+    if advice:
+        print_problems(advice, label="warning")
 
 
 def _record_hashes(file: str, fmt: str, res: Any, lines: dict[Any, int]) -> str:

@@ -321,3 +321,26 @@ def _check_delegation(sc: Scenario, add: Any) -> None:
             if part in owner:
                 add(loc, f"'{part}' is already a part of '{owner[part]}'", "list each actor under one principal")
             owner.setdefault(part, principal)
+
+
+def analyst_warnings(sc: Scenario, lines: dict[Loc, int], file: str) -> list[Problem]:
+    """What is valid but probably not meant: saliences written on a 0–1 scale (every one ≤ 1, which in effect
+    zeroes the actors against 0–100 clout), and analyst estimates given as one number though
+    docs/scenario-format.md asks for a range."""
+    out: list[Problem] = []
+    highs = [_range_of(st.salience)[1] for st in sc.stances]
+    if highs and max(highs) <= 1:
+        out.append(Problem(file, "stances", f"every salience is 1 or less (largest {max(highs):g}): saliences are "
+                           "on 0..100, so these read as almost no interest at all",
+                           "multiply the saliences by 100 if they were written on a 0–1 scale",
+                           _line(lines, ("stances",)), kind="salience_scale"))
+    single = [k for k, st in enumerate(sc.stances) if st.evidence is not None and not st.evidence.quote
+              and not isinstance(st.position, Uncertain) and not isinstance(st.salience, Uncertain)]
+    if single:
+        k = single[0]
+        more = f" (and {len(single) - 1} more)" if len(single) > 1 else ""
+        out.append(Problem(file, _dotted(("stances", k)), f"an analyst estimate given as a single number, without "
+                           f"a range{more}", "write the estimate as a range, e.g. position: {low: 40, mode: 50, "
+                           "high: 60}, so sweeps carry the uncertainty (docs/scenario-format.md)",
+                           _line(lines, ("stances", k)), kind="estimate_without_range"))
+    return out

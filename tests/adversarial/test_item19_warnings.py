@@ -1,0 +1,26 @@
+"""Item 19 of issue 20: valid but probably unintended input gets a warning (exit 0): saliences all on a
+0–1 scale, and analyst estimates given as one number without a range."""
+
+from __future__ import annotations
+
+from adversarial_helpers import BASE, cli
+
+
+def test_item19_saliences_on_0_1_scale_warned(write) -> None:  # type: ignore[no-untyped-def]
+    r = cli("validate", write(BASE.replace("salience: 50", "salience: 0.5").replace("salience: 60", "salience: 0.6")))
+    assert r.code == 0, r.text
+    assert "warning" in r.err and "every salience is 1 or less" in r.flat
+
+
+def test_item19_single_number_estimate_warned(write) -> None:  # type: ignore[no-untyped-def]
+    r = cli("validate", write(BASE))
+    assert r.code == 0 and "single number, without a range (and 1 more)" in r.flat
+
+
+def test_item19_ranges_and_quotes_not_warned(write) -> None:  # type: ignore[no-untyped-def]
+    body = BASE.replace("position: 20, salience: 50, evidence: {note: guess}",
+                        "position: {low: 10, high: 30}, salience: 50, evidence: {note: guess}")
+    body = body.replace("position: 80, salience: 60, evidence: {note: guess}",
+                        "position: 80, salience: 60, evidence: {source: src, quote: 'eighty'}")
+    r = cli("validate", write(body))
+    assert r.code == 0 and "warning" not in r.err
