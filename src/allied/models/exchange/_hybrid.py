@@ -1,0 +1,374 @@
+"""Exact decisions at float speed: the certified kernel plus decimal answers to the close questions.
+
+The model is run by :mod:`allied.models.exchange._certified` in float with a running error bound on every
+quantity a decision reads. When a decision is too close to call (an exact tie between gains, an outcome
+sitting on a partner's position up to the package's 28-digit rounding noise, ...), the kernel stops with
+a list of questions; this module answers each by recomputing just the quantities involved in ``decimal``
+with the package's context (:mod:`allied.models.exchange._decimal` supplies the arithmetic), from their
+provenance: every position an exchange holds is either its actor's round-start position or the voting
+position of an exchange realised earlier in the round, and those are recomputed (once, memoised) the same
+way. Round-start positions of later rounds are recomputed in decimal only when a question needs them.
+The result has the package's decisions bit for bit: the same exchanges, in the same order, every round;
+positions are the float evaluation of the same operations (within ~1e-12 of the decimal ones).
+
+When even that cannot settle a question (a history of moves summing to 100 within rounding, never seen
+on real data), the sample is run by the decimal reference instead (``stats["bail"]`` counts them).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from allied.models.exchange import _certified as K
+from allied.models.exchange._decimal import _TINY, _W_FIX, _W_SAL, _dec, _Ex, _Round, _Side, run_exact
+
+_U = K.U
+
+
+class _Bail(Exception):
+    """A question the hybrid cannot settle: run the sample in decimal."""
+
+
+def _fl(v: Decimal) -> tuple[float, float]:
+    hi = float(v)
+    return hi, float(v - Decimal(hi))
+
+
+def _err(v: Decimal) -> float:
+    """Error bound of float(v) against v: 0 when the float is v exactly."""
+    f = float(v)
+    return 0.0 if Decimal(f) == v else 2 * _U * abs(f)
+
+
+class _Hist(_Round):
+    """A round whose ``move_ok`` reads the float history of moves the kernel kept (exact signs, a sum with
+    its error bound) instead of the package's list; ``hist`` maps a side's actor-issue to that history."""
+
+    hist: dict[tuple[int, int], tuple[float, float, float, float]] | None = None
+    capped = 0
+    real = False  # True: the package's own list of moves (a full replay)
+
+    def move_ok(self, side: _Side, move: Decimal) -> bool:  # type: ignore[override]
+        if abs(move) > 100 or abs(move) <= _TINY:
+            return False
+        if side.pos + move < 0 or side.pos + move > 100:
+            return False
+        if self.hist is None:
+            return True if not self.real else _Round.move_ok(side, move)
+        hsum, ehsum, hmin, hmax = self.hist[(side.a, side.sup)]
+        mf = float(move)
+        if hmin == np.inf:  # no earlier move: the sum is the move itself, exactly
+            if move > 100:
+                return False
+        else:
+            tot = hsum + mf
+            err = ehsum + _U * abs(mf) + _U * abs(tot)
+            bound = K.FAC * err + K.SLACK
+            if tot - 100.0 > bound:
+                return False
+            if not 100.0 - tot > bound:
+                raise _Bail("history of moves sums to 100 within rounding")
+        lo, hi = min(hmin, mf), max(hmax, mf)
+        return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
+
+    def check_nbs(self, e: _Ex, a: _Side, o: _Side) -> None:
+        g = e.gain
+        super().check_nbs(e, a, o)
+        if e.gain is not g:
+            self.capped |= 1 << (0 if a is e.i else 1)
+
+
+class _Sample:
+    """One sample: decimal inputs, memoised decimal round-start positions and realised voting positions."""
+
+    def __init__(self, x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
+                 present: np.ndarray) -> None:
+        n_a, n_d = present.shape
+        self.present = present
+        self.n_a, self.n_d = n_a, n_d
+        steps = []
+        for d in range(n_d):
+            span = _dec(hi[d]) - _dec(lo[d])
+            steps.append(Decimal(100) / span if span != 0 else Decimal(0))
+        xd0: list[list[Decimal | None]] = [
+            [(_dec(x_units[a, d]) - _dec(lo[d])) * steps[d] if present[a, d] else None for d in range(n_d)]
+            for a in range(n_a)]
+        self.sd = [[_dec(s[a, d]) for d in range(n_d)] for a in range(n_a)]
+        self.cd = [[_dec(c[a, d]) for d in range(n_d)] for a in range(n_a)]
+        self.members = [[a for a in range(n_a) if present[a, d]] for d in range(n_d)]
+        self.x0 = np.array([[np.nan if v is None else float(v) for v in row] for row in xd0])
+        self.ex0 = np.array([[0.0 if v is None else _err(v) for v in row] for row in xd0])
+        self.xd: list[list[list[Decimal | None]] | None] = [xd0]
+        self.st: list[_Hist | None] = [None]
+        self.recs: list[dict[str, Any]] = []  # per finished round: irec, rprov, rus
+        self.ydec: list[dict[int, tuple[Decimal, Decimal]]] = [{}]
+        self.rex: list[dict[int, _Ex]] = [{}]
+        self.cur: dict[str, Any] = {}
+
+    # -- decimal state, computed on demand ------------------------------------------------------------
+    def state(self, t: int) -> _Hist:
+        st = self.st[t]
+        if st is None:
+            st = _Hist(self.xdec(t), self.sd, self.cd, self.members)
+            self.st[t] = st
+        return st
+
+    def xdec(self, t: int) -> list[list[Decimal | None]]:
+        xd = self.xd[t]
+        if xd is None:
+            prev = self.xdec(t - 1)
+            rec = self.recs[t - 1]
+            last: dict[tuple[int, int], tuple[int, int]] = {}
+            for k in range(len(rec["irec"])):
+                for side in range(2):
+                    a, d = int(rec["irec"][k, 2 + 2 * side]), int(rec["irec"][k, 3 + 2 * side])
+                    last[(a, d)] = (k, side)
+            xd = [row[:] for row in prev]
+            for (a, d), (k, side) in last.items():
+                y = self.yrec(t - 1, k)[side]
+                sal = self.sd[a][d]
+                xs = prev[a][d]
+                assert xs is not None
+                xd[a][d] = (1 - sal) * _W_SAL * y + _W_FIX * y + (1 - (1 - sal) * _W_SAL - _W_FIX) * xs
+            self.xd[t] = xd
+        return xd
+
+    def value(self, t: int, src: int, a: int, d: int) -> Decimal:
+        if src < 0:
+            v = self.xdec(t)[a][d]
+            assert v is not None
+            return v
+        return self.yrec(t, src // 2)[src % 2]
+
+    def _rec(self, t: int) -> dict[str, Any]:
+        return self.recs[t] if t < len(self.recs) else self.cur
+
+    def yrec(self, t: int, k: int) -> tuple[Decimal, Decimal]:
+        """Decimal voting positions of round t's realised exchange k, from its recorded provenance."""
+        memo = self.ydec[t]
+        if k not in memo:
+            rec = self._rec(t)
+            ir, pv, us = rec["irec"][k], rec["rprov"][k], rec["rus"][k]
+            e = self.dec_exchange(t, int(ir[2]), int(ir[4]), int(ir[3]), int(ir[5]), int(pv[1]), int(pv[2]), us)
+            st = self.state(t)
+            st.hist = None
+            st.calculate(e)
+            memo[k] = (e.i.y, e.j.y)
+            self.rex[t][k] = e
+        return memo[k]
+
+    def replay(self, t: int, ai: int, aj: int, q: int, p: int, nrec: int) -> _Ex:
+        """Candidate (ai supplies q, aj supplies p) replayed in decimal from the round start through the
+        round's first ``nrec`` realised exchanges, exactly as the package's list does it."""
+        xd = self.xdec(t)
+        st = self.state(t)
+        e = _Ex(_Side(ai, q, p, xd[ai][q]), _Side(aj, p, q, xd[aj][p]), 0)  # type: ignore[arg-type]
+        st.hist, st.real = None, True
+        try:
+            st.calculate(e)
+            for k in range(nrec):
+                self.yrec(t, k)
+                r = self.rex[t][k]
+                if not e.valid:
+                    break
+                if e.i.a in (r.i.a, r.j.a) or e.j.a in (r.i.a, r.j.a):
+                    st.recalc(e, r)
+        finally:
+            st.real = False
+        return e
+
+    def dec_exchange(self, t: int, ai: int, aj: int, q: int, p: int, ps0: int, ps1: int, us: np.ndarray) -> _Ex:
+        i = _Side(ai, q, p, self.value(t, ps0, ai, q))
+        j = _Side(aj, p, q, self.value(t, ps1, aj, p))
+        i.start, j.start = self.value(t, -1, ai, q), self.value(t, -1, aj, p)
+        e = _Ex(i, j, 0)
+        for slot, d in ((0, q), (1, p)):
+            row = us[slot]
+            for a in np.flatnonzero(row >= 0):
+                e.upd[d][int(a)] = self.value(t, int(row[a]), int(a), d)
+        return e
+
+
+def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, Any], stats: dict[str, int]) -> None:
+    """Answer the kernel's questions in decimal and write the answers into its arrays."""
+    ci, cf, uv, ue, us, dfr = (arrs.get(k) for k in ("ci", "cf", "uv", "ue", "us", "dfr"))
+    x, ex, cs, ecs = (arrs.get(k) for k in ("x", "ex", "cs", "ecs"))
+    done: set[tuple[int, int]] = set()
+    for kind, a, b in need[:nneed]:
+        kind, a, b = int(kind), int(a), int(b)
+        if (kind, a) in done:
+            continue
+        done.add((kind, a))
+        stats["questions"] += 1
+        if kind == K.Q_CALC:
+            e = a
+            ai, aj, q, p = (int(v) for v in ci[e, :4])
+            for nd in range(int(ci[e, K.NDEF])):
+                slot, sa, cur_src, new_src = (int(v) for v in dfr[e, nd])
+                d = int(ci[e, K.S0 + slot])
+                cur = smp.value(t, cur_src, sa, d)
+                ys = smp.value(t, new_src, sa, d)
+                start = smp.value(t, -1, sa, d)
+                take_new = not (cur < ys) if start <= cur else not (cur > ys)
+                if take_new:
+                    v, src = ys, new_src
+                else:
+                    v, src = cur, cur_src
+                uv[e, slot, sa] = float(v)
+                ue[e, slot, sa] = _err(v)
+                us[e, slot, sa] = src
+                # the running sum of this slot's corrections, rebuilt with its bound
+                tot, etot = 0.0, 0.0
+                for aa in np.flatnonzero(~np.isnan(uv[e, slot])):
+                    dv = uv[e, slot, aa] - x[aa, d]
+                    edv = ue[e, slot, aa] + ex[aa, d] + _U * abs(dv)
+                    tt = cs[aa, d] * dv
+                    ett = abs(cs[aa, d]) * edv + abs(dv) * ecs[aa, d] + _U * abs(tt)
+                    tot += tt
+                    etot += ett + _U * abs(tot)
+                cf[e, K.UPDD + slot] = tot
+                cf[e, K.EUPDD + slot] = etot
+            ci[e, K.NDEF] = 0
+            ex_ = smp.dec_exchange(t, ai, aj, q, p, int(ci[e, K.PS0]), int(ci[e, K.PS1]), us[e])
+            st = smp.state(t)
+            st.hist = {(ai, q): (cf[e, K.HSUM], cf[e, K.EHSUM], cf[e, K.HMIN], cf[e, K.HMAX]),
+                       (aj, p): (cf[e, K.HSUM + 1], cf[e, K.EHSUM + 1], cf[e, K.HMIN + 1], cf[e, K.HMAX + 1])}
+            st.capped = 0
+            try:
+                st.calculate(ex_)
+            except _Bail:
+                stats["replays"] += 1
+                st.hist = None
+                ex_ = smp.replay(t, ai, aj, q, p, int(arrs["gs"][K.G_NREC]))
+                st.capped = 3  # unknown: never reuse this gain as unchanged
+            st.hist = None
+            ci[e, K.PEND] = 0
+            ci[e, K.CAP] = st.capped
+            if not ex_.valid:
+                ci[e, K.VALID] = 0
+                ci[e, K.ACTIVE] = 0
+                continue
+            ci[e, K.VALID] = 1
+            ci[e, K.EXACT] = 1
+            cf[e, K.GAIN], cf[e, K.GLO] = _fl(ex_.gain)
+            cf[e, K.EGAIN] = abs(cf[e, K.GLO])
+            for k, side in enumerate((ex_.i, ex_.j)):
+                cf[e, K.Y + k] = float(side.y)
+                cf[e, K.EY + k] = _err(side.y)
+                cf[e, K.MV + k] = float(side.move)
+                cf[e, K.EMV + k] = _err(side.move)
+        elif kind == K.Q_OLD:
+            e = a
+            tix = int(ci[e, K.TOUCHED]) - 1
+            row = arrs["tl"][tix]
+            ai, aj, q, p = (int(v) for v in ci[e, :4])
+            ex_ = smp.dec_exchange(t, ai, aj, q, p, int(row[1]), int(row[2]), row[3:].reshape(2, -1))
+            st = smp.state(t)
+            st.hist = None
+            st.calculate(ex_)
+            cf[e, K.OG], cf[e, K.OGLO] = _fl(ex_.gain)
+            cf[e, K.OEG] = abs(cf[e, K.OGLO])
+            ci[e, K.OEXACT] = 1
+        elif kind == K.Q_LEFT:
+            st = smp.state(t)
+            xv = smp.xdec(t)[a][b]
+            assert xv is not None
+            arrs["left_in"][a, b] = 1 if xv <= st.mean(b, {}) else 0
+        elif kind == K.Q_ORDER:
+            i, j = divmod(a, smp.n_a)
+            p, q = divmod(b, smp.n_d)
+            sd = smp.sd
+            arrs["order"][i, j, p, q] = 1 if sd[i][p] / sd[i][q] < sd[j][p] / sd[j][q] else 2
+        else:  # pragma: no cover - the kernel asks nothing else
+            raise AssertionError(kind)
+
+
+def _run_sample(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
+                present: np.ndarray, rounds: int, b: int, stats: dict[str, int]) -> tuple[Any, ...]:
+    smp = _Sample(x_units, lo, hi, s, c, present)
+    n_a, n_d = present.shape
+    sf = np.where(present, s, 0.0).astype(float)
+    cf_ = np.where(present, c, 0.0).astype(float)
+    es, cs, ecs, w, ew = K.weights(sf, cf_, present)
+    x = smp.x0.copy()
+    ex = smp.ex0.copy()
+    prefs = np.full((rounds + 1, n_a, n_d), np.nan)
+    votes = np.full((rounds + 1, n_a, n_d), np.nan)
+    prefs[0] = votes[0] = x
+    order = np.zeros((n_a, n_a, n_d, n_d), dtype=np.int8)
+    need = np.zeros((4096, 3), dtype=np.int64)
+    gs = np.zeros(K.NG, dtype=np.int64)
+    out_f, out_i, out_e, out_n = [], [], [], []
+    for t in range(rounds):
+        left_in = np.full((n_a, n_d), -1, dtype=np.int64)
+        while True:
+            s0, es0, left, ci, cf, uv, ue, us = K.round_begin(x, ex, sf, es, cs, ecs, w, ew, present, left_in, order,
+                                                       need, gs)
+            if gs[K.G_NNEED] == 0:
+                break
+            _settle(smp, t, need, min(int(gs[K.G_NNEED]), len(need)),
+                    {"left_in": left_in, "order": order}, stats)
+        n = len(ci)
+        frec = np.zeros((n, K.NREC))
+        irec = np.zeros((n, K.NIREC), dtype=np.int64)
+        ext = np.full((n, n_a), np.nan)
+        inner = np.zeros((n, n_a), dtype=np.bool_)
+        rprov = np.zeros((n, 3), dtype=np.int64)
+        rus = np.zeros((n, 2, n_a), dtype=np.int64)
+        tl = np.zeros((n, 3 + 2 * n_a), dtype=np.int64)
+        front = np.zeros(n, dtype=np.int64)
+        back = np.zeros(n, dtype=np.int64)
+        dfr = np.zeros((n, 2, 4), dtype=np.int64)
+        smp.cur = {"irec": irec, "rprov": rprov, "rus": rus}
+        arrs = {"gs": gs, "ci": ci, "cf": cf, "uv": uv, "ue": ue, "us": us, "dfr": dfr, "x": x, "ex": ex, "cs": cs,
+                "ecs": ecs, "tl": tl}
+        while K.advance(ci, cf, uv, ue, us, dfr, x, ex, sf, es, cs, ecs, s0, es0, w, ew, left, present,
+                        frec, irec, ext, inner, rprov, rus, tl, front, back, need, gs, b, t + 1):
+            stats["stops"] += 1
+            _settle(smp, t, need, min(int(gs[K.G_NNEED]), len(need)), arrs, stats)
+        nrec = int(gs[K.G_NREC])
+        vote, pref, epref = K.round_end(x, ex, sf, es, ci, cf, rprov, nrec)
+        smp.recs.append({"irec": irec[:nrec].copy(), "rprov": rprov[:nrec].copy(), "rus": rus[:nrec].copy()})
+        smp.xd.append(None)
+        smp.st.append(None)
+        smp.ydec.append({})
+        smp.rex.append({})
+        out_f.append(frec[:nrec])
+        out_i.append(irec[:nrec])
+        out_e.append(ext[:nrec])
+        out_n.append(inner[:nrec])
+        votes[t + 1] = np.where(present, vote, np.nan)
+        prefs[t + 1] = np.where(present, pref, np.nan)
+        x = pref
+        ex = epref
+    return prefs, votes, np.concatenate(out_f) if out_f else np.zeros((0, K.NREC)), \
+        np.concatenate(out_i) if out_i else np.zeros((0, K.NIREC), dtype=np.int64), \
+        np.concatenate(out_e) if out_e else np.zeros((0, n_a)), \
+        np.concatenate(out_n) if out_n else np.zeros((0, n_a), dtype=bool)
+
+
+def run_hybrid(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
+               present: np.ndarray, rounds: int, stats: dict[str, int] | None = None) -> tuple[np.ndarray, ...]:
+    """Same contract as :func:`allied.models.exchange._decimal.run_exact` (deterministic ties), same decisions."""
+    st = stats if stats is not None else {}
+    for k in ("questions", "stops", "bail", "replays"):
+        st.setdefault(k, 0)
+    nb, n_a, n_d = x_units.shape
+    prefs = np.full((nb, rounds + 1, n_a, n_d), np.nan)
+    votes = np.full((nb, rounds + 1, n_a, n_d), np.nan)
+    parts: list[tuple[np.ndarray, ...]] = []
+    for b in range(nb):
+        try:
+            res = _run_sample(x_units[b], lo, hi, s[b], c[b], present, rounds, b, st)
+        except _Bail:
+            st["bail"] += 1
+            one = run_exact(x_units[b:b + 1], lo, hi, s[b:b + 1], c[b:b + 1], present, rounds)
+            one[3][:, 0] = b
+            res = (one[0][0], one[1][0], *one[2:])
+        prefs[b], votes[b] = res[0], res[1]
+        parts.append(res[2:])
+    cat = [np.concatenate([p[k] for p in parts]) for k in range(4)]
+    return prefs, votes, cat[0], cat[1], cat[2], cat[3]
