@@ -33,10 +33,14 @@ U = 1.1102230246251565e-16  # unit roundoff of float64
 FAC = 2.0
 SLACK = 1e-20
 TINY = 1e-10
+#: a full move P + round(A - P) lands within 1e-25 of A in 28-digit decimals when |A|, |P| <= 100 (two
+#: roundings, each at most half a unit of the 28th digit of a number below 100); it is exactly A = 0
+#: (0 - P is exact) and never above A = 100 (100 + 0.5e-26 rounds to 100)
+FULL_ERR = 1e-25
 
 # int columns of ci
-A0, A1, S0, S1, KIND, HAS0, HAS1, VALID, ACTIVE, PEND, TB, EXACT, PS0, PS1, NDEF, OEXACT, TOUCHED, CAP, OCAP = range(19)
-NI = 19
+A0, A1, S0, S1, KIND, HAS0, HAS1, VALID, ACTIVE, PEND, TB, EXACT, PS0, PS1, NDEF, OEXACT, TOUCHED, CAP, OCAP, OVER, OOVER = range(21)
+NI = 21
 # float columns of cf (side k at col + k)
 POS, EPOS, Y, EY, MV, EMV, HSUM, EHSUM, HMIN, HMAX = 0, 2, 4, 6, 8, 10, 12, 14, 16, 18
 GAIN, EGAIN, GLO, UPDD, EUPDD, OG, OEG, OGLO = 20, 21, 22, 23, 25, 27, 28, 29
@@ -150,31 +154,43 @@ def _push(e, k, m, em, ci, cf):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
-def _move_ok(e, k, m, em, cf):  # pragma: no cover - numba
-    """The package's ``move_ok``: 1 valid, 0 invalid, -1 too close to call."""
+def _move_ok(e, k, m, em, cf, full, xa, exa):  # pragma: no cover - numba
+    """The package's ``move_ok``: 1 valid, 0 invalid, < 0 too close to call. ``full``: the move takes the
+    side all the way to the partner's position ``xa`` (see :func:`_full_y`)."""
     am = abs(m)
     c1 = _gt(am, em, 100.0, 0.0)
     c2 = _gt(am, em, TINY, 0.0)
     if c1 == 1 or c2 == 0:
         return 0
-    unsure = c1 < 0 or c2 < 0
-    p, ep = _add(cf[e, POS + k], cf[e, EPOS + k], m, em)
-    lo = _gt(0.0, 0.0, p, ep)
-    hi = _gt(p, ep, 100.0, 0.0)
+    unsure = 0
+    if c1 < 0 or c2 < 0:
+        unsure = -1
+    if full:
+        p, ep = xa, exa + FULL_ERR
+        lo = 0 if (xa == 0.0 and exa == 0.0) else _gt(0.0, 0.0, p, ep)
+        hi = 0 if (xa == 100.0 and exa == 0.0) else _gt(p, ep, 100.0, 0.0)
+    else:
+        p, ep = _add(cf[e, POS + k], cf[e, EPOS + k], m, em)
+        lo = _gt(0.0, 0.0, p, ep)
+        hi = _gt(p, ep, 100.0, 0.0)
     if lo == 1 or hi == 1:
         return 0
-    unsure = unsure or lo < 0 or hi < 0
+    if lo < 0:
+        unsure = -2
+    if hi < 0:
+        unsure = -3
     hs, ehs = _add(cf[e, HSUM + k], cf[e, EHSUM + k], m, em)
     c3 = _gt(hs, ehs, 100.0, 0.0)
     if c3 == 1:
         return 0
-    unsure = unsure or c3 < 0
+    if c3 < 0:
+        unsure = -4
     # signs of moves are exact (decided by certified comparisons, magnitudes > 1e-10)
     mlo = min(cf[e, HMIN + k], m)
     mhi = max(cf[e, HMAX + k], m)
     if not ((mlo < 0.0 and mhi < 0.0) or (mlo > 0.0 and mhi > 0.0)):
         return 0
-    return -1 if unsure else 1
+    return unsure if unsure < 0 else 1
 
 
 @njit(cache=True, nogil=True)
@@ -269,6 +285,7 @@ def _calculate(e, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # pra
     sg_i = _gt(pos_i, epos_i, x[aj, q], ex[aj, q])
     sg_j = _gt(pos_j, epos_j, x[ai, p], ex[ai, p])
     unsure = over < 0
+    ci[e, OVER] = over
     if over == 1:
         t, et = _mul(di, edi, cs[ai, q], ecs[ai, q])
         dq, edq = _div(t, et, w[q], ew[q])
@@ -301,31 +318,41 @@ def _calculate(e, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # pra
         ci[e, VALID] = 0
         return
     if sg_i < 0 or sg_j < 0:
-        ci[e, PEND] = 1
+        ci[e, PEND] = 2
         return
-    cf[e, Y], cf[e, EY] = _add(pos_i, epos_i, m_i, em_i)
-    cf[e, Y + 1], cf[e, EY + 1] = _add(pos_j, epos_j, m_j, em_j)
-    ok0 = _move_ok(e, k0, m_i, em_i, cf)
-    ok1 = _move_ok(e, k0 + 1, m_j, em_j, cf)
+    full_i = over == 1
+    full_j = over == 0
+    if full_i:
+        cf[e, Y], cf[e, EY] = x[aj, q], ex[aj, q] + FULL_ERR
+    else:
+        cf[e, Y], cf[e, EY] = _add(pos_i, epos_i, m_i, em_i)
+    if full_j:
+        cf[e, Y + 1], cf[e, EY + 1] = x[ai, p], ex[ai, p] + FULL_ERR
+    else:
+        cf[e, Y + 1], cf[e, EY + 1] = _add(pos_j, epos_j, m_j, em_j)
+    ok0 = _move_ok(e, k0, m_i, em_i, cf, full_i, x[aj, q], ex[aj, q])
+    ok1 = _move_ok(e, k0 + 1, m_j, em_j, cf, full_j, x[ai, p], ex[ai, p])
     small = _gt(TINY, 0.0, cf[e, GAIN], eg)
     if ok0 == 0 or ok1 == 0 or small == 1:
         ci[e, VALID] = 0
         return
     if ok0 < 0 or ok1 < 0 or small < 0:
-        ci[e, PEND] = 1
+        ci[e, PEND] = 30 - min(ok0, ok1) if small >= 0 else 3
         return
     if not _check_nbs(e, k0, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):
-        ci[e, PEND] = 1
+        ci[e, PEND] = 4
         return
     if not _check_nbs(e, k0 + 1, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):
-        ci[e, PEND] = 1
+        ci[e, PEND] = 4
         return
-    ok0 = _move_ok(e, k0, cf[e, MV], cf[e, EMV], cf)
-    ok1 = _move_ok(e, k0 + 1, cf[e, MV + 1], cf[e, EMV + 1], cf)
+    full_i = full_i and ci[e, CAP] == 0
+    full_j = full_j and ci[e, CAP] == 0
+    ok0 = _move_ok(e, k0, cf[e, MV], cf[e, EMV], cf, full_i, x[aj, q], ex[aj, q])
+    ok1 = _move_ok(e, k0 + 1, cf[e, MV + 1], cf[e, EMV + 1], cf, full_j, x[ai, p], ex[ai, p])
     if ok0 == 0 or ok1 == 0:
         ci[e, VALID] = 0
     elif ok0 < 0 or ok1 < 0:
-        ci[e, PEND] = 1
+        ci[e, PEND] = 5
     else:
         ci[e, VALID] = 1
 
@@ -545,7 +572,7 @@ def _recalc(e, r, rnum, ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0,
         ci[e, VALID] = 0
         _calculate(e, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew)
         if pend:
-            ci[e, PEND] = 1
+            ci[e, PEND] = 6
     return re
 
 
@@ -601,6 +628,7 @@ def _record(r, rnum, ci, cf, uv, ue, x, ex, s, cs, ecs, s0, es0, w, ew, left, pr
     rprov[rnum, 0] = r
     rprov[rnum, 1] = ci[r, PS0]
     rprov[rnum, 2] = ci[r, PS1]
+    rprov[rnum, 3] = ci[r, CAP]
     rus[rnum] = us[r]
 
 
@@ -631,6 +659,30 @@ def _sort_entrants(idx, n, ci, cf, need, gs):  # pragma: no cover - numba
 
 
 @njit(cache=True, nogil=True)
+def _same_gain(e, t, ci, us, tl):  # pragma: no cover - numba
+    """Is the package's gain of e certainly the same number as before its recalculation?
+
+    The uncapped gain is a function of one side's position (j's when i's full move would not overshoot,
+    OVER 0, else i's); a capped gain of the last capped side's position and the outcome updates on its
+    supply issue. With those from the same sources, the same branch and the same caps, the package
+    performs the same decimal operations on the same decimal numbers."""
+    if ci[e, PEND] or ci[e, CAP] != ci[e, OCAP] or ci[e, OVER] < 0 or ci[e, OVER] != ci[e, OOVER]:
+        return False
+    cap = ci[e, CAP]
+    if cap == 0:
+        k = 0 if ci[e, OVER] == 1 else 1
+        return ci[e, PS0 + k] == tl[t, 1 + k]
+    k = 0 if cap == 1 else 1
+    if ci[e, PS0 + k] != tl[t, 1 + k]:
+        return False
+    n_a = us.shape[2]
+    for a in range(n_a):
+        if us[e, k, a] != tl[t, 3 + k * n_a + a]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
 def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left, present,
             frec, irec, ext, inner, rprov, rus, tl, front, back, need, gs, sample, rnd):  # pragma: no cover
     """Run the round's exchanges until it ends (returns 0) or a question is too close to call (1: the
@@ -643,7 +695,7 @@ def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left
         if gs[G_PHASE] == PH_SELECT:
             for e in range(n):
                 if ci[e, ACTIVE] and ci[e, PEND]:
-                    _ask(need, gs, Q_CALC, e, 0)
+                    _ask(need, gs, Q_CALC, e, 10 + ci[e, PEND])
             if gs[G_NNEED] > 0:
                 return 1
             best = n - n - 1
@@ -659,9 +711,9 @@ def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left
                     best = e
                 elif b < 0:
                     if not ci[e, EXACT]:
-                        _ask(need, gs, Q_CALC, e, 0)
+                        _ask(need, gs, Q_CALC, e, 1)
                     if not ci[best, EXACT]:
-                        _ask(need, gs, Q_CALC, best, 0)
+                        _ask(need, gs, Q_CALC, best, 1)
             if gs[G_NNEED] > 0:
                 return 1
             if best < 0:
@@ -695,6 +747,7 @@ def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left
                 cf[e, OGLO] = cf[e, GLO]
                 ci[e, OEXACT] = ci[e, EXACT]
                 ci[e, OCAP] = ci[e, CAP]
+                ci[e, OOVER] = ci[e, OVER]
                 tl[nt, 0] = e
                 tl[nt, 1] = ci[e, PS0]
                 tl[nt, 2] = ci[e, PS1]
@@ -712,7 +765,7 @@ def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left
         for t in range(nt):
             e = tl[t, 0]
             if ci[e, ACTIVE] and ci[e, PEND]:
-                _ask(need, gs, Q_CALC, e, 0)
+                _ask(need, gs, Q_CALC, e, 20 + ci[e, PEND])
         if gs[G_NNEED] > 0:
             return 1
         nf = 0
@@ -721,10 +774,7 @@ def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left
             e = tl[t, 0]
             if not ci[e, ACTIVE]:
                 continue
-            if (ci[e, CAP] == 0 and ci[e, OCAP] == 0 and ci[e, PS0] == tl[t, 1] and ci[e, PS1] == tl[t, 2]
-                    and not ci[e, PEND]):
-                # same positions, no outcome cap before or after: the same operations on the same decimal
-                # inputs, so the package's gain is unchanged (and so is whatever we knew of it exactly)
+            if _same_gain(e, t, ci, us, tl):
                 if ci[e, OEXACT] and not ci[e, EXACT]:
                     cf[e, GAIN] = cf[e, OG]
                     cf[e, GLO] = cf[e, OGLO]
@@ -741,7 +791,7 @@ def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left
                     continue
             if up < 0:
                 if not ci[e, EXACT]:
-                    _ask(need, gs, Q_CALC, e, 0)
+                    _ask(need, gs, Q_CALC, e, 3 + 100 * ci[e, CAP] + 1000 * ci[e, OCAP])
                 if not ci[e, OEXACT]:
                     _ask(need, gs, Q_OLD, e, t)
                 continue

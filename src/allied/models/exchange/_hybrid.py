@@ -49,6 +49,7 @@ class _Hist(_Round):
 
     hist: dict[tuple[int, int], tuple[float, float, float, float]] | None = None
     capped = 0
+    over = -1
     real = False  # True: the package's own list of moves (a full replay)
 
     def move_ok(self, side: _Side, move: Decimal) -> bool:  # type: ignore[override]
@@ -73,6 +74,45 @@ class _Hist(_Round):
                 raise _Bail("history of moves sums to 100 within rounding")
         lo, hi = min(hmin, mf), max(hmax, mf)
         return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
+
+    def calculate(self, e: _Ex) -> None:
+        """The package's calculation; also notes which branch it took (``over``: i's full move overshoots)."""
+        x, s, c, w = self.x, self.s, self.c, self.w
+        i, j = e.i, e.j
+        q, p = i.sup, j.sup
+        xi_dem, xj_dem = x[i.a][p], x[j.a][q]
+        assert xi_dem is not None and xj_dem is not None
+        dp = (abs(xi_dem - j.pos) * s[j.a][p] * c[j.a][p]) / w[p]
+        dq = ((s[j.a][p] + s[i.a][p]) / (s[j.a][q] + s[i.a][q])) * dp
+        self.over = int(abs((dq * w[q]) / (c[i.a][q] * s[i.a][q])) > abs(xj_dem - i.pos))
+        super().calculate(e)
+
+    def basic(self, e: _Ex) -> None:
+        """The package's calculation for an exchange known to be valid and uncapped: the equal-gain moves,
+        without the validity checks and the outcome cap (the same operations, so the same numbers)."""
+        x, s, c, w = self.x, self.s, self.c, self.w
+        i, j = e.i, e.j
+        q, p = i.sup, j.sup
+        xi_dem, xj_dem = x[i.a][p], x[j.a][q]
+        assert xi_dem is not None and xj_dem is not None
+        dp = (abs(xi_dem - j.pos) * s[j.a][p] * c[j.a][p]) / w[p]
+        dq = ((s[j.a][p] + s[i.a][p]) / (s[j.a][q] + s[i.a][q])) * dp
+        i.move = (dq * w[q]) / (c[i.a][q] * s[i.a][q])
+        j.move = abs(xi_dem - j.pos)
+        if abs(i.move) > abs(xj_dem - i.pos):
+            dq = (abs(xj_dem - i.pos) * s[i.a][q] * c[i.a][q]) / w[q]
+            dp = ((s[i.a][q] + s[j.a][q]) / (s[i.a][p] + s[j.a][p])) * dq
+            i.move = abs(xj_dem - i.pos)
+            j.move = (dp * w[p]) / (c[j.a][p] * s[j.a][p])
+        if i.pos > xj_dem:
+            i.move *= -1
+        if j.pos > xi_dem:
+            j.move *= -1
+        i.moves.append(i.move)
+        j.moves.append(j.move)
+        i.y = i.pos + i.move
+        j.y = j.pos + j.move
+        e.gain = abs(dq * s[i.a][q] - dp * s[i.a][p])
 
     def check_nbs(self, e: _Ex, a: _Side, o: _Side) -> None:
         g = e.gain
@@ -155,7 +195,10 @@ class _Sample:
             e = self.dec_exchange(t, int(ir[2]), int(ir[4]), int(ir[3]), int(ir[5]), int(pv[1]), int(pv[2]), us)
             st = self.state(t)
             st.hist = None
-            st.calculate(e)
+            if pv[3] == 0:  # no outcome cap: the equal-gain formula alone
+                st.basic(e)
+            else:
+                st.calculate(e)
             memo[k] = (e.i.y, e.j.y)
             self.rex[t][k] = e
         return memo[k]
@@ -247,6 +290,7 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
             st.hist = None
             ci[e, K.PEND] = 0
             ci[e, K.CAP] = st.capped
+            ci[e, K.OVER] = st.over
             if not ex_.valid:
                 ci[e, K.VALID] = 0
                 ci[e, K.ACTIVE] = 0
@@ -268,7 +312,10 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
             ex_ = smp.dec_exchange(t, ai, aj, q, p, int(row[1]), int(row[2]), row[3:].reshape(2, -1))
             st = smp.state(t)
             st.hist = None
-            st.calculate(ex_)
+            if ci[e, K.OCAP] == 0:
+                st.basic(ex_)
+            else:
+                st.calculate(ex_)
             cf[e, K.OG], cf[e, K.OGLO] = _fl(ex_.gain)
             cf[e, K.OEG] = abs(cf[e, K.OGLO])
             ci[e, K.OEXACT] = 1
@@ -316,7 +363,7 @@ def _run_sample(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarr
         irec = np.zeros((n, K.NIREC), dtype=np.int64)
         ext = np.full((n, n_a), np.nan)
         inner = np.zeros((n, n_a), dtype=np.bool_)
-        rprov = np.zeros((n, 3), dtype=np.int64)
+        rprov = np.zeros((n, 4), dtype=np.int64)
         rus = np.zeros((n, 2, n_a), dtype=np.int64)
         tl = np.zeros((n, 3 + 2 * n_a), dtype=np.int64)
         front = np.zeros(n, dtype=np.int64)
