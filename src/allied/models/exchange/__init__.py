@@ -21,11 +21,14 @@ w = 0.4 (1 − s) + 0.1, and the next round starts from them.
 Output (DESIGN §5): ``positions[:, r]`` are the preferences after r rounds (round 0 = input), so
 ``mean[:, r]`` is the package's "preference MDS" of its round r; ``forecast[:, r]`` is the weighted
 mean of the voting positions after round r's exchanges (the package's round r − 1 "voting MDS"),
-with ``forecast[:, 0]`` = the input's weighted mean. ``arithmetic="decimal"`` (default for forecasts) runs
-the package's 28-digit arithmetic (:mod:`allied.models.exchange._decimal`), which alone reproduces its
-knife-edge branches and tie order, so a forecast equals the package's run; ``"float"`` (what sweeps use, see
-``batch_parameters``) runs the numba kernel (:mod:`allied.models.exchange._numba`), 20-70x faster and equal
-to the decimal run except where the package's choice turns on rounding noise (~1e-26) between exact ties;
+with ``forecast[:, 0]`` = the input's weighted mean. ``arithmetic="exact"`` (the default, forecasts and
+sweeps alike) runs the certified float kernel (:mod:`allied.models.exchange._certified`) and settles only the
+comparisons too close to call in floating point in the package's 28-digit decimals
+(:mod:`allied.models.exchange._hybrid`), so its decisions (which exchanges, in which order, every round)
+are the package's bit for bit; ``"decimal"`` runs the whole model in those decimals
+(:mod:`allied.models.exchange._decimal`, the reference the tests hold the default to); ``"float"`` runs the
+plain numba kernel (:mod:`allied.models.exchange._numba`), which departs from the package where its choice
+turns on rounding noise (~1e-26) between exact ties;
 ``variant="random-rate"`` always runs in the decimal implementation and averages ``repetitions`` runs.
 Extras: ``voting_positions`` ``[B, R+1, A, D]``,
 ``n_exchanges`` ``[B, R+1]`` and ``n_exchanges_issue`` ``[B, R+1, D]``, ``exchanges`` (one row per
@@ -121,10 +124,8 @@ class ExchangeModel(BaseForecaster):
         "variant": "equal-gain",
         "p": 1.0,
         "repetitions": 1,
-        "arithmetic": "decimal",
+        "arithmetic": "exact",
     }
-    #: sweeps run thousands of samples: they use the numba kernel unless told otherwise
-    batch_parameters: ClassVar[dict[str, Any]] = {"arithmetic": "float"}
 
     def run(
         self,
@@ -159,6 +160,11 @@ class ExchangeModel(BaseForecaster):
         if variant == "random-rate":
             reps = int(par["repetitions"])
             prefs, votes, rec = self._random_rate(inp, lo, hi, s, c, present, n_rounds, float(par["p"]), reps, gen)
+        elif par["arithmetic"] == "exact" and ties != "random":
+            from allied.models.exchange._hybrid import run_hybrid
+
+            rec6 = run_hybrid(np.asarray(inp.x, dtype=float), lo, hi, s, c, present, n_rounds)
+            prefs, votes, rec = rec6[0], rec6[1], rec6[2:]
         elif par["arithmetic"] == "decimal":
             if ties == "random":
                 raise ModelError("arithmetic='decimal' reproduces the package's deterministic tie order only")
@@ -166,8 +172,8 @@ class ExchangeModel(BaseForecaster):
 
             rec4 = run_exact(np.asarray(inp.x, dtype=float), lo, hi, s, c, present, n_rounds)
             prefs, votes, rec = rec4[0], rec4[1], rec4[2:]
-        elif par["arithmetic"] != "float":
-            raise ModelError(f"arithmetic must be 'float' or 'decimal', not '{par['arithmetic']}'")
+        elif par["arithmetic"] not in ("float", "exact"):
+            raise ModelError(f"arithmetic must be 'exact', 'float' or 'decimal', not '{par['arithmetic']}'")
         else:
             run_batch = _kernel()
             seed = int(gen.integers(0, 2**31 - 1)) if ties == "random" else 0
