@@ -5,9 +5,16 @@ BIN := $(VENV)/bin
 UV := .tools/bin/uv
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install warm demo test lint typecheck pytest bench clean
 
-install: $(STAMP)
+install: $(STAMP) warm
+
+# build the exchange kernels ahead of time (when the source changed) and run the demo once, so that numba's
+# on-disk caches are warm and no command a user types compiles anything (tests/test_startup.py checks it)
+warm: $(STAMP)
+	@$(BIN)/python -m allied.models.exchange._aot >/dev/null 2>&1 || echo "note: exchange kernels not prebuilt (no C compiler?); numba compiles them once, below"
+	@$(BIN)/allied show korea-2019 >/dev/null 2>&1 || true
+	@$(BIN)/allied forecast korea-2019 --model all >/dev/null 2>&1 || true
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)

@@ -29,31 +29,68 @@ import math
 import numpy as np
 from numba import njit
 
-U = 1.1102230246251565e-16  # unit roundoff of float64
-FAC = 2.0
-SLACK = 1e-20
-TINY = 1e-10
-#: a full move P + round(A - P) lands within 1e-25 of A in 28-digit decimals when |A|, |P| <= 100 (two
-#: roundings, each at most half a unit of the 28th digit of a number below 100); it is exactly A = 0
-#: (0 - P is exact) and never above A = 100 (100 + 0.5e-26 rounds to 100)
-FULL_ERR = 1e-25
-
-# int columns of ci
-A0, A1, S0, S1, KIND, HAS0, HAS1, VALID, ACTIVE, PEND, TB, EXACT, PS0, PS1, NDEF, OEXACT, TOUCHED, CAP, OCAP, OVER, OOVER = range(21)
-NI = 21
-# float columns of cf (side k at col + k)
-POS, EPOS, Y, EY, MV, EMV, HSUM, EHSUM, HMIN, HMAX = 0, 2, 4, 6, 8, 10, 12, 14, 16, 18
-GAIN, EGAIN, GLO, UPDD, EUPDD, OG, OEG, OGLO = 20, 21, 22, 23, 25, 27, 28, 29
-NF = 30
-# global state gs
-G_PHASE, G_N, G_NREAL, G_LO, G_HI, G_NT, G_NNEED, G_NREC = range(8)
-NG = 8
-PH_SELECT, PH_CLASSIFY, PH_END = 0, 1, 2
-# questions for the Python side (need[k] = kind, a, b)
-Q_CALC, Q_OLD, Q_LEFT, Q_ORDER, Q_BAIL = 1, 2, 3, 4, 5
-#: float and int fields per realised-exchange record (same layout as the plain kernel's)
-NREC = 13
-NIREC = 7
+from allied.models.exchange._state import (
+    A0,
+    A1,
+    ACTIVE,
+    CAP,
+    EGAIN,
+    EHSUM,
+    EMV,
+    EPOS,
+    EUPDD,
+    EXACT,
+    EY,
+    FAC,
+    FULL_ERR,
+    G_HI,
+    G_LO,
+    G_N,
+    G_NNEED,
+    G_NREC,
+    G_NT,
+    G_PHASE,
+    GAIN,
+    GLO,
+    HAS0,
+    HAS1,
+    HMAX,
+    HMIN,
+    HSUM,
+    KIND,
+    MV,
+    NDEF,
+    NF,
+    NI,
+    OCAP,
+    OEG,
+    OEXACT,
+    OG,
+    OGLO,
+    OOVER,
+    OVER,
+    PEND,
+    PH_CLASSIFY,
+    PH_END,
+    PH_SELECT,
+    POS,
+    PS0,
+    PS1,
+    Q_CALC,
+    Q_LEFT,
+    Q_OLD,
+    Q_ORDER,
+    S0,
+    S1,
+    SLACK,
+    TB,
+    TINY,
+    TOUCHED,
+    UPDD,
+    VALID,
+    U,
+    Y,
+)
 
 
 @njit(cache=True, nogil=True)
@@ -617,12 +654,12 @@ def _record(r, rnum, ci, cf, uv, ue, x, ex, s, cs, ecs, s0, es0, w, ew, left, pr
     for a in range(n_a):
         if not (present[a, p] and present[a, q]):
             continue
-        if a == a0 or a == a1:
+        if a in (a0, a1):
             ext[rnum, a] = frec[rnum, 4]
             inner[rnum, a] = True
             continue
         ga = left[a, p_lo] | (left[a, q_hi] * 2)
-        inner[rnum, a] = ga == ig1 or ga == ig2
+        inner[rnum, a] = ga in (ig1, ig2)
         ext[rnum, a] = (s[a, q] * (abs(o0[0] - x[a, q]) - abs(o1[0] - x[a, q]))
                         + s[a, p] * (abs(o0[1] - x[a, p]) - abs(o1[1] - x[a, p])))
     rprov[rnum, 0] = r
@@ -676,7 +713,7 @@ def _same_gain(e, t, ci, us, tl):  # pragma: no cover - numba
     if ci[e, PS0 + k] != tl[t, 1 + k]:
         return False
     n_a = us.shape[2]
-    for a in range(n_a):
+    for a in range(n_a):  # noqa: SIM110 - numba compiles loops, not generators
         if us[e, k, a] != tl[t, 3 + k * n_a + a]:
             return False
     return True

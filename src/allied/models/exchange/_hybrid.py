@@ -22,10 +22,23 @@ from typing import Any
 
 import numpy as np
 
-from allied.models.exchange import _certified as K
+from allied.models.exchange import _state as K
 from allied.models.exchange._decimal import _TINY, _W_FIX, _W_SAL, _dec, _Ex, _Round, _Side, run_exact
 
 _U = K.U
+
+
+def _kernel() -> Any:
+    """The certified kernel: the ahead-of-time build for this source when there is one (no numba import),
+    else numba's JIT (cached on disk)."""
+    from allied.models.exchange import _aot
+
+    mod = _aot.load("certified")
+    if mod is not None:
+        return mod
+    from allied.models.exchange import _certified
+
+    return _certified
 
 
 class _Bail(Exception):
@@ -335,11 +348,13 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
 
 def _run_sample(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
                 present: np.ndarray, rounds: int, b: int, stats: dict[str, int]) -> tuple[Any, ...]:
+    kern = _kernel()
     smp = _Sample(x_units, lo, hi, s, c, present)
     n_a, n_d = present.shape
-    sf = np.where(present, s, 0.0).astype(float)
-    cf_ = np.where(present, c, 0.0).astype(float)
-    es, cs, ecs, w, ew = K.weights(sf, cf_, present)
+    present = np.ascontiguousarray(present, dtype=np.bool_)
+    sf = np.ascontiguousarray(np.where(present, s, 0.0), dtype=float)
+    cf_ = np.ascontiguousarray(np.where(present, c, 0.0), dtype=float)
+    es, cs, ecs, w, ew = kern.weights(sf, cf_, present)
     x = smp.x0.copy()
     ex = smp.ex0.copy()
     prefs = np.full((rounds + 1, n_a, n_d), np.nan)
@@ -352,7 +367,7 @@ def _run_sample(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarr
     for t in range(rounds):
         left_in = np.full((n_a, n_d), -1, dtype=np.int64)
         while True:
-            s0, es0, left, ci, cf, uv, ue, us = K.round_begin(x, ex, sf, es, cs, ecs, w, ew, present, left_in, order,
+            s0, es0, left, ci, cf, uv, ue, us = kern.round_begin(x, ex, sf, es, cs, ecs, w, ew, present, left_in, order,
                                                        need, gs)
             if gs[K.G_NNEED] == 0:
                 break
@@ -372,12 +387,12 @@ def _run_sample(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarr
         smp.cur = {"irec": irec, "rprov": rprov, "rus": rus}
         arrs = {"gs": gs, "ci": ci, "cf": cf, "uv": uv, "ue": ue, "us": us, "dfr": dfr, "x": x, "ex": ex, "cs": cs,
                 "ecs": ecs, "tl": tl}
-        while K.advance(ci, cf, uv, ue, us, dfr, x, ex, sf, es, cs, ecs, s0, es0, w, ew, left, present,
+        while kern.advance(ci, cf, uv, ue, us, dfr, x, ex, sf, es, cs, ecs, s0, es0, w, ew, left, present,
                         frec, irec, ext, inner, rprov, rus, tl, front, back, need, gs, b, t + 1):
             stats["stops"] += 1
             _settle(smp, t, need, min(int(gs[K.G_NNEED]), len(need)), arrs, stats)
         nrec = int(gs[K.G_NREC])
-        vote, pref, epref = K.round_end(x, ex, sf, es, ci, cf, rprov, nrec)
+        vote, pref, epref = kern.round_end(x, ex, sf, es, ci, cf, rprov, nrec)
         smp.recs.append({"irec": irec[:nrec].copy(), "rprov": rprov[:nrec].copy(), "rus": rus[:nrec].copy()})
         smp.xd.append(None)
         smp.st.append(None)

@@ -1,0 +1,60 @@
+"""Start-up path: the CLI imports no heavy library, and the demo commands compile nothing after ``make install``.
+
+Checks, not timings (timings live in benchmarks/): each runs a fresh interpreter, as a user's command does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("numba", "pandas", "scipy", "plotly", "duckdb", "pyarrow", "SALib")
+
+
+def _run(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]
+
+
+def test_importing_the_cli_pulls_in_no_heavy_library() -> None:
+    code = ("import sys, json; import allied.cli; "
+            f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    assert json.loads(_run(code)) == []
+
+
+def demo_commands() -> list[list[str]]:
+    """The ``allied`` commands of the Makefile's ``demo`` target, as argument lists."""
+    text = (ROOT / "Makefile").read_text()
+    body = text.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    cmds = [shlex.split(m.group(1)) for m in re.finditer(r"\$\(BIN\)/allied\s+(.+)", body)]
+    assert cmds, "no allied command found in the demo target"
+    return cmds
+
+
+def test_demo_commands_compile_nothing() -> None:
+    """numba fires a ``numba:compile`` event for each compilation, not when it loads a cached one: after
+    ``make install`` (which builds the exchange kernels ahead of time and warms the caches) the demo must
+    not fire any. The listener is installed before the commands run; they run in this one process."""
+    code = f"""
+import json, sys
+from numba.core import event
+count = [0]
+class L(event.Listener):
+    def on_start(self, ev): count[0] += 1
+    def on_end(self, ev): pass
+event.register("numba:compile", L())
+from allied.cli import app
+for args in {demo_commands()!r}:
+    try:
+        app(args, standalone_mode=False)
+    except SystemExit as exc:
+        assert not exc.code, (args, exc.code)
+print(json.dumps(count[0]))
+"""
+    assert json.loads(_run(code)) == 0
