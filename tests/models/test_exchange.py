@@ -258,8 +258,10 @@ def test_default_forecast_reproduces_the_package_run() -> None:
         assert abs(got - vote) <= tol, (rnd, issue, got, vote)
 
 
-def test_sweeps_use_the_float_kernel_by_default() -> None:
+def test_sweeps_use_the_exact_decisions_by_default() -> None:
+    """A sweep of the exchange model is a sweep of the package's model (issue 19): the exact path, unless
+    the user asks for float."""
     from allied.sweeps.engines import ForecastEngine
 
-    assert ForecastEngine("exchange").params["arithmetic"] == "float"
-    assert ForecastEngine("exchange", params={"arithmetic": "decimal"}).params["arithmetic"] == "decimal"
+    assert MODEL.resolve(ForecastEngine("exchange").params)["arithmetic"] == "exact"
+    assert ForecastEngine("exchange", params={"arithmetic": "float"}).params["arithmetic"] == "float"

@@ -4,19 +4,16 @@ order in every round, and the same positions up to float evaluation of the same 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_exchange import DATA, SHARED, table_input
 
 from allied.arrays import ForecastInput
 from allied.models.exchange import ExchangeModel
 from allied.models.exchange._decimal import run_exact
 from allied.models.exchange._hybrid import run_hybrid
-
-from test_exchange import DATA, SHARED, table_input
 
 MODEL = ExchangeModel()
 

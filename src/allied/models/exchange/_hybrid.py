@@ -250,8 +250,8 @@ class _Sample:
 
 def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, Any], stats: dict[str, int]) -> None:
     """Answer the kernel's questions in decimal and write the answers into its arrays."""
-    ci, cf, uv, ue, us, dfr = (arrs.get(k) for k in ("ci", "cf", "uv", "ue", "us", "dfr"))
-    x, ex, cs, ecs = (arrs.get(k) for k in ("x", "ex", "cs", "ecs"))
+    got: list[Any] = [arrs.get(k) for k in ("ci", "cf", "uv", "ue", "us", "dfr", "x", "ex", "cs", "ecs")]
+    ci, cf, uv, ue, us, dfr, x, ex, cs, ecs = got
     done: set[tuple[int, int]] = set()
     for kind, a, b in need[:nneed]:
         kind, a, b = int(kind), int(a), int(b)
