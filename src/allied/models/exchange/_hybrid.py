@@ -242,9 +242,9 @@ class _Sample:
         i.start, j.start = self.value(t, -1, ai, q), self.value(t, -1, aj, p)
         e = _Ex(i, j, 0)
         for slot, d in ((0, q), (1, p)):
-            row = us[slot]
-            for a in np.flatnonzero(row >= 0):
-                e.upd[d][int(a)] = self.value(t, int(row[a]), int(a), d)
+            for a, src in enumerate(us[slot].tolist()):
+                if src >= 0:
+                    e.upd[d][a] = self.value(t, src, a, d)
         return e
 
 
