@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_exchange import DATA, SHARED, table_input
+from test_exchange import DATA, table_input
 
 from allied.arrays import ForecastInput
 from allied.models.exchange import ExchangeModel
 from allied.models.exchange._decimal import run_exact
 from allied.models.exchange._hybrid import run_hybrid
+from shared_data import need_shared
 
 MODEL = ExchangeModel()
 
@@ -38,10 +39,10 @@ def test_tutorial_case_every_round() -> None:
     assert stats["bail"] == 0  # settled question by question, not by running the sample in decimal
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/validation/exchange not present in this clone")
 @pytest.mark.parametrize("case", ["sample_data", "copenhagen", "cop21"])
 def test_shared_cases_every_round_and_exchange(case: str) -> None:
-    inp = table_input((SHARED / f"{case}_input.txt").read_text(), f"{case}_input.txt")
+    path = need_shared("validation", "exchange", f"{case}_input.txt")
+    inp = table_input(path.read_text(), path.name)
     stats: dict[str, int] = {}
     assert_same_run(inp, 10, stats)
     assert stats["bail"] == 0

@@ -104,6 +104,9 @@ def build(kind: str = "plain") -> Path:
             continue
         found = sorted(d.glob(f"{_name(kind)}*"))
         if found:
+            for old in d.glob(f"exchange_aot_{kind}_*"):  # builds of earlier sources are never loaded again
+                if not old.name.startswith(_name(kind)):
+                    old.unlink(missing_ok=True)
             return found[0]
     raise RuntimeError(f"could not build the exchange kernel ahead of time: {last}")
 

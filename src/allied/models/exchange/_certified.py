@@ -27,8 +27,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from allied._jit import njit
+from allied.models.exchange import _state
 from allied.models.exchange._state import (
     A0,
     A1,
@@ -92,14 +93,17 @@ from allied.models.exchange._state import (
     Y,
 )
 
+#: numba's njit, cached, with cache entries keyed also on _state.py (its constants are compiled in)
+_jit = njit(depends=[_state], nogil=True)
 
-@njit(cache=True, nogil=True)
+
+@_jit
 def _mul(a, ea, b, eb):  # pragma: no cover - numba
     r = a * b
     return r, abs(a) * eb + abs(b) * ea + ea * eb + U * abs(r)
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _div(a, ea, b, eb):  # pragma: no cover - numba
     r = a / b
     den = abs(b) - eb
@@ -108,7 +112,7 @@ def _div(a, ea, b, eb):  # pragma: no cover - numba
     return r, (ea + abs(r) * eb) / den + U * abs(r)
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _exact_int_sum(a, b, r):  # pragma: no cover - numba
     """r = fl(a + b) of two exact inputs is exact in decimal too: integers below 2**50 (TwoSum residual 0)."""
     if abs(r) >= 1e15 or r != math.floor(r):
@@ -117,7 +121,7 @@ def _exact_int_sum(a, b, r):  # pragma: no cover - numba
     return (a - (r - bb)) + (b - bb) == 0.0
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _add(a, ea, b, eb):  # pragma: no cover - numba
     r = a + b
     if ea == 0.0 and eb == 0.0 and _exact_int_sum(a, b, r):
@@ -125,7 +129,7 @@ def _add(a, ea, b, eb):  # pragma: no cover - numba
     return r, ea + eb + U * abs(r)
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _sub(a, ea, b, eb):  # pragma: no cover - numba
     r = a - b
     if ea == 0.0 and eb == 0.0 and _exact_int_sum(a, -b, r):
@@ -133,7 +137,7 @@ def _sub(a, ea, b, eb):  # pragma: no cover - numba
     return r, ea + eb + U * abs(r)
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _sign(v, ev):  # pragma: no cover - numba
     """1 or -1 when the sign of the exact value is certain, 0 when it is too close to call."""
     t = FAC * ev + SLACK
@@ -144,7 +148,7 @@ def _sign(v, ev):  # pragma: no cover - numba
     return 0
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _gt(a, ea, b, eb):  # pragma: no cover - numba
     """a > b: 1 true, 0 false, -1 too close to call."""
     d, e = _sub(a, ea, b, eb)
@@ -158,7 +162,7 @@ def _gt(a, ea, b, eb):  # pragma: no cover - numba
     return -1
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _adj(e, k, newpos, enew, ci, cf, uv, ue, x, ex, cs, ecs, s0, es0, w, ew):  # pragma: no cover - numba
     """Weighted mean of side k's supply issue as exchange e sees it, with that side at ``newpos``."""
     d = ci[e, S0 + k]
@@ -177,7 +181,7 @@ def _adj(e, k, newpos, enew, ci, cf, uv, ue, x, ex, cs, ecs, s0, es0, w, ew):  #
     return _div(num, enum, w[d], ew[d])
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _push(e, k, m, em, ci, cf):  # pragma: no cover - numba
     """Append a move to side k's history (the previous last move joins the folded history)."""
     if ci[e, HAS0 + k]:
@@ -190,7 +194,7 @@ def _push(e, k, m, em, ci, cf):  # pragma: no cover - numba
     ci[e, HAS0 + k] = 1
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _move_ok(e, k, m, em, cf, full, xa, exa):  # pragma: no cover - numba
     """The package's ``move_ok``: 1 valid, 0 invalid, < 0 too close to call. ``full``: the move takes the
     side all the way to the partner's position ``xa`` (see :func:`_full_y`)."""
@@ -230,7 +234,7 @@ def _move_ok(e, k, m, em, cf, full, xa, exa):  # pragma: no cover - numba
     return unsure if unsure < 0 else 1
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _check_nbs(e, k, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # pragma: no cover - numba
     """Cap side k's move so the outcome does not pass the partner's position; False if too close to call."""
     o = 1 - k
@@ -293,7 +297,7 @@ def _check_nbs(e, k, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # 
     return True
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _calculate(e, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # pragma: no cover - numba
     """Equal-gain moves of exchange e; sets VALID, or PEND when a decision is too close to call."""
     ci[e, EXACT] = 0
@@ -394,7 +398,7 @@ def _calculate(e, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # pra
         ci[e, VALID] = 1
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def weights(s, c, present):  # pragma: no cover - numba
     """Per-sample constants: s with its representation error, c·s and Σ c·s per issue, with errors."""
     n_a, n_d = s.shape
@@ -412,7 +416,7 @@ def weights(s, c, present):  # pragma: no cover - numba
     return es, cs, ecs, w, ew
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _ask(need, gs, kind, a, b):  # pragma: no cover - numba
     k = gs[G_NNEED]
     if k < need.shape[0]:
@@ -422,7 +426,7 @@ def _ask(need, gs, kind, a, b):  # pragma: no cover - numba
     gs[G_NNEED] = k + 1
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def round_begin(x, ex, s, es, cs, ecs, w, ew, present, left_in, order, need, gs):  # pragma: no cover - numba
     """Outcomes, sides and candidates of a round. Returns (s0, es0, left, ci, cf, uv, ue, us); ``gs[G_NNEED] > 0``
     means questions (sides too close to call: Q_LEFT; salience ratios: Q_ORDER) came first."""
@@ -523,7 +527,7 @@ def round_begin(x, ex, s, es, cs, ecs, w, ew, present, left_in, order, need, gs)
     return s0, es0, left, ci, cf, uv, ue, us
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _ranks_before(e1, e2, ci, cf, g1, eg1, lo1, x1, g2, eg2, lo2, x2):  # pragma: no cover - numba
     """Does e1 come before e2 in the package's list (gain desc, then list order)? 1/0, -1 too close."""
     if x1 and x2:
@@ -541,7 +545,7 @@ def _ranks_before(e1, e2, ci, cf, g1, eg1, lo1, x1, g2, eg2, lo2, x2):  # pragma
     return -1
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _set_update(e, slot, a, val, eval_, src, ci, cf, uv, ue, us, x, ex, cs, ecs):  # pragma: no cover - numba
     d = ci[e, S0 + slot]
     cur = uv[e, slot, a]
@@ -557,7 +561,7 @@ def _set_update(e, slot, a, val, eval_, src, ci, cf, uv, ue, us, x, ex, cs, ecs)
     us[e, slot, a] = src
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _recalc(e, r, rnum, ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # pragma: no cover
     """Bring e up to date after realised exchange r (record rnum); True when it was recalculated."""
     matched = e - e - 1
@@ -613,7 +617,7 @@ def _recalc(e, r, rnum, ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0,
     return re
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _record(r, rnum, ci, cf, uv, ue, x, ex, s, cs, ecs, s0, es0, w, ew, left, present, frec, irec, ext, inner,
             rprov, rus, us, sample, rnd):  # pragma: no cover - numba
     """Write realised exchange r as record ``rnum`` (report fields and its provenance)."""
@@ -669,7 +673,7 @@ def _record(r, rnum, ci, cf, uv, ue, x, ex, s, cs, ecs, s0, es0, w, ew, left, pr
     rus[rnum] = us[r]
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _sort_entrants(idx, n, ci, cf, need, gs):  # pragma: no cover - numba
     """Insertion sort of ``idx[:n]`` into old list order (old gain desc, old rank); False if too close."""
     ok = True
@@ -695,7 +699,7 @@ def _sort_entrants(idx, n, ci, cf, need, gs):  # pragma: no cover - numba
     return ok
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def _same_gain(e, t, ci, us, tl):  # pragma: no cover - numba
     """Is the package's gain of e certainly the same number as before its recalculation?
 
@@ -719,7 +723,7 @@ def _same_gain(e, t, ci, us, tl):  # pragma: no cover - numba
     return True
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left, present,
             frec, irec, ext, inner, rprov, rus, tl, front, back, need, gs, sample, rnd):  # pragma: no cover
     """Run the round's exchanges until it ends (returns 0) or a question is too close to call (1: the
@@ -853,7 +857,7 @@ def advance(ci, cf, uv, ue, us, dfr, x, ex, s, es, cs, ecs, s0, es0, w, ew, left
         gs[G_PHASE] = PH_SELECT
 
 
-@njit(cache=True, nogil=True)
+@_jit
 def round_end(x, ex, s, es, ci, cf, rprov, nrec):  # pragma: no cover - numba
     """Voting positions and next-round preferences x' = (1 − w) x + w y, w = 0.4 (1 − s) + 0.1, with errors."""
     vote = x.copy()
