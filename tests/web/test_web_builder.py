@@ -205,3 +205,26 @@ def test_preview_equals_whole_runs_after_an_edit() -> None:
             assert table.loc[iss, m] == pytest.approx(run.final(iss), abs=1e-12), (m, iss)
             checked += 1
     assert checked >= 4 * len(sc.issues) - 2
+
+
+def test_attach_a_source_file(post: Callable[..., httpx.Response], folder: Path, work: str) -> None:
+    text = b"The US does not want to remove sanctions from North Korea until substantial progress is being made."
+    r = post(f"/scenarios/{work}/build/source-file", data={"source": "mishra2019"},
+             files={"file": ("../../article.txt", io.BytesIO(text), "text/plain")})
+    assert r.status_code == 303, r.text
+    src = next(s for s in load(folder / work).sources if s.id == "mishra2019")
+    assert src.path == "sources/article.txt" and (folder / "sources" / "article.txt").read_bytes() == text
+    r = post(f"/scenarios/{work}/build/source-file", data={"source": "mishra2019"},
+             files={"file": ("run.sh", io.BytesIO(b"x"), "text/plain")})
+    assert r.status_code == 422 and not (folder / "sources" / "run.sh").exists()
+
+
+def test_builder_shows_each_quote_checked_against_its_attached_source(client: TestClient,
+                                                                      post: Callable[..., httpx.Response],
+                                                                      work: str) -> None:
+    text = ("The US does not want to remove sanctions from North Korea until substantial progress is being made "
+            "in the process of its denuclearisation.").encode()
+    post(f"/scenarios/{work}/build/source-file", data={"source": "mishra2019"},
+         files={"file": ("article.txt", io.BytesIO(text), "text/plain")})
+    page = client.get(f"/scenarios/{work}/build").text
+    assert "tag quote-verified" in page and "tag quote-not_found" in page  # one quote is in it, others not

@@ -299,6 +299,51 @@ async def confirm(request: Request, key: str) -> Response:
     return _answer(request, key, lambda d: ed.confirm_quote(d, entry_path, key), None, entry_path)
 
 
+SOURCE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+
+
+@router.post("/scenarios/{key}/build/source-file")
+async def attach_source(request: Request, key: str) -> Response:
+    """Attach a source's text: the file is stored beside the working copy (``sources/NAME``, never
+    overwriting) and the source's ``path`` set to it, so its quotes can be checked against it."""
+    from starlette.datastructures import UploadFile
+
+    from allied.web.app import MAX_UPLOAD
+
+    store = store_of(request)
+    entry = entry_of(request, key)
+    form = await request.form(max_files=1, max_fields=3)
+    try:
+        sid, f = str(form.get("source") or ""), form.get("file")
+        if not isinstance(f, UploadFile) or not f.filename:
+            raise HTTPException(422, "Choose the source's file (.txt, .md, .html or .pdf) first.")
+        name = f.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix not in SOURCE_SUFFIXES:
+            raise HTTPException(422, f"A source's text is a {', '.join(SOURCE_SUFFIXES)} file.")
+        raw = await f.read(MAX_UPLOAD + 1)
+        if len(raw) > MAX_UPLOAD:
+            raise HTTPException(413, f"The file is larger than {MAX_UPLOAD // 2**20} MB.")
+    finally:
+        await form.close()
+    folder = store.folder / "sources"
+    folder.mkdir(exist_ok=True)
+    stem, n = sanitise(name, "source"), 1
+    target = folder / f"{stem}{suffix}"
+    while target.exists():
+        n += 1
+        target = folder / f"{stem}-{n}{suffix}"
+    from allied.web.history import atomic_write
+
+    atomic_write(target, raw)
+    try:
+        _apply(request, key, lambda d: ed.set_value(d, ["sources", {"id": sid}, "path"], f"sources/{target.name}", key))
+    except ScenarioError as exc:
+        target.unlink(missing_ok=True)
+        raise HTTPException(422, "; ".join(f"{p.message} ({p.fix})" for p in exc.problems)) from None
+    return RedirectResponse(f"/scenarios/{entry.key}/build#tbl-sources", status_code=303)
+
+
 @router.post("/scenarios/{key}/undo")
 def undo(request: Request, key: str) -> Response:
     """Put the previous version back (the file exactly as it was before the last change)."""
@@ -354,7 +399,13 @@ def build_page(request: Request, key: str) -> HTMLResponse:
             Problem(entry.key, ".".join(map(str, e["loc"])), e["msg"], "fix the file by hand") for e in exc.errors()]
         return page(request, "scenario.html", {"entry": entry, "sc": None, "problems": problems, "tab": "build"},
                     status_code=422)
-    ctx = builder_context(to_data(sc), sc)
+    from allied.web.pages import verify_quotes
+
+    try:  # each quote's verification against its source file, when the file is at hand
+        quotes = verify_quotes(request, entry, sc)
+    except Exception:  # a source that cannot be read must not hide the builder
+        quotes = None
+    ctx = builder_context(to_data(sc), sc, quotes)
     ctx.update(entry=entry, tab="build", todo=todo, versions=store_of(request).history.versions(entry.key))
     return page(request, "build.html", ctx)
 

@@ -63,14 +63,17 @@ def columns(model: type[BaseModel]) -> list[tuple[str, str, bool]]:
     return out
 
 
-def evidence(entry_path: list[Any], ev: Any) -> dict[str, Any]:
+def evidence(entry_path: list[Any], ev: Any, quotes: Any = None) -> dict[str, Any]:
+    from allied.web.views import quote_check
+
     ev = ev if isinstance(ev, dict) else {}
     return {"path": js([*entry_path, "evidence"]), "saved": js(ev or None), "dom": ev_dom(entry_path),
+            "check": quote_check(quotes, ev.get("source"), ev.get("quote")),
             "source": ev.get("source") or "", "quote": ev.get("quote") or "", "note": ev.get("note") or "",
             "marks": ev.get("edited_after_quote") or {}}
 
 
-def builder_context(data: dict[str, Any], sc: Scenario) -> dict[str, Any]:
+def builder_context(data: dict[str, Any], sc: Scenario, quotes: Any = None) -> dict[str, Any]:
     top = [cell([k], kind, data.get(k), k in ("id", "title"))
            | {"name": k} for k, kind, _, _ in fields(Scenario) if kind in ("scalar",) and k != "allied"]
     tables = []
@@ -85,7 +88,7 @@ def builder_context(data: dict[str, Any], sc: Scenario) -> dict[str, Any]:
                          "cells": [cell([*p, k], kind, e.get(k), req)
                                    | {"name": k, "rename": section[0] if keys == ("id",) and k == "id" else None}
                                    for k, kind, req in cols],
-                         "evidence": evidence(p, e.get("evidence")) if has_ev else None})
+                         "evidence": evidence(p, e.get("evidence"), quotes) if has_ev else None})
         add = [(k, kind) for k, kind, req in cols if req or k in ("from", "to")]
         tables.append({"title": title, "section": section[0] if section[0] != "alliance" else "alliance",
                        "id": "tbl-" + "-".join(section), "cols": cols, "rows": rows, "add": add,
@@ -104,7 +107,7 @@ def builder_context(data: dict[str, Any], sc: Scenario) -> dict[str, Any]:
                 continue
             row.append({"actor": a["id"], "issue": i["id"], "stance": True, "selector": js(p[1]),
                         "cells": [cell([*p, k], kind, st.get(k), req) | {"name": k} for k, kind, req in stance_cols],
-                        "evidence": evidence(p, st.get("evidence"))})
+                        "evidence": evidence(p, st.get("evidence"), quotes)})
         grid.append({"actor": a["id"], "cells": row})
     return {"top": top, "tables": tables, "grid": grid, "issues": data.get("issues", []),
             "sources": [s["id"] for s in data.get("sources", [])], "data": data, "sc": sc}
