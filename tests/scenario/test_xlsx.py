@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from allied.cli import app
-from allied.scenario import ScenarioError, detect, load
+from allied.scenario import ScenarioError, builtin_names, detect, load
 from allied.scenario.uncertain import Uncertain
 from allied.scenario.writer import to_data, to_yaml
 from allied.scenario.xlsx import load_xlsx, write_xlsx
@@ -19,7 +19,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _fixtures() -> list[str | Path]:
-    files: list[str | Path] = ["korea-2019", *sorted(DATA.glob("*.yaml"))]
+    files: list[str | Path] = [*builtin_names(), *sorted(DATA.glob("*.yaml"))]
     for f in sorted(DATA.glob("*.csv")) + sorted(DATA.glob("*.txt")):
         try:
             load(f)

@@ -228,3 +228,16 @@ def test_builder_shows_each_quote_checked_against_its_attached_source(client: Te
          files={"file": ("article.txt", io.BytesIO(text), "text/plain")})
     page = client.get(f"/scenarios/{work}/build").text
     assert "tag quote-verified" in page and "tag quote-not_found" in page  # one quote is in it, others not
+
+
+@pytest.mark.parametrize("name", ["korea-2019", "sma-2020", "us-allies-burden"])
+def test_every_builtin_opens_in_the_builder(client: TestClient, post: Callable[..., httpx.Response],
+                                            name: str) -> None:
+    from allied.scenario import builtin_names
+
+    if name not in builtin_names():
+        pytest.skip(f"{name} is not built in here")
+    key = post(f"/scenarios/{name}/copy").headers["location"].split("/")[2]
+    r = client.get(f"/scenarios/{key}/build")
+    assert r.status_code == 200 and 'id="grid"' in r.text
+    assert client.get(f"/scenarios/{key}/build/preview").status_code == 200

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -56,10 +57,11 @@ def kind(ann: Any) -> tuple[str, Any]:
     if models:
         m = models[0]
         return ("evidence", m) if issubclass(m, Evidence) else ("model", m)
-    if len(args) == 1 and get_origin(args[0]) is list:
-        inner = [a for a in _flat_args(get_args(args[0])[0]) if a is not type(None)]
-        if len(inner) == 1 and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
-            return "rows", inner[0]
+    for arg in args:  # a list of mappings (also beside another form, e.g. ``panel: str | list[PanelRow]``)
+        if get_origin(arg) is list:
+            inner = [a for a in _flat_args(get_args(arg)[0]) if a is not type(None)]
+            if len(inner) == 1 and isinstance(inner[0], type) and issubclass(inner[0], BaseModel):
+                return "rows", inner[0]
     if len(args) == 1 and get_origin(args[0]) is tuple:
         parts = get_args(args[0])
         if len(parts) == 2 and all(set(_flat_args(p)) <= {int, float} for p in parts):
@@ -67,6 +69,17 @@ def kind(ann: Any) -> tuple[str, Any]:
     if args and all(a in _SCALARS or get_origin(a) is Literal for a in args):
         return "scalar", None
     return "flow", None
+
+
+def choose(ann: Any, keys: Iterable[str]) -> type[BaseModel]:
+    """The model of a union of models (e.g. the ``protocol:`` families) whose fields hold all ``keys``."""
+    models = [a for a in _flat_args(ann) if isinstance(a, type) and issubclass(a, BaseModel)]
+    keys = set(keys)
+    for m in models:
+        names = {f.alias or n for n, f in m.model_fields.items()}
+        if keys <= names:
+            return m
+    return models[0]
 
 
 def fields(model: type[BaseModel]) -> list[tuple[str, str, Any, Any]]:

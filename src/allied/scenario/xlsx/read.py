@@ -21,7 +21,17 @@ from pydantic import BaseModel
 from allied.errors import Problem, ScenarioError
 from allied.scenario.fields import Evidence
 from allied.scenario.model import Scenario
-from allied.scenario.xlsx.layout import KEY_SCHEMES, VALUE_PARTS, entry_key, fields, sheet_name, wants_date, wants_text
+from allied.scenario.xlsx.layout import (
+    KEY_SCHEMES,
+    VALUE_PARTS,
+    _flat_args,
+    choose,
+    entry_key,
+    fields,
+    sheet_name,
+    wants_date,
+    wants_text,
+)
 
 Cells = dict[str, tuple[Any, str]]  # column → (value, "sheet!A1")
 _ZIP = b"PK\x03\x04"
@@ -124,12 +134,20 @@ class _Reader:
         for key, k, sub, ann in fields(model):
             h, dp = prefix + key, f"{path}.{key}" if path else key
             if k == "rows" and rows is not None:
-                out[key] = rows(dp, sub)
+                entries = rows(dp, sub)
+                if entries or type(None) not in _flat_args(ann):  # an optional list left empty stays absent
+                    out[key] = entries
+                if not entries and h in cells:  # the field's other form, e.g. a file name
+                    used.add(h)
+                    v = cells[h][0]
+                    out[key] = self.flow(cells[h], dp) if isinstance(v, str) and v.lstrip()[:1] in "[{" else v
+                    self.where[dp] = cells[h][1]
                 continue
             if k == "evidence" and not prefix and rows is None:
                 continue  # from the evidence sheet
             if k in ("model", "evidence"):
-                nested = self.unflatten(sub, cells, h + ".", dp, used, rows)
+                keys = {c[len(h) + 1:].split(".")[0] for c in cells if c.startswith(h + ".")}
+                nested = self.unflatten(choose(ann, keys), cells, h + ".", dp, used, rows)
                 if any(v != [] for v in nested.values()):
                     out[key] = nested
                 if h in cells:  # the whole section written as flow text

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from allied.scenario.fields import Evidence
 from allied.scenario.model import Scenario
-from allied.scenario.xlsx.layout import SHEET_ORDER, VALUE_PARTS, entry_key, fields, key_scheme, sheet_name
+from allied.scenario.xlsx.layout import SHEET_ORDER, VALUE_PARTS, choose, entry_key, fields, key_scheme, sheet_name
 
 #: numeric bounds checked by the scenario validator, offered to the spreadsheet as data validation
 BOUNDS: dict[str, tuple[float | None, float | None]] = {"salience": (0, 100), "capability": (0, None)}
@@ -94,14 +94,14 @@ def flatten(model: type[BaseModel], entry: dict[str, Any], prefix: str = "") -> 
     """(cells by column, the entry's own evidence or None) of one row."""
     cells: dict[str, Any] = {}
     evidence = None
-    for key, k, sub, _ in fields(model):
+    for key, k, _, ann in fields(model):
         if key not in entry or entry[key] is None:
             continue
         v, h = entry[key], prefix + key
         if k == "evidence" and not prefix:
             evidence = v
         elif k in ("model", "evidence") and isinstance(v, dict):
-            cells.update(flatten(sub, v, h + ".")[0])
+            cells.update(flatten(choose(ann, v), v, h + ".")[0])
         else:
             put_flat(cells, h, k, v)
     return cells, evidence
@@ -128,13 +128,17 @@ def columns(model: type[BaseModel], prefix: str = "", top: bool = True) -> list[
 def collect(model: type[BaseModel], data: dict[str, Any], prefix: str, kv: dict[str, Any],
             sheets: list[Sheet]) -> None:
     """Single values into ``kv`` (the scenario sheet) and lists of mappings into ``sheets``."""
-    for key, k, sub, _ in fields(model):
+    for key, k, sub, ann in fields(model):
         path = prefix + key
         if k == "rows":
-            sheets.append(Sheet(sheet_name(path), path, sub, list(data.get(key) or [])))
+            v = data.get(key)
+            sheets.append(Sheet(sheet_name(path), path, sub, list(v) if isinstance(v, list) else []))
+            if v is not None and not isinstance(v, list):  # the field's other form, e.g. a file name
+                kv[path] = v if not isinstance(v, dict) else flow(v)
             continue
         if k == "model":
             v = data.get(key)
+            sub = choose(ann, v) if isinstance(v, dict) else sub
             collect(sub, v if isinstance(v, dict) else {}, path + ".", kv, sheets)
             if v is not None and not isinstance(v, dict):
                 kv[path] = flow(v)
