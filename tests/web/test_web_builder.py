@@ -222,8 +222,8 @@ def test_attach_a_source_file(post: Callable[..., httpx.Response], folder: Path,
 def test_builder_shows_each_quote_checked_against_its_attached_source(client: TestClient,
                                                                       post: Callable[..., httpx.Response],
                                                                       work: str) -> None:
-    text = ("The US does not want to remove sanctions from North Korea until substantial progress is being made "
-            "in the process of its denuclearisation.").encode()
+    text = (b"The US does not want to remove sanctions from North Korea until substantial progress is being made "
+            b"in the process of its denuclearisation.")
     post(f"/scenarios/{work}/build/source-file", data={"source": "mishra2019"},
          files={"file": ("article.txt", io.BytesIO(text), "text/plain")})
     page = client.get(f"/scenarios/{work}/build").text
