@@ -114,18 +114,19 @@ def set_value(data: dict[str, Any], path: Path, value: Any, file: str = "scenari
     else:
         parent[field] = value
     mark_edit(parent, field, old, parent.get(field))
-    if len(path) >= 2 and path[-2] == "evidence" and field == "quote" and old != parent.get(field):
+    if len(path) >= 2 and str(path[-2]).endswith("evidence") and field == "quote" and old != parent.get(field):
         parent.pop("edited_after_quote", None)  # a new quote: nothing to flag any more
-    if len(path) >= 2 and path[-2] == "evidence" and not parent:
+    if len(path) >= 2 and str(path[-2]).endswith("evidence") and not parent:
         grand = _parent(out, path[:-1], file)
-        grand.pop("evidence", None)
+        grand.pop(path[-2], None)
     return out
 
 
 def mark_edit(entry: dict[str, Any], field: str, old: Any, new: Any) -> None:
-    """Record ``field`` as edited after its quote (or clear the mark when it is back at the quoted value)."""
-    ev = entry.get("evidence")
-    if not isinstance(ev, dict) or not ev.get("quote") or field == "evidence" or old == new:
+    """Record ``field`` as edited after its quote (or clear the mark when it is back at the quoted value).
+    The quote is the field's own evidence (``reservation_evidence`` for ``reservation``) or the entry's."""
+    ev = entry.get(f"{field}_evidence") or entry.get("evidence")
+    if not isinstance(ev, dict) or not ev.get("quote") or field.endswith("evidence") or old == new:
         return
     if isinstance(new, dict | list) and not _is_range(new):
         return
@@ -239,11 +240,11 @@ def _citations(data: Any, source: str, path: Path | None = None) -> list[tuple[P
     path = path or []
     out: list[tuple[Path, dict[str, Any]]] = []
     if isinstance(data, dict):
-        ev = data.get("evidence")
-        if isinstance(ev, dict) and str(ev.get("source")) == source:
-            out.append((path, ev))
         for k, v in data.items():
-            if k != "evidence":
+            if isinstance(k, str) and k.endswith("evidence") and isinstance(v, dict):
+                if str(v.get("source")) == source:
+                    out.append(([*path, k], v))
+            else:
                 out += _citations(v, source, [*path, k])
     elif isinstance(data, list):
         for i, v in enumerate(data):

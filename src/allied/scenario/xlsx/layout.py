@@ -9,7 +9,8 @@ Each field of a model is one of a few *kinds*:
 * ``pair``: two numbers such as an issue's ``scale``: columns ``f.low`` and ``f.high``.
 * ``scalar``: text, a number, a yes/no, a date or one of fixed words: one cell.
 * ``model``: a nested mapping (an ``alliance:`` section, a ``protocol:`` pair): dotted columns ``f.sub``.
-* ``evidence``: a figure's evidence: rows of the ``evidence`` sheet, keyed by sheet and entry.
+* ``evidence``: an entry's ``evidence``: rows of the ``evidence`` sheet, keyed by sheet and entry (other
+  evidence fields, such as a stance's ``reservation_evidence``, are dotted columns of the entry's sheet).
 * ``rows``: a list of mappings (actors, stances, ``alliance.items``, …): a sheet of its own.
 * ``flow``: anything else (lists of ids, label mappings): one cell of YAML flow text, e.g. ``[USA, ROK]``
   or ``{0: none, 100: all}``.
@@ -87,7 +88,10 @@ def fields(model: type[BaseModel]) -> list[tuple[str, str, Any, Any]]:
     out = []
     for name, f in model.model_fields.items():
         k, sub = kind(f.annotation)
-        out.append((f.alias or name, k, sub, f.annotation))
+        key = f.alias or name
+        if k == "evidence" and key != "evidence":  # e.g. a stance's reservation_evidence: dotted columns
+            k = "model"
+        out.append((key, k, sub, f.annotation))
     return out
 
 
