@@ -59,7 +59,10 @@ def validate(
     from allied.scenario.validate import analyst_warnings, from_data
 
     if is_workbook(file):  # problems located at their cells (case.xlsx!stances!D14)
-        sc, fmt = load_scenario(file, set_), "xlsx"
+        if record_hashes:
+            raise UsageError("--record-hashes writes into YAML scenarios; for a workbook, type the sha256 in the "
+                             "sources sheet (or export it to YAML first)")
+        sc, fmt, name = load_scenario(file, set_), "xlsx", file
         lines: dict[Any, int] = {}
     else:
         data, lines, name = load_data(file)
