@@ -57,3 +57,17 @@ def test_bad_bargaining_fields_are_located(tmp_path: Path, old: str, new: str, f
 def test_old_files_stay_valid() -> None:
     res = runner.invoke(app, ["validate", "korea-2019"])
     assert res.exit_code == 0 and "ok: korea-2019" in res.output
+
+
+def test_renaming_an_actor_follows_delegation_and_protocol_sides() -> None:
+    import yaml
+
+    from allied.scenario.editing import rename
+
+    data = yaml.safe_load(SMA)
+    data["protocol"] = {"family": "cost-sharing", "patron": "USA_WH", "client": "ROK_GOV",
+                        "reservation": {"patron": 1.1, "client": 1.3}}
+    out = rename(data, "actors", "USA_WH", "WH")
+    assert out["delegation"]["USA"] == {"WH": 0.7, "USA_DOD": 0.3}
+    assert out["protocol"]["patron"] == "WH"
+    assert all(s["actor"] != "USA_WH" for s in out["stances"])

@@ -271,6 +271,15 @@ def rename(data: dict[str, Any], section: str, old: str, new: str, file: str = "
     if section == "sources":
         for _, ev in _citations(out, old):
             ev["source"] = new
+    if section == "actors":  # delegation parts and a cost-sharing protocol's sides name actors too
+        for principal, parts in (out.get("delegation") or {}).items():
+            if isinstance(parts, dict) and old in parts:
+                out["delegation"][principal] = {new if a == old else a: w for a, w in parts.items()}
+        proto = out.get("protocol")
+        if isinstance(proto, dict):
+            for role in ("patron", "client"):
+                if proto.get(role) == old:
+                    proto[role] = new
     if section == "actors" and isinstance(out.get("alliance"), dict):
         al = out["alliance"]
         al["members"] = [new if m == old else m for m in al.get("members") or []]
