@@ -64,7 +64,6 @@ def validate(
                              "sources sheet (or export it to YAML first)")
         sc, fmt, name = load_scenario(file, set_), "xlsx", file
         lines: dict[Any, int] = {}
-        name = file  # the workbook is named in messages as given
     else:
         data, lines, name = load_data(file)
         if set_:
