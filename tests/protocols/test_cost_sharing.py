@@ -228,3 +228,10 @@ def test_sweep_gives_the_probability_that_every_agreement_is_reached(tmp_path: P
     summary = json.loads(res.output[res.output.index("{"):res.output.rindex("}") + 1])["summary"]["protocol"]
     for name in ("multi-year", "yearly", "indexed"):
         assert summary[name]["mean"] == pytest.approx(0.75, abs=0.03)
+
+
+def test_patron_and_client_may_be_delegation_principals() -> None:
+    from allied.scenario import load as load_builtin
+
+    sc = load_builtin("sma-2020", ["protocol.patron=USA", "protocol.client=ROK"])
+    assert set(run(sc).rankings) == {"USA", "ROK"}

@@ -48,12 +48,12 @@ def run(scenario: Scenario, protocols: Sequence[str] | None = None) -> Any:
     if getattr(section, "family", "denuclearisation") == "cost-sharing":
         from allied.protocols.cost_sharing import compare as compare_cost_sharing
 
-        actors = {a.id for a in scenario.actors}
+        sides = {a.id for a in scenario.actors} | set(scenario.delegation or {})
         for role in ("patron", "client"):
             who = getattr(section, role)
-            if who not in actors:
+            if who not in sides:
                 raise fail(scenario.id, f"protocol.{role}", f"unknown actor '{who}'",
-                           f"name one of {', '.join(sorted(actors))}")
+                           f"name an actor or a delegation principal: {', '.join(sorted(sides))}")
         return compare_cost_sharing(section, list(protocols) if protocols else None)
     return compare(section, protocols)
 

@@ -296,8 +296,10 @@ def cross_check(sc: Scenario, data: dict[str, Any], lines: dict[Loc, int], file:
     _check_delegation(sc, add)
     for role in ("patron", "client"):  # a cost-sharing protocol names its two sides
         who = getattr(sc.protocol, role, None) if getattr(sc.protocol, "family", "") == "cost-sharing" else None
-        if who is not None and who not in actors:
-            add(("protocol", role), f"unknown actor '{who}'", f"name one of {', '.join(sorted(actors))}")
+        sides = actors | set(sc.delegation or {})  # an actor, or a delegation principal
+        if who is not None and who not in sides:
+            add(("protocol", role), f"unknown actor '{who}'",
+                f"name an actor or a delegation principal: {', '.join(sorted(sides))}")
     return out
 
 
