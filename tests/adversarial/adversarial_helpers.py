@@ -52,10 +52,17 @@ def cli(*args: str, input: str | None = None) -> Outcome:
 
 def bounded(*args: str, timeout: float = 20.0, env: dict[str, str] | None = None) -> Outcome:
     """Run ``allied ARGS`` as a child; measure wall time and peak resident memory (MB)."""
+    # VmHWM is the peak of this process's own address space; ru_maxrss would carry the parent's (pytest's)
+    # size across fork+exec on Linux and so measure the test runner, not the command
     code = ("import atexit, resource, sys\n"
             "def _report():\n"
             "    u = resource.getrusage(resource.RUSAGE_SELF)\n"
-            "    sys.stderr.write(f'\\n@peak {u.ru_maxrss} {u.ru_utime + u.ru_stime}\\n')\n"
+            "    hwm = u.ru_maxrss\n"
+            "    try:\n"
+            "        hwm = next(int(ln.split()[1]) for ln in open('/proc/self/status') if ln.startswith('VmHWM'))\n"
+            "    except (OSError, StopIteration):\n"
+            "        pass\n"
+            "    sys.stderr.write(f'\\n@peak {hwm} {u.ru_utime + u.ru_stime}\\n')\n"
             "atexit.register(_report)\n"
             "from allied.cli import main\nsys.argv[0] = 'allied'\nmain()\n")
     t0 = time.perf_counter()
