@@ -241,3 +241,18 @@ def test_every_builtin_opens_in_the_builder(client: TestClient, post: Callable[.
     r = client.get(f"/scenarios/{key}/build")
     assert r.status_code == 200 and 'id="grid"' in r.text
     assert client.get(f"/scenarios/{key}/build/preview").status_code == 200
+
+
+def test_a_broken_workbook_upload_names_its_cells(post: Callable[..., httpx.Response], folder: Path) -> None:
+    from openpyxl import load_workbook
+
+    from allied.scenario.xlsx import write_xlsx
+
+    book = folder.parent / "broken.xlsx"
+    write_xlsx(load("korea-2019"), book)
+    wb = load_workbook(book)
+    wb["stances"]["F14"] = "about eighty"
+    wb.save(book)
+    r = post("/upload", files={"file": ("case.xlsx", io.BytesIO(book.read_bytes()), "application/octet-stream")})
+    assert r.status_code == 422 and "case.xlsx!stances!F14" in r.text
+    assert not list(folder.glob("case*"))

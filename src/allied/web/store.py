@@ -287,5 +287,7 @@ def _builtin(name: str) -> Scenario:
 
 
 def _rename(p: Problem, shown: str) -> Problem:
-    """The same problem, naming the file as the user knows it (not our temporary path)."""
-    return dataclasses.replace(p, file=shown)
+    """The same problem, naming the file as the user knows it (not our temporary path); a workbook's cell
+    (``…!stances!D14``) is kept."""
+    cell = p.file[p.file.index("!"):] if "!" in p.file and "!" not in shown else ""
+    return dataclasses.replace(p, file=shown + cell)
