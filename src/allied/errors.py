@@ -68,3 +68,7 @@ class SweepError(AlliedError, ValueError):
 
 class ReportError(AlliedError, ValueError):
     """A report or figure cannot be built as asked (an engine it needs failed, an unknown figure)."""
+
+
+class JournalError(AlliedError, ValueError):
+    """The forecast journal cannot be used as asked (unusable file, unknown record, nothing to score)."""

@@ -57,7 +57,8 @@ def test_required_actors_and_issues(sc) -> None:
             "indo_pacific_alignment"}
     assert need <= {i.id for i in sc.issues}
     cs = sc.issue("cost_sharing")
-    assert cs.lo <= 830 and cs.hi >= 924 and "million" in (cs.units or "")
+    # the next agreement (2020 on), in won; the 2019 deal (1.0389 trillion won) is its status quo
+    assert cs.lo <= 1.0389 <= cs.hi and cs.status_quo == 1.0389 and "trillion won" in (cs.units or "")
     assert sc.issue("sma_term").scale == (1.0, 5.0)
     assert sc.issue("auto_tariffs").scale == (0.0, 25.0)
 
@@ -105,11 +106,11 @@ def test_arrays_shape_and_units(sc) -> None:
     assert b == 1 and a == 6 and d == len(sc.issues)
     k = inp.issues.index("cost_sharing")
     usa = inp.actors.index("USA")
-    assert inp.x[0, usa, k] == 1000.0  # the mode of the US range, in US$ million
+    assert inp.x[0, usa, k] == 1.4  # the mode of the US range, in trillion won
     assert 0 < inp.s.max() <= 1.0
     assert not inp.mask[inp.actors.index("PRK"), k]  # North Korea has no stance on cost-sharing
     one = sc.arrays("sanctions_relief", values={"stances.USA.sanctions_relief.position": [0.0, 20.0]})
     assert one.x.shape == one.s.shape == one.c.shape == (2, 6)
     assert list(one.x[:, one.actors.index("USA")]) == [0.0, 20.0]
     cost = sc.arrays("cost_sharing")
-    assert cost.actors == ("USA", "ROK", "JPN") and (cost.lo, cost.hi) == (800.0, 1300.0)
+    assert cost.actors == ("USA", "ROK", "JPN") and (cost.lo, cost.hi) == (0.9, 3.5)

@@ -32,7 +32,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 #: command modules, each with ``register(app)``
-COMMAND_MODULES = ("scenario", "migrate", "forecast", "protocol", "ledger", "sweep", "report", "web", "draft")
+COMMAND_MODULES = ("scenario", "migrate", "forecast", "protocol", "ledger", "sweep", "report", "web", "draft",
+                   "journal")
 
 BUG_URL = "the Allied issue tracker (include the command and this message)"
 

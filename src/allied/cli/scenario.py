@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
+from allied.cli import UsageError, check_format, console, err_console, guarded, load_scenario, print_json
 from allied.cli.safe import safe
 
 FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
@@ -103,6 +103,7 @@ def validate(
     advice = analyst_warnings(sc, lines, name)  # valid, but probably not what the analyst meant
     if advice:
         print_problems(advice, label="warning")
+    _outcome_notes(sc)
 
 
 def _record_hashes(file: str, fmt: str, res: Any, lines: dict[Any, int]) -> str:
@@ -113,6 +114,21 @@ def _record_hashes(file: str, fmt: str, res: Any, lines: dict[Any, int]) -> str:
                          "(copy a built-in first: allied show NAME --format yaml > my.yaml)")
     done = record_hashes(Path(file), res, lines)
     return f"; recorded sha256 of {', '.join(done)}" if done else "; every sha256 already recorded"
+
+
+def _outcome_notes(sc: Any) -> None:
+    """How many outcomes can be scored, and a warning naming each one dated on or before as_of."""
+    from allied.journal.outcomes import resolve
+
+    if not sc.outcomes:
+        return
+    res = resolve(sc)
+    n = sum(1 for r in res if r.scorable)
+    console.print(f"outcomes: {n} of {len(res)} scorable (a number, dated after as_of {sc.as_of or 'unknown'})",
+                  highlight=False)
+    for r in res:
+        if r.status in ("known", "bad-date", "no-as-of"):
+            err_console.print(f"[yellow]warning:[/] outcome '{r.outcome.id}' {r.reason}", highlight=False)
 
 
 @guarded

@@ -7,8 +7,8 @@ Baselines, always computed beside the models:
 * ``cs-mean``: the capability × salience weighted mean of the actors' stated positions, before any
   bargaining.
 
-Samples use the sweep layer's draws (sample ``i`` from ``default_rng([seed, i])``), so a record's samples
-equal those of ``allied sweep`` with the same seed.
+Samples draw every uncertain actor and stance figure with the sweep layer's seeding (sample ``i`` from
+``default_rng([seed, i])``), so a record is reproducible from its seed.
 """
 
 from __future__ import annotations
@@ -52,15 +52,15 @@ class ForecastSet:
 
 def model_names(models: Sequence[str] | None) -> list[str]:
     """Registered models to run ('all' or none given: every registered one)."""
-    from allied.forecast.runner import resolve_models
+    from allied.models.runner import resolve_models
 
     return resolve_models(list(models or ["all"]))
 
 
 def _point_runs(sc: Scenario, names: Sequence[str], seed: int,
                 params: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, float]]:
-    from allied.forecast.base import run_model
-    from allied.forecast.registry import get
+    from allied.models.base import run_model
+    from allied.models.registry import get
 
     inp = sc.forecast_input()
     out: dict[str, dict[str, float]] = {}
@@ -72,10 +72,13 @@ def _point_runs(sc: Scenario, names: Sequence[str], seed: int,
 
 def _sample_runs(sc: Scenario, names: Sequence[str], n: int, seed: int,
                  params: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, dict[str, np.ndarray]], Any]:
-    from allied.sweep.engines import ForecastEngine
-    from allied.sweep.inputs import scenario_inputs
+    from allied.scenario.arrays import stance_inputs
+    from allied.sweeps.engines import ForecastEngine
+    from allied.sweeps.inputs import Input, InputSpace
 
-    draw = scenario_inputs(sc).sample(seed, 0, n, keep_streams=True)
+    # forecasts depend on actor and stance figures only: draw those (the ledger and protocol ones never matter)
+    space = InputSpace([Input(path, dist, clip) for path, (dist, clip) in stance_inputs(sc).items()])
+    draw = space.sample(seed, 0, n, keep_streams=True)
     out: dict[str, dict[str, np.ndarray]] = {}
     for name in names:
         keys, cols = ForecastEngine(name, dict(params.get(name, {}))).evaluate(sc, draw)
@@ -83,9 +86,10 @@ def _sample_runs(sc: Scenario, names: Sequence[str], n: int, seed: int,
     return out, draw
 
 
-def cs_mean(sc: Scenario, values: Mapping[str, np.ndarray] | None = None, n: int | None = None) -> dict[str, np.ndarray]:
+def cs_mean(sc: Scenario, values: Mapping[str, np.ndarray] | None = None,
+            n: int | None = None) -> dict[str, np.ndarray]:
     """The c·s-weighted mean of stated positions per issue, ``[B]`` (B = 1 without sampled values)."""
-    inp = sc.forecast_input(values=values, samples=n)
+    inp = sc.forecast_input(values=dict(values) if values is not None else None, samples=n)
     mask = inp.mask[None, :, :]
     w = np.where(mask, inp.s * inp.c, 0.0)
     x = np.where(mask, inp.x, 0.0)
@@ -114,18 +118,18 @@ def make(sc: Scenario, models: Sequence[str] | None = None, *, samples: int = 0,
          params: Mapping[str, Mapping[str, Any]] | None = None) -> ForecastSet:
     """Run the chosen models (and the baselines) on ``sc``; ``samples`` > 0 adds distributions."""
     names = model_names(models)
-    params = {k: dict(v) for k, v in (params or {}).items()}
+    given: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (params or {}).items()}
     for c in COMBINERS:  # a combiner scoring a library case leaves that case out of its fit
         if c in names:
-            params.setdefault(c, {}).setdefault("exclude", sc.id)
-    points = _point_runs(sc, names, seed, params)
+            given.setdefault(c, {}).setdefault("exclude", sc.id)
+    points = _point_runs(sc, names, seed, given)
     sampled: dict[str, dict[str, np.ndarray]] = {}
     draw = None
     if samples > 0:
-        sampled, draw = _sample_runs(sc, names, samples, seed, params)
+        sampled, draw = _sample_runs(sc, names, samples, seed, given)
     out: dict[str, dict[str, IssueForecast]] = {}
     for name in names:
         out[name] = {iss: IssueForecast(v, sampled.get(name, {}).get(iss)) for iss, v in points[name].items()}
     vals = None if draw is None else {k: v for k, v in draw.values.items() if k.startswith(("actors.", "stances."))}
     out.update(baselines(sc, vals, samples if samples > 0 else None))
-    return ForecastSet(out, {n: params.get(n, {}) for n in names}, samples, seed)
+    return ForecastSet(out, {n: given.get(n, {}) for n in names}, samples, seed)

@@ -71,7 +71,7 @@ def pct_of_actual_meaningful(units: str | None, scale_lo: float, actual: float) 
     return bool(units) and scale_lo >= 0 and actual != 0
 
 
-def skill(model_errors: Sequence[float], baseline_errors: Sequence[float]) -> float | None:
+def skill(model_errors: Sequence[float] | np.ndarray, baseline_errors: Sequence[float] | np.ndarray) -> float | None:
     """``1 − Σ model / Σ baseline`` over paired errors (None when there are none, or the baseline is exact)."""
     m = np.asarray(model_errors, dtype=float)
     b = np.asarray(baseline_errors, dtype=float)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from allied.errors import JournalError
 from allied.journal.forecasts import ForecastSet, IssueForecast
 from allied.journal.metrics import quantiles
 
@@ -62,13 +63,13 @@ _PAUSE_ENV = "ALLIED_JOURNAL_TEST_PAUSE"
 
 
 def default_path() -> Path:
-    from allied.sweep.store import allied_home
+    from allied.sweeps.store import allied_home
 
     return allied_home() / "journal.sqlite"
 
 
 def scenario_hash(sc: Any) -> str:
-    from allied.sweep.store import scenario_hash as _hash
+    from allied.sweeps.store import scenario_hash as _hash
 
     return _hash(sc)
 
@@ -104,10 +105,6 @@ class Record:
         from allied.scenario.model import Scenario
 
         return Scenario.model_validate(json.loads(self.scenario_json))
-
-
-class JournalError(ValueError):
-    """The journal file cannot be used (not SQLite, not writable, an unknown record)."""
 
 
 class Journal:
@@ -164,7 +161,8 @@ class Journal:
                 for model, issues in fs.models.items():
                     for issue, f in issues.items():
                         q = None if f.samples is None else json.dumps(quantiles(f.samples))
-                        con.execute("INSERT INTO forecasts (record_id, model, issue, point, quantiles) VALUES (?,?,?,?,?)",
+                        con.execute("INSERT INTO forecasts (record_id, model, issue, point, quantiles) "
+                                    "VALUES (?,?,?,?,?)",
                                     (rid, model, issue, float(f.point), q))
                 if blob is not None:
                     con.execute("INSERT INTO samples (record_id, parquet) VALUES (?, ?)", (rid, blob))
@@ -187,13 +185,13 @@ class Journal:
         """A record by id, or by a unique prefix of its scenario hash (the latest such record)."""
         recs = self.records()
         s = str(ref).strip()
-        if s.isdigit():
-            hit = [r for r in recs if r.id == int(s)]
-        else:
-            hit = [r for r in recs if r.scenario_hash.startswith(s.lower())][-1:] if len(s) >= 6 else []
+        hit = [r for r in recs if s.isdigit() and r.id == int(s)]
+        if not hit and len(s) >= 6:
+            hit = [r for r in recs if r.scenario_hash.startswith(s.lower())][-1:]
         if not hit:
             have = ", ".join(str(r.id) for r in recs[-10:]) or "none"
-            raise JournalError(f"no record '{ref}' in {self.path} (latest ids: {have}); list them with 'allied journal'")
+            raise JournalError(f"no record '{ref}' in {self.path} (latest ids: {have}); "
+                               "list them with 'allied journal'")
         return hit[0]
 
     def forecasts(self, rec: Record) -> ForecastSet:
@@ -210,7 +208,8 @@ class Journal:
 
     def quantile_table(self, rec: Record) -> list[dict[str, Any]]:
         with self._connect() as con:
-            rows = con.execute("SELECT model, issue, point, quantiles FROM forecasts WHERE record_id = ? ORDER BY rowid",
+            rows = con.execute("SELECT model, issue, point, quantiles FROM forecasts WHERE record_id = ? "
+                               "ORDER BY rowid",
                                (rec.id,)).fetchall()
         return [{"model": m, "issue": i, "point": p, **(json.loads(q) if q else {})} for m, i, p, q in rows]
 

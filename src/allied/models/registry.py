@@ -9,7 +9,7 @@ from allied.models.base import Forecaster
 
 _MODELS: dict[str, Forecaster] = {}
 #: modules that define models; each calls :func:`register` at import time
-_MODULES = ("mean", "eum", "smp", "exchange", "bargain")
+_MODULES = ("mean", "eum", "smp", "exchange", "bargain", "ensemble")
 
 
 def register(model: Forecaster) -> Forecaster:

@@ -1,0 +1,128 @@
+"""``ensemble``: a weighted combination of the other registered models' forecasts.
+
+The forecast of each issue is ``Σ_m w_m f_m`` over the member models ``m`` (every registered model that
+is not itself a combiner). Weights come from the case library (the built-in scenarios with scorable
+outcomes, see :mod:`allied.journal.backtest`) by inverse mean absolute error (:mod:`._weights`), or are
+equal when ``weights="equal"``. ``exclude`` names a library case to leave out of the fit: scoring a
+library case always leaves that case out, so every score of the ensemble is out of sample.
+
+Variant and caveat: the library holds only a handful of cases, so the weights rest on few outcomes; the
+notes of every run say how many. Being a convex combination, the forecast stays inside the scale.
+
+Round 0 is the input (the members' round-0 forecasts combined); round 1 combines the members' final
+forecasts. Actors do not move: positions repeat the input.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+
+from allied.arrays import ForecastInput
+from allied.errors import ModelError
+from allied.models.base import BaseForecaster, ForecastOutput, run_model, weighted_mean
+from allied.models.ensemble._weights import METHODS, fold_weights, inverse_error
+from allied.models.registry import register
+
+__all__ = ["Ensemble", "combine", "fold_weights", "inverse_error", "library_fit", "member_names"]
+
+
+def member_names() -> list[str]:
+    from allied.models.registry import available, get
+
+    return [m for m in available() if not getattr(get(m), "combiner", False)]
+
+
+@functools.lru_cache(maxsize=16)
+def _library_rows(members: tuple[str, ...]) -> tuple[Any, ...]:
+    from allied.journal.backtest import run
+
+    return tuple(run((), list(members), samples=0).rows)
+
+
+def library_fit(method: str = "library", exclude: str | None = None) -> dict[str, Any]:
+    """Weights over the members, the number of cases and outcomes behind them, and the leave-one-case-out
+    score of the ensemble on the library (mean absolute error, % of scale)."""
+    members = tuple(member_names())
+    rows = list(_library_rows(members)) if method == "library" else []
+    train = [r for r in rows if r.case != exclude]
+    weights = fold_weights(train, members, method=method) if method == "library" else \
+        {m: 1.0 / len(members) for m in members}
+    cases = sorted({r.case for r in train})
+    outcomes = len({(r.case, r.outcome) for r in train})
+    # out-of-sample: each training case forecast with weights fitted on the others
+    loo: list[float] = []
+    by_key: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in train:
+        by_key.setdefault((r.case, r.outcome), {})[r.model] = r
+    for (case, _), got in by_key.items():
+        w = fold_weights(train, members, leave_out=case, method=method)
+        if all(m in got for m in members):
+            f = sum(w[m] * got[m].forecast for m in members)
+            any_r = next(iter(got.values()))
+            width = any_r.abs_error / any_r.err_pct_scale * 100.0 if any_r.err_pct_scale else None
+            if width:
+                loo.append(100.0 * abs(f - any_r.actual) / width)
+    return {"weights": weights, "cases": cases, "outcomes": outcomes,
+            "loo_mean_err_pct_scale": float(np.mean(loo)) if loo else None}
+
+
+def combine(fs: Any, weights: Mapping[str, float]) -> dict[str, Any]:
+    """The ensemble's per-issue forecasts from a journal ForecastSet of its members."""
+    from allied.journal.forecasts import IssueForecast
+
+    issues = next(iter(fs.models[m] for m in weights))
+    out = {}
+    for iss in issues:
+        pt = float(sum(w * fs.models[m][iss].point for m, w in weights.items()))
+        samples = [fs.models[m][iss].samples for m in weights]
+        smp = None if any(s is None for s in samples) else sum(w * s for w, s in zip(weights.values(), samples,
+                                                                                    strict=True))
+        out[iss] = IssueForecast(pt, smp)
+    return out
+
+
+class Ensemble(BaseForecaster):
+    name = "ensemble"
+    title = "Ensemble of the other models (weights from the case library)"
+    citation = ("Bates & Granger (1969), 'The combination of forecasts', Operational Research Quarterly 20(4); "
+                "weights by inverse error, leave-one-case-out on Allied's case library")
+    multidimensional = True
+    combiner: ClassVar[bool] = True
+    parameters: ClassVar[Mapping[str, Any]] = {"weights": "library", "exclude": None}
+
+    def run(self, inp: ForecastInput, *, rounds: int | None = None, rng: np.random.Generator | None = None,
+            **params: Any) -> ForecastOutput:
+        p = self.resolve(params)
+        if p["weights"] not in METHODS:
+            raise ModelError(f"ensemble weights must be one of {', '.join(METHODS)} (got '{p['weights']}')")
+        fit = library_fit(str(p["weights"]), p["exclude"])
+        w = fit["weights"]
+        from allied.models.registry import get
+
+        rng = rng if rng is not None else np.random.default_rng(0)
+        b, _, d = inp.shape
+        first = np.zeros((b, d))
+        last = np.zeros((b, d))
+        for m, wm in w.items():
+            out = run_model(get(m), inp, rounds=rounds, rng=rng)
+            first += wm * out.forecast[:, 0, :]
+            last += wm * out.forecast[:, -1, :]
+        pos = np.repeat(inp.x[:, None], 2, axis=1)
+        mask = inp.mask[None, :, :]
+        mean = weighted_mean(np.where(mask, inp.x, np.nan), inp.c * inp.s)
+        notes = ["weights " + ", ".join(f"{m} {v:.2f}" for m, v in w.items())
+                 + (f", fitted on {len(fit['cases'])} library cases ({fit['outcomes']} outcomes): few, so read them "
+                    "as a record, not a law" if p["weights"] == "library" else " (equal weights)")]
+        if fit["loo_mean_err_pct_scale"] is not None:
+            notes.append(f"out-of-sample (leave-one-case-out) mean error on the library: "
+                         f"{fit['loo_mean_err_pct_scale']:.1f} % of scale")
+        return ForecastOutput(pos, np.stack([first, last], axis=1), np.stack([mean, mean], axis=1),
+                              rounds_run=np.ones(b, dtype=np.int64),
+                              extras={"weights": dict(w), "cases": list(fit["cases"])}, notes=notes)
+
+
+register(Ensemble())

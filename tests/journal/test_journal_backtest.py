@@ -1,0 +1,100 @@
+"""The shipped case library, the backtest CLI, and the ensemble's leave-one-case-out weights."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from typer.testing import CliRunner
+
+from allied.cli import app
+from allied.journal import backtest as B
+from allied.journal import score
+from allied.models.ensemble import fold_weights, inverse_error
+
+LIBRARY = {"korea-2019", "eu-emissions-1994", "iran-2013", "greece-2015"}
+
+
+def test_library_is_every_builtin_with_a_scorable_outcome() -> None:
+    names = set(B.library_names())
+    assert names >= LIBRARY
+    from allied.scenario import load
+
+    for n in names:
+        sc = load(n)
+        assert sc.as_of is not None and all(o.source for o in sc.outcomes)
+        assert sc.sources, f"{n} names its provenance"
+
+
+def test_published_actuals_are_the_outcomes() -> None:
+    from allied.scenario import load
+
+    assert load("eu-emissions-1994").outcomes[0].value == 8.833  # BDM 1994 via Scholz et al. 2011
+    assert load("iran-2013").outcomes[0].value == 8  # Rouhani's position in the source table
+
+
+@pytest.fixture(scope="module")
+def library() -> B.Backtest:
+    return B.run(samples=0)
+
+
+def test_backtest_cli_prints_every_models_skill_against_both_baselines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import allied.cli
+
+    monkeypatch.setattr(allied.cli.console, "width", 250)
+    r = CliRunner().invoke(app, ["backtest", "--samples", "16", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert "NaN" not in r.output
+    data = json.loads(r.output)
+    assert {c["scenario"] for c in data["cases"]} >= LIBRARY
+    models = {t["model"]: t for t in data["totals"]}
+    assert {"mean", "median", "eum", "smp", "exchange", "ensemble", "status-quo", "cs-mean"} <= set(models)
+    for name, t in models.items():
+        assert "skill_vs_status_quo" in t and "skill_vs_cs_mean" in t
+        assert t["vs_cs_mean"]["n"] == t["outcomes"], name
+    table = CliRunner().invoke(app, ["backtest", "--samples", "8"])
+    assert table.exit_code == 0, table.output
+    for name in ("mean", "median", "eum", "smp", "exchange", "ensemble"):
+        assert name in table.output
+    assert "skill vs status quo" in table.output and "skill vs cs-mean" in table.output
+
+
+def test_ensemble_fold_weights_ignore_the_left_out_outcome(library: B.Backtest) -> None:
+    members = ["mean", "median", "eum", "smp", "exchange"]
+    rows = [r for r in library.rows if r.model in members]
+    cases = sorted({r.case for r in rows})
+    assert len(cases) >= 4
+    for left in cases:
+        before = fold_weights(rows, members, leave_out=left)
+        # move only the left-out case's outcomes far away and rescore that case
+        case = next(c for c in library.cases if c.name == left)
+        moved = [o.model_copy(update={"value": o.value + 123.0}) if o.value is not None else o
+                 for o in case.scenario.outcomes]
+        sc2 = case.scenario.model_copy(update={"outcomes": moved})
+        rescored = [r for r in score(sc2, case.forecasts, case=left) if r.model in members]
+        assert rescored and all(a.err_pct_scale != b.err_pct_scale for a, b in
+                                zip(rescored, [r for r in rows if r.case == left], strict=False))
+        perturbed = [r for r in rows if r.case != left] + rescored
+        assert fold_weights(perturbed, members, leave_out=left) == before
+        # the check can fail: any other fold does see that case, and its weights move
+        other = next(c for c in cases if c != left)
+        assert fold_weights(perturbed, members, leave_out=other) != fold_weights(rows, members, leave_out=other)
+
+
+def test_ensemble_in_backtest_is_scored_out_of_sample(library: B.Backtest) -> None:
+    for c in library.cases:
+        w = library.ensemble_weights[c.name]
+        assert math.isclose(sum(w.values()), 1.0)
+        members = [m for m in w]
+        expected = fold_weights([r for r in library.rows if r.model in members], members, leave_out=c.name)
+        assert w == pytest.approx(expected)
+        for iss, f in c.forecasts.models["ensemble"].items():
+            assert f.point == pytest.approx(sum(w[m] * c.forecasts.models[m][iss].point for m in members))
+
+
+def test_inverse_error_weights_by_hand() -> None:
+    # MAE 10 and 30: weights ∝ 1/10, 1/30 → 0.75, 0.25
+    assert inverse_error({"a": 10.0, "b": 30.0}) == pytest.approx({"a": 0.75, "b": 0.25})
+    assert inverse_error({"a": 0.0, "b": 5.0}) == {"a": 1.0, "b": 0.0}
+    assert fold_weights([], ["a", "b"], method="equal") == {"a": 0.5, "b": 0.5}
