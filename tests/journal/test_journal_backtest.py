@@ -98,3 +98,11 @@ def test_inverse_error_weights_by_hand() -> None:
     assert inverse_error({"a": 10.0, "b": 30.0}) == pytest.approx({"a": 0.75, "b": 0.25})
     assert inverse_error({"a": 0.0, "b": 5.0}) == {"a": 1.0, "b": 0.0}
     assert fold_weights([], ["a", "b"], method="equal") == {"a": 0.5, "b": 0.5}
+
+
+def test_ensemble_runs_in_a_sweep() -> None:
+    import allied
+
+    df = allied.sweep("korea-2019", model="ensemble", samples=4, workers=1)
+    cost = df[df["issue"] == "cost_sharing"]["forecast"]
+    assert len(cost) == 4 and cost.between(0.9, 3.5).all()

@@ -93,15 +93,14 @@ def test_sigkill_during_record_leaves_no_partial_record(tiny: Path, tmp_path: Pa
            "--journal", str(jp)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        # wait until the record row is written inside the open transaction (the journal file then exists
-        # together with its rollback journal), then kill the process without any chance to clean up
-        deadline = time.monotonic() + 60
-        hot = Path(str(jp) + "-journal")
-        while time.monotonic() < deadline and not (hot.exists() and hot.stat().st_size > 0):
+        # wait until the process is inside the write transaction, its first row written, then kill it without
+        # any chance to clean up
+        deadline = time.monotonic() + 90
+        marker = Path(str(jp) + ".test-paused")
+        while time.monotonic() < deadline and not marker.exists():
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
             time.sleep(0.05)
-        assert hot.exists(), "the record never started"
-        time.sleep(0.2)
+        assert marker.exists(), "the record never reached its write"
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()

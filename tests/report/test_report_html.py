@@ -142,15 +142,18 @@ def test_method_note_and_citations(korea_html: str) -> None:
 
 def test_closest_model_to_each_numeric_outcome(korea_html: str) -> None:
     """The weighted median, by hand from korea-2019.yaml (weight = capability × salience):
-    sma_term: USA 100·45 = 4500 at 1 of 6300 in all, so the median is 1 = the 2019 outcome (one year);
-    sanctions_relief: JPN 2600 at 5, USA 8000 at 10 → cumulative 10600 ≥ 20450/2, median 10, nearer 0 than the
-    weighted mean (32.8). So 'median' is among the closest models for both outcomes."""
-    out = korea_html[korea_html.index('id="outcomes"'):korea_html.index('id="method"')]
-    for desc in ("The 2019 deal covered one year only.", "No UN sanctions relief was granted."):
-        row = out[out.index(desc):].split("</tr>")[0]
-        closest = re.findall(r"<td>([^<]*)</td>", row)[-1]
-        assert "median" in closest.split(", "), (desc, closest)
-        assert "mean" not in closest.split(", ")
+    sanctions_relief: JPN 2600 at 5, USA 8000 at 10 → cumulative 10600 ≥ 20450/2, median 10, nearer the outcome
+    (0) than the weighted mean (32.8). The 2019 deal's one-year term was signed before as_of: it is context,
+    never a hit, so no model is named closest to it."""
+    out = korea_html[korea_html.index('id="outcomes"'):korea_html.index('id="track"')]
+    scored = out[:out.index("Context: known at the time")]
+    row = scored[scored.index("No UN sanctions relief was granted."):].split("</tr>")[0]
+    closest = re.findall(r"<td>([^<]*)</td>", row)[-1]
+    assert "median" in closest.split(", ") and "mean" not in closest.split(", ")
+    assert "The 2019 deal covered one year only." not in scored
+    context = out[out.index("Context: known at the time"):]
+    row = context[context.index("The 2019 deal covered one year only."):].split("</tr>")[0]
+    assert "known at the time" in row
 
 
 def test_protocol_conclusions_are_tested_against_the_sweep(korea_html: str, korea_results: Results) -> None:

@@ -26,7 +26,7 @@ def test_labels_and_shares(korea: allied.Scenario) -> None:
     assert P.nearest_label(iss, 30) == ""  # 20 from 50 and 30 from 0: more than 15 % of the scale
     assert P.end_labels(iss) == ("step-by-step reciprocal", "comprehensive big deal up front")
     cost = korea.issue("cost_sharing")
-    assert float(P.share(cost, 924)) == pytest.approx((924 - 800) / 500 * 100)
+    assert float(P.share(cost, 1.0389)) == pytest.approx((1.0389 - 0.9) / 2.6 * 100)
     assert P.end_labels(korea.issue("sanctions_relief"))[1] == "all sanctions lifted"
 
 

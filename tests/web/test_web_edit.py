@@ -82,7 +82,7 @@ def test_clearing_the_range_gives_a_plain_number(work: str, post: Callable[..., 
 
 
 def test_non_htmx_edit_redirects(work: str, post: Callable[..., httpx.Response]) -> None:
-    r = post(f"/scenarios/{work}/stance", data={"actor": "ROK", "issue": "cost_sharing", "position": "900"})
+    r = post(f"/scenarios/{work}/stance", data={"actor": "ROK", "issue": "cost_sharing", "position": "1.1"})
     assert r.status_code == 303
     assert r.headers["location"] == f"/scenarios/{work}/forecast?issue=cost_sharing"
 

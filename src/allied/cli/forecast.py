@@ -77,6 +77,22 @@ def forecast(
 
     for t in forecast_tables(sc, res.runs):
         console.print(t)
+    _guidance(sc, list(inp.issues))
+
+
+def _guidance(sc: Any, issues: list[str]) -> None:
+    """Which models the case library scores best on issues of each kind: a statement of record."""
+    from allied.journal.guidance import for_scenario
+
+    try:
+        items = for_scenario(sc, issues)
+    except Exception as exc:  # guidance is a courtesy; the forecast stands without it
+        console.print(f"(guidance from the case library unavailable: {exc})", highlight=False)
+        return
+    console.print("Track record of the models on issues of each kind (allied backtest; few cases, so a record, "
+                  "not a verdict):", highlight=False)
+    for g in items:
+        console.print(f"  {g.sentence()}", highlight=False)
 
 
 __all__ = ["Table", "forecast", "register"]

@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS samples (
 CREATE INDEX IF NOT EXISTS records_hash ON records(scenario_hash);
 """
 
-#: test hook: seconds to pause inside the write transaction, after the first row (the SIGKILL test)
+#: test hook: seconds to pause inside the write transaction, after the first row; it touches
+#: ``<journal>.test-paused`` first so the SIGKILL test knows the transaction is open
 _PAUSE_ENV = "ALLIED_JOURNAL_TEST_PAUSE"
 
 
@@ -156,7 +157,8 @@ class Journal:
                     (created, allied_version(), sc.id, digest, None if sc.as_of is None else str(sc.as_of), source,
                      note, json.dumps(fs.params, sort_keys=True, default=str), fs.samples, fs.seed, sj))
                 rid = int(cur.lastrowid or 0)
-                if pause > 0:
+                if pause > 0:  # the SIGKILL test: say we are inside the transaction, then wait to be killed
+                    Path(str(self.path) + ".test-paused").touch()
                     time.sleep(pause)
                 for model, issues in fs.models.items():
                     for issue, f in issues.items():

@@ -39,6 +39,7 @@ class Results:
     sensitivity_model: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     protocol_sweep: Part = field(default_factory=lambda: Part(error="not run"))
+    track: Part | None = None
     quotes: Any = None  # allied.scenario.sources.Verification, when the sources were checked
 
     def quote_check(self, source: Any, quote: Any) -> dict[str, Any] | None:
@@ -82,8 +83,13 @@ def collect(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0,
     else:
         sweep = sens = psweep = Part(error="skipped (--samples 0)")
     t3 = time.perf_counter()
+    from allied.report.track import TRACK_SAMPLES, collect_track
+
+    track = attempt(lambda: collect_track(min(samples, TRACK_SAMPLES), seed))
+    t4 = time.perf_counter()
     return Results(sc, forecasts, protocol, ledger, sweep, sens, samples, headline,
-                   {"forecast": t1 - t0, "protocol+ledger": t2 - t1, "sweeps+sensitivity": t3 - t2}, psweep)
+                   {"forecast": t1 - t0, "protocol+ledger": t2 - t1, "sweeps+sensitivity": t3 - t2,
+                    "track record": t4 - t3}, psweep, track=track)
 
 
 def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, results: Results | None = None,
@@ -92,7 +98,7 @@ def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, re
     import plotly.offline
 
     from allied import __version__
-    from allied.report import sections
+    from allied.report import sections, track
     from allied.report.html import Page, esc
     from allied.report.templates import CSS, LOADER, PAGE
 
@@ -104,7 +110,7 @@ def build_report(sc: Scenario, samples: int = DEFAULT_SAMPLES, seed: int = 0, re
     parts = [sections.safe(sid, fn, res, page) for sid, fn in (
         ("glance", sections.glance), ("evidence", sections.evidence), ("forecast", sections.forecast),
         ("protocol", sections.protocol), ("ledger", sections.ledger), ("sensitivity", sections.sensitivity),
-        ("outcomes", sections.outcomes), ("method", lambda r, p: sections.method(r)))]
+        ("outcomes", track.outcomes), ("track", track.track_record), ("method", lambda r, p: sections.method(r)))]
     nav = "".join(f'<a href="#{sid}">{label}</a>' for sid, label in sections.NAV)
     subtitle = f"<p>{esc(sc.description)}</p>" if sc.description else ""
     built = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from allied.report.build import Results
 
 NAV = (("glance", "At a glance"), ("evidence", "Evidence"), ("forecast", "Forecasts"), ("protocol", "Protocols"),
-       ("ledger", "Ledger"), ("sensitivity", "Sensitivity"), ("outcomes", "Outcomes"), ("method", "Method & sources"))
+       ("ledger", "Ledger"), ("sensitivity", "Sensitivity"), ("outcomes", "Outcomes"), ("track", "Track record"),
+       ("method", "Method & sources"))
 
 
 def _guard(title: str, fn: Callable[[], str]) -> str:

@@ -65,7 +65,7 @@ def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[
     ``~/.allied/scenarios``). ``allowed_hosts`` are the names the app answers to (loopback by default);
     ``source_dirs`` are folders holding the scenarios' source files (quotes are checked against them);
     ``history`` is how many previous versions of each edited file are kept (default 20 or ``$ALLIED_HISTORY``)."""
-    from allied.web import builder, edit, pages, sweeps
+    from allied.web import builder, edit, pages, sweeps, track
 
     app = FastAPI(title="Allied", docs_url=None, redoc_url=None, openapi_url=None)
     store = Store(scenarios_dir, history=history)
@@ -88,6 +88,7 @@ def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[
     app.include_router(edit.router)
     app.include_router(builder.router)
     app.include_router(sweeps.router)
+    app.include_router(track.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -15,7 +15,6 @@ forecasts. Actors do not move: positions repeat the input.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -36,11 +35,10 @@ def member_names() -> list[str]:
     return [m for m in available() if not getattr(get(m), "combiner", False)]
 
 
-@functools.lru_cache(maxsize=16)
-def _library_rows(members: tuple[str, ...]) -> tuple[Any, ...]:
-    from allied.journal.backtest import run
+def _library_rows(members: tuple[str, ...]) -> list[Any]:
+    from allied.journal.library import library_rows
 
-    return tuple(run((), list(members), samples=0).rows)
+    return library_rows(members)
 
 
 def library_fit(method: str = "library", exclude: str | None = None) -> dict[str, Any]:
@@ -79,8 +77,8 @@ def combine(fs: Any, weights: Mapping[str, float]) -> dict[str, Any]:
     for iss in issues:
         pt = float(sum(w * fs.models[m][iss].point for m, w in weights.items()))
         samples = [fs.models[m][iss].samples for m in weights]
-        smp = None if any(s is None for s in samples) else sum(w * s for w, s in zip(weights.values(), samples,
-                                                                                    strict=True))
+        same = all(s is not None for s in samples) and len({len(s) for s in samples if s is not None}) == 1
+        smp = sum(w * s for w, s in zip(weights.values(), samples, strict=True)) if same else None
         out[iss] = IssueForecast(pt, smp)
     return out
 
