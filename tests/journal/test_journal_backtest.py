@@ -50,6 +50,10 @@ def test_backtest_cli_prints_every_models_skill_against_both_baselines(monkeypat
     assert {c["scenario"] for c in data["cases"]} >= LIBRARY
     models = {t["model"]: t for t in data["totals"]}
     assert {"mean", "median", "eum", "smp", "exchange", "ensemble", "status-quo", "cs-mean"} <= set(models)
+    from allied.models import available
+
+    # every registered model is either scored or named with the reason it is not
+    assert set(available()) <= set(models) | set(data["unscored_models"])
     for name, t in models.items():
         assert "skill_vs_status_quo" in t and "skill_vs_cs_mean" in t
         assert t["vs_cs_mean"]["n"] == t["outcomes"], name
@@ -90,7 +94,10 @@ def test_ensemble_in_backtest_is_scored_out_of_sample(library: B.Backtest) -> No
         expected = fold_weights([r for r in library.rows if r.model in members], members, leave_out=c.name)
         assert w == pytest.approx(expected)
         for iss, f in c.forecasts.models["ensemble"].items():
-            assert f.point == pytest.approx(sum(w[m] * c.forecasts.models[m][iss].point for m in members))
+            # members that forecast the issue (bargain fits bilateral issues only), weights renormalised
+            ws = {m: w[m] for m in members if w[m] > 0 and iss in c.forecasts.models[m]}
+            assert f.point == pytest.approx(sum(ws[m] * c.forecasts.models[m][iss].point for m in ws) /
+                                            sum(ws.values()))
 
 
 def test_inverse_error_weights_by_hand() -> None:
@@ -103,6 +110,18 @@ def test_inverse_error_weights_by_hand() -> None:
 def test_ensemble_runs_in_a_sweep() -> None:
     import allied
 
-    df = allied.sweep("korea-2019", model="ensemble", samples=4, workers=1)
+    df = allied.sweep("korea-2019", "ensemble", samples=4, workers=1).frame()
     cost = df[df["issue"] == "cost_sharing"]["forecast"]
     assert len(cost) == 4 and cost.between(0.9, 3.5).all()
+
+
+def test_ensemble_trains_on_the_journal_scorers_errors(library: B.Backtest) -> None:
+    """One definition of the error: the ensemble's own library errors (models layer) equal the journal's."""
+    from allied.models.ensemble._library import member_errors
+
+    members = ["mean", "median", "eum", "smp", "exchange"]
+    mine = {(e.case, e.model, e.outcome): e.err_pct_scale for e in member_errors(members)}
+    theirs = {(r.case, r.model, r.outcome): r.err_pct_scale for r in library.rows if r.model in members}
+    assert mine.keys() == theirs.keys() and len(mine) >= 9 * len(members) - 1
+    for k, v in theirs.items():
+        assert mine[k] == pytest.approx(v, abs=1e-9), k

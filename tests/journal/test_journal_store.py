@@ -129,3 +129,11 @@ def test_not_a_journal_exits_2(tiny: Path, tmp_path: Path) -> None:
 def test_unknown_record_exits_2(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["score", "42", "--journal", str(tmp_path / "j.sqlite")])
     assert r.exit_code == 2 and "no record '42'" in r.output
+
+
+def test_content_hash_is_the_run_stores() -> None:
+    from allied.sweeps.store import scenario_hash as run_store_hash
+
+    sc = load("korea-2019")
+    assert scenario_hash(sc) == run_store_hash(sc)
+    assert scenario_hash(sc) != scenario_hash(sc.model_copy(update={"title": "another"}))

@@ -77,7 +77,7 @@ def forecast(
 
     for t in forecast_tables(sc, res.runs):
         console.print(t)
-    _guidance(sc, list(inp.issues))
+    _guidance(sc, list(issue) if issue else [i.id for i in sc.issues])
 
 
 def _guidance(sc: Any, issues: list[str]) -> None:

@@ -198,6 +198,8 @@ def backtest(
         console.print(t)
     for src, why in res.skipped:
         console.print(f"skipped {src}: {why}", highlight=False)
+    for m, why in res.unscored.items():
+        console.print(f"not scored: model {m}: {why} (the library has no such outcome yet)", highlight=False)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def _record_hashes(file: str, fmt: str, res: Any, lines: dict[Any, int]) -> str:
 
 def _outcome_notes(sc: Any) -> None:
     """How many outcomes can be scored, and a warning naming each one dated on or before as_of."""
-    from allied.journal.outcomes import resolve
+    from allied.scenario.outcomes import resolve
 
     if not sc.outcomes:
         return

@@ -44,6 +44,7 @@ class Backtest:
     totals: list[ModelTotal]
     skipped: list[tuple[str, str]] = field(default_factory=list)
     ensemble_weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    unscored: dict[str, str] = field(default_factory=dict)  # model -> why it has no score
     samples: int = 0
     seconds: float = 0.0
 
@@ -63,6 +64,7 @@ class Backtest:
             "rows": [r.as_dict() for r in self.rows],
             "ensemble_weights": self.ensemble_weights,
             "skipped": [{"source": s, "reason": why} for s, why in self.skipped],
+            "unscored_models": self.unscored,
             "seconds": round(self.seconds, 2),
         })
 
@@ -116,7 +118,7 @@ def run(sources: Sequence[str] = (), models: Sequence[str] | None = None, *, sam
         cases.append(Case(src, sc, fs, score(sc, fs, case=src)))
     weights: dict[str, dict[str, float]] = {}
     if combiners and cases:
-        from allied.models.ensemble import combine, fold_weights
+        from allied.models.ensemble import fold_weights
 
         member_rows = [r for c in cases for r in c.rows if r.model in plain]
         for c in cases:
@@ -126,7 +128,10 @@ def run(sources: Sequence[str] = (), models: Sequence[str] | None = None, *, sam
             c.forecasts.params["ensemble"] = {"weights": ensemble_weights, "exclude": c.name}
             c.rows = score(c.scenario, _ordered(c.forecasts, [*plain, "ensemble"]), case=c.name)
     rows = [r for c in cases for r in c.rows]
-    return Backtest(cases, rows, totals(rows, seed=seed), skipped, weights, samples, time.perf_counter() - t0)
+    scored = {r.model for r in rows}
+    unscored = {m: "no scored outcome lies on an issue it fits" for m in [*plain, *combiners] if m not in scored}
+    return Backtest(cases, rows, totals(rows, seed=seed), skipped, weights, unscored, samples,
+                    time.perf_counter() - t0)
 
 
 def _ordered(fs: ForecastSet, names: Sequence[str]) -> ForecastSet:
@@ -140,3 +145,25 @@ def member_errors(rows: Sequence[ScoreRow], names: Sequence[str],
                   leave_out: str | None = None) -> dict[str, np.ndarray]:
     """Each member's errors (% of scale) on every case except ``leave_out``."""
     return {m: np.array([r.err_pct_scale for r in rows if r.model == m and r.case != leave_out]) for m in names}
+
+
+def combine(fs: ForecastSet, weights: Mapping[str, float]) -> dict[str, IssueForecast]:
+    """The ensemble's per-issue forecasts from its members' forecasts in ``fs``: ``Σ w_m f_m`` over the members
+    with weight that forecast the issue, renormalised; samples combined draw by draw when all have them."""
+    issues = dict.fromkeys(iss for m in weights if m in fs.models for iss in fs.models[m])
+    out = {}
+    for iss in issues:
+        ws = {m: w for m, w in weights.items() if w > 0 and iss in fs.models.get(m, {})}
+        tot = sum(ws.values())
+        if tot <= 0:
+            continue
+        pt = float(sum(w * fs.models[m][iss].point for m, w in ws.items()) / tot)
+        samples = [fs.models[m][iss].samples for m in ws]
+        smp: np.ndarray | None = None
+        if all(s is not None for s in samples) and len({len(s) for s in samples if s is not None}) == 1:
+            smp = np.zeros(len(samples[0]))  # type: ignore[arg-type]
+            for w, s in zip(ws.values(), samples, strict=True):
+                smp = smp + w * np.asarray(s)
+            smp = smp / tot
+        out[iss] = IssueForecast(pt, smp)
+    return out

@@ -7,8 +7,8 @@ Baselines, always computed beside the models:
 * ``cs-mean``: the capability × salience weighted mean of the actors' stated positions, before any
   bargaining.
 
-Samples draw every uncertain actor and stance figure with the sweep layer's seeding (sample ``i`` from
-``default_rng([seed, i])``), so a record is reproducible from its seed.
+Samples draw every uncertain actor and stance figure with the sweeps' seeding (sample ``i`` from
+``default_rng([seed, i])``), so a record is reproducible from its seed; each model runs on the whole batch.
 """
 
 from __future__ import annotations
@@ -59,31 +59,51 @@ def model_names(models: Sequence[str] | None) -> list[str]:
 
 def _point_runs(sc: Scenario, names: Sequence[str], seed: int,
                 params: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, float]]:
-    from allied.models.base import run_model
+    from allied.models.base import applicable, run_model
     from allied.models.registry import get
 
     inp = sc.forecast_input()
     out: dict[str, dict[str, float]] = {}
     for name in names:
-        res = run_model(get(name), inp, rng=np.random.default_rng(seed), **dict(params.get(name, {})))
-        out[name] = {iss: float(res.forecast[0, -1, d]) for d, iss in enumerate(inp.issues)}
+        model = get(name)
+        ok, _ = applicable(model, inp)  # a model that does not fit an issue (bargain: bilateral only) skips it
+        if not ok:
+            out[name] = {}
+            continue
+        sub = inp if len(ok) == inp.shape[2] else inp.select(ok)
+        res = run_model(model, sub, rng=np.random.default_rng(seed), **dict(params.get(name, {})))
+        out[name] = {iss: float(res.forecast[0, -1, d]) for d, iss in enumerate(sub.issues)}
     return out
 
 
-def _sample_runs(sc: Scenario, names: Sequence[str], n: int, seed: int,
-                 params: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, dict[str, np.ndarray]], Any]:
+def draw_values(sc: Scenario, n: int, seed: int) -> dict[str, np.ndarray]:
+    """``n`` draws of every uncertain actor and stance figure, by path; sample ``i`` takes its uniforms from
+    ``default_rng([seed, i])`` (the sweeps' seeding), mapped through each range's inverse CDF."""
     from allied.scenario.arrays import stance_inputs
-    from allied.sweeps.engines import ForecastEngine
-    from allied.sweeps.inputs import Input, InputSpace
+
+    inputs = stance_inputs(sc)
+    k = len(inputs)
+    u = np.empty((n, k))
+    for i in range(n):
+        u[i] = np.random.default_rng([seed, i]).random(k)
+    return {path: dist.ppf(u[:, j], clip) for j, (path, (dist, clip)) in enumerate(inputs.items())}
+
+
+def _sample_runs(sc: Scenario, names: Sequence[str], n: int, seed: int, params: Mapping[str, Mapping[str, Any]],
+                 fits: Mapping[str, list[str]]) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, np.ndarray]]:
+    from allied.models.base import run_model
+    from allied.models.registry import get
 
     # forecasts depend on actor and stance figures only: draw those (the ledger and protocol ones never matter)
-    space = InputSpace([Input(path, dist, clip) for path, (dist, clip) in stance_inputs(sc).items()])
-    draw = space.sample(seed, 0, n, keep_streams=True)
+    values = draw_values(sc, n, seed)
     out: dict[str, dict[str, np.ndarray]] = {}
     for name in names:
-        keys, cols = ForecastEngine(name, dict(params.get(name, {}))).evaluate(sc, draw)
-        out[name] = {k: np.asarray(cols["forecast"][:, j], dtype=float) for j, k in enumerate(keys)}
-    return out, draw
+        if not fits.get(name):
+            continue
+        inp = sc.forecast_input(fits[name], values=dict(values), samples=n)
+        res = run_model(get(name), inp, rng=np.random.default_rng(seed), **dict(params.get(name, {})))
+        out[name] = {iss: np.asarray(res.forecast[:, -1, d], dtype=float) for d, iss in enumerate(inp.issues)}
+    return out, values
 
 
 def cs_mean(sc: Scenario, values: Mapping[str, np.ndarray] | None = None,
@@ -124,12 +144,11 @@ def make(sc: Scenario, models: Sequence[str] | None = None, *, samples: int = 0,
             given.setdefault(c, {}).setdefault("exclude", sc.id)
     points = _point_runs(sc, names, seed, given)
     sampled: dict[str, dict[str, np.ndarray]] = {}
-    draw = None
+    vals: dict[str, np.ndarray] | None = None
     if samples > 0:
-        sampled, draw = _sample_runs(sc, names, samples, seed, given)
+        sampled, vals = _sample_runs(sc, names, samples, seed, given, {m: list(points[m]) for m in names})
     out: dict[str, dict[str, IssueForecast]] = {}
     for name in names:
         out[name] = {iss: IssueForecast(v, sampled.get(name, {}).get(iss)) for iss, v in points[name].items()}
-    vals = None if draw is None else {k: v for k, v in draw.values.items() if k.startswith(("actors.", "stances."))}
     out.update(baselines(sc, vals, samples if samples > 0 else None))
     return ForecastSet(out, {n: given.get(n, {}) for n in names}, samples, seed)

@@ -73,9 +73,8 @@ def _source_digest() -> str:
 
 
 def _cache_path(names: Sequence[str], members: Sequence[str]) -> Path:
-    from allied.journal.store import scenario_hash
+    from allied.journal.store import allied_home, scenario_hash
     from allied.scenario import load
-    from allied.sweeps.store import allied_home
 
     h = hashlib.sha256(_source_digest().encode())
     for n in names:

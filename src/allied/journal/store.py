@@ -63,16 +63,24 @@ CREATE INDEX IF NOT EXISTS records_hash ON records(scenario_hash);
 _PAUSE_ENV = "ALLIED_JOURNAL_TEST_PAUSE"
 
 
-def default_path() -> Path:
-    from allied.sweeps.store import allied_home
+def allied_home() -> Path:
+    """``$ALLIED_HOME``, else ``~/.allied`` (where the run store lives too)."""
+    env = os.environ.get("ALLIED_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".allied"
 
+
+def default_path() -> Path:
     return allied_home() / "journal.sqlite"
 
 
 def scenario_hash(sc: Any) -> str:
-    from allied.sweeps.store import scenario_hash as _hash
+    """SHA-256 of the scenario's canonical JSON (sorted keys, no whitespace): independent of the file format,
+    key order and comments. The run store hashes scenarios the same way (a test checks they agree)."""
+    import hashlib
 
-    return _hash(sc)
+    data = sc.model_dump(mode="json", by_alias=True)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def allied_version() -> str:

@@ -49,7 +49,8 @@ def forecast_set(res: Results) -> Any:
         models[name] = per
     fs = ForecastSet(models, samples=res.samples)
     if "ensemble" in models:  # scoring: the ensemble's weights never see this scenario's own outcomes
-        from allied.models.ensemble import combine, library_fit
+        from allied.journal.backtest import combine
+        from allied.models.ensemble import library_fit
 
         w = library_fit(exclude=sc.id)["weights"]
         if all(m in models for m in w):

@@ -2,7 +2,7 @@
 
 The forecast of each issue is ``Σ_m w_m f_m`` over the member models ``m`` (every registered model that
 is not itself a combiner). Weights come from the case library (the built-in scenarios with scorable
-outcomes, see :mod:`allied.journal.backtest`) by inverse mean absolute error (:mod:`._weights`), or are
+outcomes, see :mod:`._library`) by inverse mean absolute error (:mod:`._weights`), or are
 equal when ``weights="equal"``. ``exclude`` names a library case to leave out of the fit: scoring a
 library case always leaves that case out, so every score of the ensemble is out of sample.
 
@@ -22,11 +22,11 @@ import numpy as np
 
 from allied.arrays import ForecastInput
 from allied.errors import ModelError
-from allied.models.base import BaseForecaster, ForecastOutput, run_model, weighted_mean
+from allied.models.base import BaseForecaster, ForecastOutput, applicable, run_model, weighted_mean
 from allied.models.ensemble._weights import METHODS, fold_weights, inverse_error
 from allied.models.registry import register
 
-__all__ = ["Ensemble", "combine", "fold_weights", "inverse_error", "library_fit", "member_names"]
+__all__ = ["Ensemble", "fold_weights", "inverse_error", "library_fit", "member_names"]
 
 
 def member_names() -> list[str]:
@@ -36,9 +36,9 @@ def member_names() -> list[str]:
 
 
 def _library_rows(members: tuple[str, ...]) -> list[Any]:
-    from allied.journal.library import library_rows
+    from allied.models.ensemble._library import member_errors
 
-    return library_rows(members)
+    return member_errors(members)
 
 
 def library_fit(method: str = "library", exclude: str | None = None) -> dict[str, Any]:
@@ -58,29 +58,14 @@ def library_fit(method: str = "library", exclude: str | None = None) -> dict[str
         by_key.setdefault((r.case, r.outcome), {})[r.model] = r
     for (case, _), got in by_key.items():
         w = fold_weights(train, members, leave_out=case, method=method)
-        if all(m in got for m in members):
-            f = sum(w[m] * got[m].forecast for m in members)
-            any_r = next(iter(got.values()))
-            width = any_r.abs_error / any_r.err_pct_scale * 100.0 if any_r.err_pct_scale else None
-            if width:
-                loo.append(100.0 * abs(f - any_r.actual) / width)
+        ws = {m: w[m] for m in members if w[m] > 0 and m in got}
+        tot = sum(ws.values())
+        any_r = next(iter(got.values()))
+        if tot > 0:
+            f = sum(wm * got[m].forecast for m, wm in ws.items()) / tot
+            loo.append(100.0 * abs(f - any_r.actual) / any_r.scale_width)
     return {"weights": weights, "cases": cases, "outcomes": outcomes,
             "loo_mean_err_pct_scale": float(np.mean(loo)) if loo else None}
-
-
-def combine(fs: Any, weights: Mapping[str, float]) -> dict[str, Any]:
-    """The ensemble's per-issue forecasts from a journal ForecastSet of its members."""
-    from allied.journal.forecasts import IssueForecast
-
-    issues = next(iter(fs.models[m] for m in weights))
-    out = {}
-    for iss in issues:
-        pt = float(sum(w * fs.models[m][iss].point for m, w in weights.items()))
-        samples = [fs.models[m][iss].samples for m in weights]
-        same = all(s is not None for s in samples) and len({len(s) for s in samples if s is not None}) == 1
-        smp = sum(w * s for w, s in zip(weights.values(), samples, strict=True)) if same else None
-        out[iss] = IssueForecast(pt, smp)
-    return out
 
 
 class Ensemble(BaseForecaster):
@@ -105,13 +90,22 @@ class Ensemble(BaseForecaster):
         b, _, d = inp.shape
         first = np.zeros((b, d))
         last = np.zeros((b, d))
+        wsum = np.zeros(d)
         for m, wm in w.items():
-            out = run_model(get(m), inp, rounds=rounds, rng=rng)
-            first += wm * out.forecast[:, 0, :]
-            last += wm * out.forecast[:, -1, :]
-        pos = np.repeat(inp.x[:, None], 2, axis=1)
+            model = get(m)
+            ok, _ = applicable(model, inp)  # a member that does not fit an issue leaves it to the others
+            if wm <= 0 or not ok:
+                continue
+            out = run_model(model, inp if len(ok) == d else inp.select(ok), rounds=rounds, rng=rng)
+            first[:, ok] += wm * out.forecast[:, 0, :]
+            last[:, ok] += wm * out.forecast[:, -1, :]
+            wsum[ok] += wm
         mask = inp.mask[None, :, :]
         mean = weighted_mean(np.where(mask, inp.x, np.nan), inp.c * inp.s)
+        # renormalise per issue over the members that forecast it (the c·s mean where none did)
+        first = np.where(wsum > 0, first / np.where(wsum > 0, wsum, 1.0), mean)
+        last = np.where(wsum > 0, last / np.where(wsum > 0, wsum, 1.0), mean)
+        pos = np.repeat(inp.x[:, None], 2, axis=1)
         notes = ["weights " + ", ".join(f"{m} {v:.2f}" for m, v in w.items())
                  + (f", fitted on {len(fit['cases'])} library cases ({fit['outcomes']} outcomes): few, so read them "
                     "as a record, not a law" if p["weights"] == "library" else " (equal weights)")]
