@@ -99,15 +99,15 @@ def test_sweep_of_a_multi_actor_issue_is_refused() -> None:
 
 
 def test_korea_cost_sharing_is_bargained_between_usa_and_rok() -> None:
-    """korea-2019's reservation points (modes): USA 900, ROK 960; JPN has none and looks on. Capability
-    100 vs 35 gives the Nash split 900 + (100/135) 60 = 944.44."""
+    """korea-2019's reservation points (modes, trillion won for the next agreement): USA 1.08, ROK 1.12; JPN
+    has none and looks on. Capability 100 vs 35 gives the Nash split 1.08 + (100/135) 0.04 = 1.1096."""
     sc = load("korea-2019")
     runs = run_forecasts(sc.forecast_input(["cost_sharing"]), ["bargain"], params={"solution": "nash"})
     ext = runs["bargain"].output.extras["per_issue"]["cost_sharing"]
     assert ext["parties"] == ["USA", "ROK"] and ext["bystanders"] == ["JPN"]
     cap = {a.id: point(a.capability) for a in sc.actors}
     share = cap["USA"] / (cap["USA"] + cap["ROK"])
-    assert runs["bargain"].final("cost_sharing") == pytest.approx(900 + share * 60)
+    assert runs["bargain"].final("cost_sharing") == pytest.approx(1.08 + share * 0.04)
     default = run_forecasts(sc.forecast_input(), ["all"])
     assert list(default["bargain"].input.issues) == ["cost_sharing"]
     assert set(default["bargain"].skipped) == {i.id for i in sc.issues} - {"cost_sharing"}
@@ -131,5 +131,5 @@ def test_report_forecasts_show_bargain_beside_the_others_on_cost_sharing() -> No
     assert parts["bargain"].ok
     runs = {m: p.value for m, p in parts.items() if p.ok}
     frame = final_frame(sc, runs)
-    assert 900 <= frame.loc["cost_sharing", "bargain"] <= 960
+    assert 1.08 <= frame.loc["cost_sharing", "bargain"] <= 1.12
     assert np.isnan(frame.loc["sanctions_relief", "bargain"]) and np.isfinite(frame.loc["sanctions_relief", "eum"])
