@@ -70,12 +70,12 @@ def test_drafts_are_listed_and_accepted_in_one_click(folder: Path, client: TestC
     # a new stance (China has none on cost_sharing) needs the analyst's own numbers
     r = post(f"/scenarios/{work}/drafts/accept", data={"id": "CHN.cost_sharing.1"})
     assert r.status_code == 422 and "never invents" in r.text
-    r = post(f"/scenarios/{work}/drafts/accept", data={"id": "CHN.cost_sharing.1", "position": "850",
+    r = post(f"/scenarios/{work}/drafts/accept", data={"id": "CHN.cost_sharing.1", "position": "1.05",
                                                          "salience": "10"})
     assert r.status_code == 303
     new = next(s for s in yaml.safe_load(path.read_text("utf-8"))["stances"] if s["actor"] == "CHN"
                and s["issue"] == "cost_sharing")
-    assert new["position"] == 850 and new["salience"] == 10
+    assert new["position"] == 1.05 and new["salience"] == 10  # trillion won, the issue's units
 
 
 def test_drafts_of_a_built_in_cannot_be_accepted(post: Callable[..., httpx.Response]) -> None:
