@@ -58,3 +58,14 @@ for args in {demo_commands()!r}:
 print(json.dumps(count[0]))
 """
     assert json.loads(_run(code)) == 0
+
+
+def test_a_forecast_of_a_yaml_scenario_imports_no_heavy_library() -> None:
+    """Reading a scenario checks whether the file is a workbook; that must not load the workbook writer
+    (openpyxl, PIL), nor does a forecast need pandas, scipy or the sweep stack."""
+    code = ("import sys, json, contextlib, io\nfrom allied.cli import app\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        app(['forecast', 'korea-2019', '--model', 'mean'], standalone_mode=False)\n"
+            "    except SystemExit as exc:\n        assert not exc.code\n"
+            f"print(json.dumps(sorted(m for m in {(*HEAVY, 'openpyxl', 'PIL')!r} if m in sys.modules)))")
+    assert json.loads(_run(code)) == []
