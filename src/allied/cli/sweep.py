@@ -111,8 +111,13 @@ def sensitivity(
     param: ParamOpt = None,
     set_: SetOpt = None,
     format: FormatOpt = "table",
+    until_stable: Annotated[bool, typer.Option(
+        "--until-stable", help="double --samples until the top three inputs of every issue stop changing "
+                               "(within --max-samples)")] = False,
+    max_samples: Annotated[int, typer.Option("--max-samples", help="budget of --until-stable")] = 8192,
 ) -> None:
-    """Which uncertain inputs drive each forecast: Sobol or Morris indices (SALib).
+    """Which uncertain inputs drive each forecast: Sobol or Morris indices (SALib), each with its bootstrap
+    confidence interval; the table says when a ranking is not yet stable at this sample size.
 
     Example: allied sensitivity korea-2019 --method sobol --model eum --issue cost_sharing
     """
@@ -128,11 +133,23 @@ def sensitivity(
 
     check_sweep_options(samples, seed)
     check_rounds(rounds)
+    if until_stable:
+        check_sweep_options(max_samples, seed)
     sc = load_scenario(file, set_)
-    res = run_sensitivity(sc, model, method=method, samples=samples, issues=issue or None, seed=seed,
-                          rounds=rounds, params=_params(param))
+
+    def analyse(n: int) -> Any:
+        return run_sensitivity(sc, model, method=method, samples=n, issues=issue or None, seed=seed,
+                               rounds=rounds, params=_params(param))
+
+    res = analyse(samples)
+    growth: list[str] = []
+    if until_stable:
+        res, growth = _until_stable(analyse, res, samples, max_samples)
     if format == "json":
-        print_json(res.to_json())
+        data = res.to_json()
+        if until_stable:
+            data["until_stable"] = {"steps": growth, "stable": bool(growth) and growth[-1].startswith("stable")}
+        print_json(data)
         return
     cols = ("S1", "S1_conf", "ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf", "sigma")
     for key in res.indices:
@@ -145,6 +162,39 @@ def sensitivity(
         for r, (name, m) in enumerate(res.ranked(key)[:top], start=1):
             t.add_row(str(r), safe(name), *(_fmt(m[c]) for c in cols))
         console.print(t)
+        for r, a, b in res.overlaps(key):
+            console.print(f"  [yellow]ranking not yet stable:[/] ranks {r} and {r + 1} ({safe(a)}, {safe(b)}) "
+                          f"overlap within their 95% confidence intervals at {res.samples:,} samples; rerun with "
+                          "more --samples or --until-stable", highlight=False)
+        for name in res.beyond_one(key):
+            console.print(f"  [yellow]index above 1[/] for {safe(name)}: a variance share cannot exceed 1, so this "
+                          f"is sampling error at {res.samples:,} samples (see its confidence interval)",
+                          highlight=False)
+    for line in growth:
+        console.print(f"  {safe(line)}", highlight=False)
+
+
+def _until_stable(analyse: Any, res: Any, samples: int, budget: int) -> tuple[Any, list[str]]:
+    """Double the base sample until every issue's top three inputs are the same at two successive sizes
+    (or the budget is spent); returns the last result and one line per step."""
+    steps = []
+    n = samples
+    while True:
+        if 2 * n > budget:
+            steps.append(f"not stable within --max-samples {budget:,}: at {n:,} samples the top ranks still "
+                         "changed or overlapped; raise --max-samples or accept the ranks shown as uncertain")
+            return res, steps
+        n *= 2
+        nxt = analyse(n)
+        changed = [k for k in nxt.indices if nxt.top(k) != res.top(k)]
+        unsure = [k for k in nxt.indices if nxt.overlaps(k)]
+        steps.append(f"{n:,} samples: top three " + ("changed for " + ", ".join(changed) if changed else "unchanged")
+                     + (f"; confidence intervals of top ranks overlap for {', '.join(unsure)}" if unsure else ""))
+        res = nxt
+        if not changed and not unsure:
+            steps.append(f"stable: the top three inputs of every issue are the same at {n // 2:,} and {n:,} samples, "
+                         "and their confidence intervals are apart")
+            return res, steps
 
 
 @guarded

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from allied.report.prep import end_labels, share
+from allied.report.prep import end_labels, index_axis, share
 from allied.report.style import (
     LENS_COLOURS,
     MODEL_SYMBOLS,
@@ -302,7 +302,11 @@ def tornado_fig(idx: pd.DataFrame, title: str) -> go.Figure:
                                                           "thickness": 1},
                          customdata=df["input"], hovertemplate="%{customdata}<br>S1=%{x:.3f}<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_xaxes(title_text="Sobol index")
+    lo, hi, note = index_axis(df)
+    fig.update_xaxes(title_text="Sobol index", range=[lo, hi])
+    if note:
+        fig.add_annotation(text=note, xref="paper", yref="paper", x=1, y=1.02, showarrow=False, xanchor="right",
+                           yanchor="bottom", font={"size": 10, "color": "#a33"})
     fig.update_yaxes(automargin=True, tickfont={"size": 10})
     return _layout(fig, 110 + 34 * len(df), title)
 

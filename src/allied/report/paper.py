@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from allied.report.prep import end_labels
+from allied.report.prep import end_labels, index_axis
 from allied.report.style import LENS_COLOURS, MPL_MARKERS, PLAYER_COLOURS, actor_colour, model_colour, palette, pretty
 from allied.scenario.model import Scenario
 
@@ -135,6 +135,10 @@ def tornado(idx: pd.DataFrame, title: str) -> Figure:
     ax.barh(y - 0.2, df["S1"], 0.4, xerr=df["S1_conf"].fillna(0), color="#e08a1e", label="first order (S1)")
     ax.set_yticks(y, [_t(x) for x in (df["label"] if "label" in df else df["input"])], fontsize=7.5)
     ax.set_xlabel("Sobol index")
+    lo, hi, note = index_axis(df)
+    ax.set_xlim(lo, hi)
+    if note:
+        ax.text(1.0, 1.01, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=7, color="#a33")
     ax.legend(frameon=False, fontsize=8)
     ax.set_title(_t(title), fontsize=10)
     return fig

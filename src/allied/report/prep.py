@@ -299,3 +299,16 @@ def outcomes_frame(sc: Scenario, runs: Mapping[str, Any]) -> pd.DataFrame:
             row[name] = f
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def index_axis(df: pd.DataFrame) -> tuple[float, float, str]:
+    """Range of a Sobol index axis: never past 1 (an index is a share of variance); when a bar or its
+    interval reaches past 1, the note that says why it is cut there."""
+    vals = [df[c] + df[f"{c}_conf"].fillna(0) for c in ("ST", "S1")]
+    hi = float(max(v.max() for v in vals)) if len(df) else 1.0
+    low = [df[c] - df[f"{c}_conf"].fillna(0) for c in ("ST", "S1")]
+    lo = min(0.0, float(min(v.min() for v in low))) if len(df) else 0.0
+    if hi > 1.0:
+        return lo, 1.0, ("cut at 1: an index above 1 (or an interval reaching past it) is sampling error at "
+                         "this sample size; rerun with more samples")
+    return lo, min(1.0, max(0.05, 1.1 * hi)), ""

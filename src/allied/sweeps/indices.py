@@ -51,9 +51,37 @@ class SensitivityResult:
         rows = list(self.indices[key].items())
         return sorted(rows, key=lambda kv: -(kv[1].get(self.rank_by) or 0.0))
 
+    def top(self, key: str, n: int = 3) -> list[str]:
+        """The ``n`` most influential inputs of ``key``, most influential first."""
+        return [name for name, m in self.ranked(key)[:n] if m.get(self.rank_by) is not None]
+
+    def overlaps(self, key: str, n: int = 3) -> list[tuple[int, str, str]]:
+        """Adjacent ranks among the top ``n`` whose bootstrap confidence intervals overlap, as
+        ``(rank, input, next input)``: the order of those two is not yet known at this sample size."""
+        conf = f"{self.rank_by}_conf"
+        rows = self.ranked(key)
+        out = []
+        for r in range(min(n, len(rows) - 1)):
+            (a, ma), (b, mb) = rows[r], rows[r + 1]
+            va, vb = ma.get(self.rank_by), mb.get(self.rank_by)
+            if va is None or vb is None:
+                continue
+            if va - (ma.get(conf) or 0.0) <= vb + (mb.get(conf) or 0.0):
+                out.append((r + 1, a, b))
+        return out
+
+    def beyond_one(self, key: str) -> list[str]:
+        """Inputs of ``key`` with a Sobol index above 1: impossible for a variance share, so sampling error."""
+        if self.method != "sobol":
+            return []
+        return [name for name, m in self.ranked(key) if any((m.get(c) or 0.0) > 1.0 for c in ("S1", "ST"))]
+
     def to_json(self) -> dict[str, Any]:
-        """The ``sensitivity --format json`` object: ``{"issues": {ID: {"indices": {INPUT: {...}}}}}``."""
-        issues = {k: {"indices": dict(self.ranked(k))} for k in self.indices}
+        """The ``sensitivity --format json`` object: ``{"issues": {ID: {"indices": {INPUT: {...}},
+        "ranking_stable": bool, "overlapping_ranks": [...]}}}``."""
+        issues = {k: {"indices": dict(self.ranked(k)), "ranking_stable": not self.overlaps(k),
+                      "overlapping_ranks": [{"rank": r, "inputs": [a, b]} for r, a, b in self.overlaps(k)]}
+                  for k in self.indices}
         return {**self.meta, "method": self.method, "samples": self.samples, "evaluations": self.evaluations,
                 "inputs": self.inputs, "issues": issues}
 
