@@ -126,7 +126,9 @@ def test_item14_sweep_post_on_invalid_file_is_422(client: TestClient, folder: Pa
 
 
 def test_item14_run_json_with_bad_types_is_not_a_500(client: TestClient, folder: Path) -> None:
-    run = folder.parent / "runs" / "korea-2019-mean-x"
+    from allied.sweeps.store import allied_home
+
+    run = allied_home() / "runs" / "korea-2019-mean-x"
     (run / "samples").mkdir(parents=True)
     (run / "run.json").write_text(json.dumps({"scenario": "korea-2019", "model": "mean", "samples": "lots",
                                               "chunk_size": -3, "keys": 5, "seconds": "slow"}))
@@ -134,3 +136,43 @@ def test_item14_run_json_with_bad_types_is_not_a_500(client: TestClient, folder:
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code)
     assert "damaged" in client.get(f"/sweeps/{run.name}").text
+
+
+def test_item21_web_sweeps_stored_under_allied_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("ALLIED_HOME", str(home))
+    elsewhere = tmp_path / "my-scenarios"  # serve --scenarios DIR: runs still go where docs/web.md says
+    elsewhere.mkdir()
+    app = create_app(elsewhere)
+    assert app.state.runs_dir == home / "runs"
+
+
+def test_item21_protocol_sweep_summary_names_protocols(tmp_path: Path) -> None:
+    from allied.api import load
+    from allied.sweeps.runner import run_sweep
+    from allied.web import engines
+    from allied.web.sweeps import Manager
+
+    out = tmp_path / "runs" / "proto"
+    run_sweep(load("korea-2019"), "protocol", 4, out=out, workers=1, register=False)
+    info = Manager(tmp_path / "runs").progress(out)
+    assert info is not None
+    sec = engines.sweep_results(out, info)
+    titles = [t for t, _ in sec.tables]
+    assert titles == ["Summary per protocol"]
+    assert ">issue<" not in sec.tables[0][1] and ">protocol<" in sec.tables[0][1]
+
+
+def test_item21_runs_of_a_file_and_its_copy_are_told_apart(client: TestClient, folder: Path) -> None:
+    from allied.api import load
+    from allied.sweeps.runner import run_sweep
+    from allied.sweeps.store import allied_home
+
+    runs = allied_home() / "runs"
+    run_sweep(load("korea-2019"), "mean", 4, out=runs / "of-builtin", workers=1, register=False)
+    key = client.post("/scenarios/korea-2019/copy").headers["location"].split("/")[2]
+    r = client.post(f"/scenarios/{key}/set", data={"path": "actors.USA.capability", "value": "123"})
+    assert r.status_code == 303
+    page = client.get(f"/scenarios/{key}/sweeps").text
+    assert "of-builtin" in page and "another version" in page
+    assert "this version" in client.get("/scenarios/korea-2019/sweeps").text

@@ -72,7 +72,11 @@ def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[
     app.state.store = store
     app.state.source_dirs = [Path(d) for d in source_dirs]
     app.state.templates = _templates()
-    app.state.runs_dir = Path(runs_dir) if runs_dir else store.folder.parent / "runs"
+    if runs_dir is None:  # $ALLIED_HOME/runs (docs/web.md), also when --scenarios names another folder
+        from allied.sweeps.store import allied_home
+
+        runs_dir = allied_home() / "runs"
+    app.state.runs_dir = Path(runs_dir)
     app.state.sweeps = sweeps.Manager(app.state.runs_dir)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)

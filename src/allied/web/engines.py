@@ -344,6 +344,11 @@ def sweep_models() -> list[str]:
         return model_names()
 
 
+def key_name(target: str) -> str:
+    """What one row of a sweep's summary is, by the engine's target column (as ``allied sweep`` says)."""
+    return {"p_full": "protocol", "total": "ledger line"}.get(target, "issue")
+
+
 def sweep_results(folder: Any, info: dict[str, Any]) -> Section:
     """Summary (mean, sd, p05, p50, p95 per issue) and distributions of a sweep's stored samples."""
     import re
@@ -361,9 +366,10 @@ def sweep_results(folder: Any, info: dict[str, Any]) -> Section:
         frame = duckdb.connect().sql(f"SELECT issue, {target} AS value FROM read_parquet('{glob}')").df()
     except Exception as exc:
         return unavailable("Reading sweep results", exc)
-    table = pd.DataFrame([{"issue": k, **v} for k, v in summary.items()])
+    what = key_name(target)  # a protocol sweep's rows are protocols, a ledger sweep's are total lines
+    table = pd.DataFrame([{what: k, **v} for k, v in summary.items()])
     sec = Section(message=f"{info['done']:,} samples of {info['model']} ({target}), seed {info['seed']}")
-    sec.tables.append(("Summary per issue", html_table(table)))
+    sec.tables.append((f"Summary per {what}", html_table(table)))
     if len(frame):
         sec.figures.append(("Distributions", figures.embed(figures.distributions(frame, keys or None, target))))
     return sec

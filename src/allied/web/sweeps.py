@@ -126,6 +126,7 @@ class Manager:
         seconds = meta.get("seconds")
         keys = meta.get("keys")
         return {"name": folder.name, "scenario": str(meta.get("scenario", job.scenario if job else "")),
+                "scenario_hash": str(meta.get("scenario_hash", "")),
                 "model": str(meta.get("model", job.model if job else "")), "samples": n, "done": done,
                 "seed": meta.get("seed", job.seed if job else None), "status": status,
                 "error": job.error if job else "", "created": str(meta.get("created", "")),
@@ -157,7 +158,14 @@ def sweeps_page(request: Request, key: str) -> HTMLResponse:
 
 def _context(request: Request, entry: Any, sc: Scenario, **extra: Any) -> dict[str, Any]:
     models = engines.sweep_models()
-    return {"entry": entry, "sc": sc, "tab": "sweeps", "models": models, "runs": manager(request).runs(sc.id),
+    from allied.sweeps.store import scenario_hash
+
+    runs = manager(request).runs(sc.id)
+    here = scenario_hash(sc)
+    for r in runs:  # a file and its working copies share the scenario id: say which version each run is of
+        same = r.get("scenario_hash") == here
+        r["version"] = "this version" if same else "another version (a copy or an earlier edit)"
+    return {"entry": entry, "sc": sc, "tab": "sweeps", "models": models, "runs": runs,
             "form": {"model": models[0] if models else "", "samples": 1000, "seed": 0}, "errors": {},
             "available": engines.optional("allied.sweeps.runner") is not None, **extra}
 
