@@ -12,14 +12,14 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from allied.errors import Problem, ScenarioError
 from allied.scenario.model import FORMAT_VERSION, Scenario
 from allied.scenario.overrides import apply_overrides
-from allied.scenario.table import StanceTable
+from allied.scenario.table import MAX_ID, StanceTable, TableActor, TableIssue, TableRow
 from allied.scenario.validate import MAX_ITEMS, from_data
 from allied.scenario.yamlio import Loc, load_yaml
 
@@ -54,14 +54,23 @@ def detect(text: str) -> str:
     if eum_table.looks_like(first):
         return "eum-table"
     fields = [c.strip() for c in first.split(",")]
-    if len(fields) >= 4 and re.fullmatch(r"\d+", fields[2] or "x") and re.fullmatch(r"\d+", fields[3] or "x"):
+    if len(fields) >= 4 and _whole(fields[2]) and _whole(fields[3]):
         return "ktab-csv"
     return "yaml"
 
 
+def _whole(text: str) -> bool:
+    """``3``, ``3.0`` or ``2e0``: a count as a spreadsheet may write it."""
+    try:
+        v = float(text)
+    except ValueError:
+        return False
+    return v.is_integer() and 0 <= v < 1e6
+
+
 def table_to_data(t: StanceTable) -> dict[str, Any]:
     """Plain scenario data for a parsed table."""
-    sid = re.sub(r"[^A-Za-z0-9_.\-]+", "-", Path(t.source).stem).strip("-") or "table"
+    sid = re.sub(r"[^A-Za-z0-9_.\-]+", "-", Path(t.source).stem).strip("-")[:MAX_ID].strip("-") or "table"
     src = "input"
     per_issue_cap = any(r.capability is not None for r in t.rows)
     actors = []
@@ -102,6 +111,24 @@ def table_to_data(t: StanceTable) -> dict[str, Any]:
         "issues": issues,
         "stances": stances,
     }
+
+
+def table_lines(t: StanceTable) -> dict[Loc, int]:
+    """Line of each actor, issue and stance of the table, keyed like a YAML file's line map, so problems
+    found after conversion (e.g. an issue with no stances) still name their line."""
+    lines: dict[Loc, int] = {}
+    sections: tuple[tuple[str, Sequence[TableActor | TableIssue | TableRow]], ...] = (
+        ("actors", t.actors), ("issues", t.issues), ("stances", t.rows))
+    for section, items in sections:
+        for k, it in enumerate(items):
+            if it.line:
+                lines[(section, k)] = it.line
+    for k, a in enumerate(t.actors):  # an actor no row declares is located at its first row
+        if ("actors", k) not in lines:
+            first = next((r.line for r in t.rows if r.actor == a.id and r.line), None)
+            if first:
+                lines[("actors", k)] = first
+    return lines
 
 
 def _read_table(fmt: str, text: str, file: str) -> StanceTable:
@@ -188,7 +215,7 @@ def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int],
     except csv.Error as exc:  # the csv module's own limits (e.g. a field over 128 KiB) and malformed quoting
         raise ScenarioError([Problem(name, "(csv)", f"cannot read the table: {exc}",
                                      "check it is a plain CSV table (quotes balanced, no huge fields)")]) from None
-    return table_to_data(table), {}, name
+    return table_to_data(table), table_lines(table), name
 
 
 def load(path_or_name: str | Path, overrides: Iterable[str] = ()) -> Scenario:

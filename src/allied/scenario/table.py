@@ -3,6 +3,7 @@ into a :class:`~allied.scenario.model.Scenario`. Readers only parse and check th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -13,6 +14,7 @@ class TableIssue:
     lo: float = 0.0
     hi: float = 100.0
     labels: dict[float, str] = field(default_factory=dict)
+    line: int | None = None  # where the issue is declared, when the format declares issues
 
 
 @dataclass
@@ -20,6 +22,7 @@ class TableActor:
     id: str
     name: str
     description: str = ""
+    line: int | None = None  # where the actor is declared or first appears
 
 
 @dataclass
@@ -44,3 +47,19 @@ class StanceTable:
     rows: list[TableRow]
     capability: dict[str, float] = field(default_factory=dict)  # actor clout, when the format has one
     notes: list[str] = field(default_factory=list)  # e.g. "salience read as 0–1 and scaled to 0–100"
+
+
+#: the longest id a scenario accepts (``Id`` in allied.scenario.fields)
+MAX_ID = 64
+
+
+def make_id(text: str, taken: set[str] | list[str] | None = None, fallback: str = "x") -> str:
+    """A scenario id for a name read from a table: letters, digits, ``_ . -`` only, at most :data:`MAX_ID`
+    characters, and distinct from ``taken`` (``_2``, ``_3``, … appended; ``taken`` itself is not changed).
+    Long names and names that differ only in punctuation (``USA`` and ``USA_``) thus get ids of their own."""
+    base = re.sub(r"[^A-Za-z0-9_.\-]+", "_", text).strip("_")[:MAX_ID] or fallback
+    out, k = base, 2
+    while taken is not None and out in taken:
+        suffix = f"_{k}"
+        out, k = base[: MAX_ID - len(suffix)] + suffix, k + 1
+    return out

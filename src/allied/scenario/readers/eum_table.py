@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 from allied.errors import Problem, ScenarioError
-from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
+from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow, make_id
 
 COLUMNS = ("actor", "capability", "position", "salience")
 
@@ -81,13 +80,11 @@ def read(text: str, file: str) -> StanceTable:
     seen: dict[str, int] = {}
     actors: list[TableActor] = []
     out_rows: list[TableRow] = []
-    stem = re.sub(r"[^A-Za-z0-9_.\-]+", "_", Path(file).stem) or "issue"
+    stem = make_id(Path(file).stem, None, "issue")
     for n, name, cap, pos, sal in data:
         seen[name] = seen.get(name, 0) + 1
         label = name if seen[name] == 1 else f"{name} #{seen[name]}"
-        aid = re.sub(r"[^A-Za-z0-9_.\-]+", "_", label).strip("_") or f"actor{n}"
-        while any(a.id == aid for a in actors):
-            aid += "_"
+        aid = make_id(label, [a.id for a in actors], f"actor{n}")
         actors.append(TableActor(aid, label))
         out_rows.append(TableRow(aid, stem, pos, sal, cap, n))
     positions = [r.position for r in out_rows]

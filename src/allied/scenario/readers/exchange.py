@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 
 from allied.errors import Problem, ScenarioError
-from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
+from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow, make_id
 
 _FIELDS = {"#A": 1, "#P": 1, "#M": 2, "#D": 5}
 _COMMENTS = ("#0", "#/", "#O")
@@ -40,10 +39,7 @@ def _number(text: str, file: str, line: int, field: str, problems: list[Problem]
 
 def _ident(key: str, taken: set[str]) -> str:
     """A scenario id for a package key (letters, digits, ``_ . -``; spaces and the like become ``_``)."""
-    base = re.sub(r"[^A-Za-z0-9_.\-]+", "_", key).strip("_") or "x"
-    out = base
-    while out in taken:
-        out += "_"
+    out = make_id(key, taken)
     taken.add(out)
     return out
 
@@ -116,14 +112,14 @@ def read_tsv(text: str, file: str) -> StanceTable:
                                         "declare each actor once", n))
                 continue
             actors[key] = TableActor(_ident(key, taken_a), row[2] if len(row) > 2 and row[2] else key,
-                                     row[3] if len(row) > 3 else "")
+                                     row[3] if len(row) > 3 else "", line=n)
         elif tag == "#P":
             key = row[1]
             if key in issues:
                 problems.append(Problem(file, f"#P {key}", f"issue '{key}' declared twice",
                                         "declare each issue once", n))
                 continue
-            issues[key] = TableIssue(_ident(key, taken_i), row[2] if len(row) > 2 and row[2] else key)
+            issues[key] = TableIssue(_ident(key, taken_i), row[2] if len(row) > 2 and row[2] else key, line=n)
         elif tag == "#M":
             v = _number(row[2], file, n, f"#M {row[1]} position", problems)
             if v is not None:

@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from allied.errors import Problem, ScenarioError
-from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow
+from allied.scenario.table import StanceTable, TableActor, TableIssue, TableRow, make_id
 from allied.serialise import spreadsheet_text
 
 MIN_ACTORS, MAX_ACTORS = 3, 250  # KTAB's Model::minNumActor / maxNumActor
@@ -39,10 +38,6 @@ def _fields(line: str) -> list[str]:
     while row and row[-1] == "":
         row.pop()  # KTAB's files end every line with a comma
     return row
-
-
-def _ident(text: str, fallback: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]+", "_", text).strip("_")[:64] or fallback
 
 
 def read(text: str, file: str) -> StanceTable:
@@ -92,10 +87,7 @@ def read(text: str, file: str) -> StanceTable:
             "make the actor count on line 1 match the rows (the file may be truncated)")
     issue_ids: list[str] = []
     for k, name in enumerate(dims):
-        iid = _ident(name, f"dim{k + 1}")
-        while iid in issue_ids:
-            iid += "_"
-        issue_ids.append(iid)
+        issue_ids.append(make_id(name, issue_ids, f"dim{k + 1}"))
     actors: list[TableActor] = []
     rows: list[TableRow] = []
     caps: dict[str, float] = {}
@@ -114,10 +106,10 @@ def read(text: str, file: str) -> StanceTable:
         if not name:
             bad(n, f"line {n}, column Actor", "empty actor name", "name the actor")
             continue
-        aid = _ident(name, f"actor{n}")
-        if any(a.id == aid for a in actors):
+        if any(a.name == name for a in actors):
             bad(n, f"line {n}, column Actor", f"actor {name!r} appears twice", "give each actor one row")
             continue
+        aid = make_id(name, [a.id for a in actors], f"actor{n}")
         if len(name) > MAX_NAME:
             notes.append(f"actor name {name!r} is longer than KTAB's {MAX_NAME} characters")
         cap = _number(f[2], n, cols[2] or "Power", bad)
