@@ -125,3 +125,15 @@ def test_ensemble_trains_on_the_journal_scorers_errors(library: B.Backtest) -> N
     assert mine.keys() == theirs.keys() and len(mine) >= 9 * len(members) - 1
     for k, v in theirs.items():
         assert mine[k] == pytest.approx(v, abs=1e-9), k
+
+
+def test_ensemble_forecast_of_a_library_case_leaves_it_out() -> None:
+    from allied.models import get
+    from allied.models.ensemble import library_fit
+    from allied.scenario import load
+
+    inp = load("iran-2013").forecast_input()
+    out = get("ensemble").run(inp)
+    assert out.extras["weights"] == pytest.approx(library_fit(exclude="iran-2013")["weights"])
+    assert "iran-2013" not in out.extras["cases"]
+    assert any("left out of the fit" in n for n in out.notes)

@@ -3,8 +3,9 @@
 The forecast of each issue is ``Σ_m w_m f_m`` over the member models ``m`` (every registered model that
 is not itself a combiner). Weights come from the case library (the built-in scenarios with scorable
 outcomes, see :mod:`._library`) by inverse mean absolute error (:mod:`._weights`), or are
-equal when ``weights="equal"``. ``exclude`` names a library case to leave out of the fit: scoring a
-library case always leaves that case out, so every score of the ensemble is out of sample.
+equal when ``weights="equal"``. ``exclude`` names a library case to leave out of the fit; without it, an
+input whose actors and issues belong to a library case leaves that case out, so neither a forecast nor a
+score of a library case is ever weighted by its own outcomes.
 
 Variant and caveat: the library holds only a handful of cases, so the weights rest on few outcomes; the
 notes of every run say how many. Being a convex combination, the forecast stays inside the scale.
@@ -82,7 +83,12 @@ class Ensemble(BaseForecaster):
         p = self.resolve(params)
         if p["weights"] not in METHODS:
             raise ModelError(f"ensemble weights must be one of {', '.join(METHODS)} (got '{p['weights']}')")
-        fit = library_fit(str(p["weights"]), p["exclude"])
+        exclude = p["exclude"]
+        if exclude is None and p["weights"] == "library":  # forecasting a library case: never with its outcomes
+            from allied.models.ensemble._library import same_case
+
+            exclude = same_case(inp.actors, inp.issues)
+        fit = library_fit(str(p["weights"]), exclude)
         w = fit["weights"]
         from allied.models.registry import get
 
@@ -109,6 +115,8 @@ class Ensemble(BaseForecaster):
         notes = ["weights " + ", ".join(f"{m} {v:.2f}" for m, v in w.items())
                  + (f", fitted on {len(fit['cases'])} library cases ({fit['outcomes']} outcomes): few, so read them "
                     "as a record, not a law" if p["weights"] == "library" else " (equal weights)")]
+        if exclude is not None:
+            notes.append(f"library case '{exclude}' left out of the fit: its outcomes must not weight its own forecast")
         if fit["loo_mean_err_pct_scale"] is not None:
             notes.append(f"out-of-sample (leave-one-case-out) mean error on the library: "
                          f"{fit['loo_mean_err_pct_scale']:.1f} % of scale")

@@ -40,6 +40,18 @@ def library_cases() -> list[str]:
     return [n for n in builtin_names() if scorable(load(n))]
 
 
+def same_case(actors: Sequence[str], issues: Sequence[str]) -> str | None:
+    """The library case whose actors and issues include these (a forecast of that case, or of part of it,
+    must not be weighted by that case's own outcomes); None when there is none."""
+    from allied.scenario import load
+
+    for case in library_cases():
+        sc = load(case)
+        if set(issues) <= {i.id for i in sc.issues} and set(actors) <= {a.id for a in sc.actors}:
+            return case
+    return None
+
+
 def _compute(members: Sequence[str]) -> list[LibraryError]:
     from allied.models.base import applicable, run_model
     from allied.models.registry import get
