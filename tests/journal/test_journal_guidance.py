@@ -30,7 +30,7 @@ def test_guidance_pools_issues_of_the_same_kind_from_other_cases() -> None:
     assert g.match == "same kind" and same
     rows = [r for r in library_rows(member_names()) if (r.case, r.issue) in same]
     assert g.outcomes == len({(r.case, r.outcome) for r in rows}) and g.cases == len({r.case for r in rows})
-    best, err = g.ranking[0]
+    _, err = g.ranking[0]
     assert err == min(np.mean([r.err_pct_scale for r in rows if r.model == m]) for m, _ in g.ranking)
     assert all(r.case != "iran-2013" for r in rows)
 
