@@ -115,3 +115,58 @@ def test_the_checker_sees_a_violation() -> None:
     assert upward("allied.models.eum", {"allied.cli"}) == ["allied.cli"]
     assert upward("allied.protocols.api", {"allied.ledgers.api"}) == ["allied.ledgers.api"]
     assert upward("allied.cli.forecast", {"allied.models", "allied.scenario"}) == []
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node except those under ``if TYPE_CHECKING:`` (type-only imports never run)."""
+    out: list[ast.AST] = []
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo.extend(node.orelse)
+            continue
+        out.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return out
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """``{module: {allied modules it imports}}``, lazy imports included, resolving ``from pkg import mod``."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC.parent).with_suffix("")
+        mod = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("allied"):
+                for a in node.names:  # `from allied.web import pages` imports the module allied.web.pages
+                    sub = f"{node.module}.{a.name}"
+                    out[mod].add(sub if (SRC.parent / (sub.replace(".", "/") + ".py")).exists() else node.module)
+            elif isinstance(node, ast.Import):
+                out[mod] |= {a.name for a in node.names if a.name.startswith("allied")}
+    return out
+
+
+def test_no_import_cycle_between_modules() -> None:
+    """Inside each front end no chain of imports, lazy ones included, leads from a module back to itself: the
+    web app's factory imports its routers, never the reverse (they share allied.web.render). (The scenario
+    model's convenience methods import the array builder lazily by design, so the rule is kept to the front
+    ends, where such a cycle was a real tangle.)"""
+    graph = {m: {t for t in ts if _part(t) == _part(m)} for m, ts in _module_imports().items()
+             if _part(m) in ("web", "cli", "report")}
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == node or nxt.startswith(node + ".") or node.startswith(nxt + "."):
+                continue  # a package and its own modules
+            if state.get(nxt) == 1:
+                raise AssertionError(f"import cycle: {' -> '.join([*path, node, nxt])}")
+            if nxt not in state:
+                visit(nxt, [*path, node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])

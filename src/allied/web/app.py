@@ -8,54 +8,17 @@ fetched from another site: every script the pages load is served by this app.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from allied.web.render import MAX_BODY, _templates, page, plotly_js
 from allied.web.security import LOOPBACK, Guard
 from allied.web.store import Store
-
-#: largest accepted upload (the file itself); the request body may carry a little multipart framing more
-MAX_UPLOAD = 5 * 1024 * 1024
-MAX_BODY = MAX_UPLOAD + 64 * 1024
-
-
-@functools.lru_cache(maxsize=1)
-def plotly_js() -> tuple[bytes, str]:
-    """plotly.js from the installed plotly wheel, and its ETag."""
-    from plotly.offline import get_plotlyjs
-
-    body = get_plotlyjs().encode("utf-8")
-    return body, hashlib.sha256(body).hexdigest()[:16]
-
-
-def _templates() -> Jinja2Templates:
-    env = Environment(loader=PackageLoader("allied.web", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters["num"] = _num
-    return Jinja2Templates(env=env)
-
-
-def _num(v: Any) -> str:
-    """A number for tables: thousands separated, one or two decimals; '–' when missing."""
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return "–" if v is None else str(v)
-    if f != f:
-        return "–"
-    if abs(f) >= 1000:
-        return f"{f:,.0f}"
-    return f"{f:.1f}" if abs(f) >= 10 else f"{f:.2f}"
 
 
 def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[str] = LOOPBACK,
@@ -104,11 +67,3 @@ def create_app(scenarios_dir: str | Path | None = None, allowed_hosts: Iterable[
 
     app.add_middleware(Guard, max_body=MAX_BODY, allowed_hosts=allowed_hosts)
     return app
-
-
-def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200,
-         headers: dict[str, str] | None = None) -> HTMLResponse:
-    """Render a template with the context every page shares."""
-    templates: Jinja2Templates = request.app.state.templates
-    ctx = {"request": request, **context}
-    return templates.TemplateResponse(request, template, ctx, status_code=status_code, headers=headers)

@@ -38,8 +38,9 @@ from allied.scenario.model import FORMAT_VERSION
 from allied.scenario.validate import from_data
 from allied.scenario.writer import to_data, to_yaml
 from allied.web import views
-from allied.web.app import page
+from allied.web.builder_view import ev_dom
 from allied.web.pages import entry_of, store_of
+from allied.web.render import page
 from allied.web.store import WORK, Entry, sanitise
 
 router = APIRouter()
@@ -185,10 +186,6 @@ def _dates(field: Any, v: Any) -> Any:
     return v
 
 
-def ev_dom(entry_path: list[Any]) -> str:
-    return "ev-" + hashlib.sha1(json.dumps(entry_path, sort_keys=True).encode()).hexdigest()[:12]
-
-
 def _answer(request: Request, key: str, change: Callable[[dict[str, Any]], dict[str, Any]],
             path: list[Any] | None = None, entry_path: list[Any] | None = None) -> JSONResponse:
     store = store_of(request)
@@ -308,7 +305,7 @@ async def attach_source(request: Request, key: str) -> Response:
     overwriting) and the source's ``path`` set to it, so its quotes can be checked against it."""
     from starlette.datastructures import UploadFile
 
-    from allied.web.app import MAX_UPLOAD
+    from allied.web.render import MAX_UPLOAD
 
     store = store_of(request)
     entry = entry_of(request, key)

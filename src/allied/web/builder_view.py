@@ -4,6 +4,7 @@ stances, and an evidence editor beside every entry that carries evidence."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -13,7 +14,6 @@ from allied.scenario import Scenario
 from allied.scenario.editing import get
 from allied.scenario.sections.alliance import AllianceItem
 from allied.scenario.xlsx.layout import _flat_args, fields, wants_text
-from allied.web.builder import ev_dom
 
 
 def _tables() -> list[tuple[str, list[str], type[BaseModel], tuple[str, ...]]]:
@@ -117,3 +117,8 @@ def _stance() -> type[BaseModel]:
     from allied.scenario.model import Stance
 
     return Stance
+
+
+def ev_dom(entry_path: list[Any]) -> str:
+    """The DOM id of an entry's evidence box (stable for the entry's path)."""
+    return "ev-" + hashlib.sha1(json.dumps(entry_path, sort_keys=True).encode()).hexdigest()[:12]

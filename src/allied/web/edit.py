@@ -16,8 +16,8 @@ from starlette.datastructures import UploadFile
 from allied.errors import Problem
 from allied.scenario import ScenarioError
 from allied.web import engines, views
-from allied.web.app import MAX_UPLOAD, page
 from allied.web.pages import entry_of, store_of
+from allied.web.render import MAX_UPLOAD, page
 
 router = APIRouter()
 

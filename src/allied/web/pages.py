@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from allied.scenario import Scenario, ScenarioError
 from allied.scenario.writer import to_yaml
 from allied.web import engines, views
-from allied.web.app import page
+from allied.web.render import page
 from allied.web.store import Entry, Store
 
 router = APIRouter()

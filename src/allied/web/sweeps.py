@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from allied.errors import Problem
 from allied.scenario import Scenario, ScenarioError
 from allied.web import engines
-from allied.web.app import page
+from allied.web.render import page
 from allied.web.store import valid_key
 
 MAX_SAMPLES = 100_000

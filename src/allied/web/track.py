@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from allied.scenario import Scenario
-from allied.web.app import page
 from allied.web.engines import Section
+from allied.web.render import page
 
 router = APIRouter()
 
