@@ -136,9 +136,9 @@ def score(
                     for r in resolve(src) if not r.scorable]
     tot = scores.totals(rows)
     if format == "json":
-        from allied.journal.jsonable import clean
+        from allied.serialise import jsonable
 
-        print_json(clean({"totals": [t.as_dict() for t in tot], "rows": [r.as_dict() for r in rows],
+        print_json(jsonable({"totals": [t.as_dict() for t in tot], "rows": [r.as_dict() for r in rows],
                           "not_scored": context}))
         return
     if format == "csv":

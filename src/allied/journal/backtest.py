@@ -54,9 +54,9 @@ class Backtest:
         return frame(self.rows)
 
     def to_json(self) -> dict[str, Any]:
-        from allied.journal.jsonable import clean
+        from allied.serialise import jsonable
 
-        return clean({
+        return jsonable({
             "cases": [{"case": c.name, "scenario": c.scenario.id, "title": c.scenario.title,
                        "as_of": c.scenario.as_of, "outcomes": len({r.outcome for r in c.rows})} for c in self.cases],
             "samples": self.samples,

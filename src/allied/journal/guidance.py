@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from allied.journal.library import IssueKind, issue_kind, library_kinds, library_rows
+from allied.journal.library import IssueKind, issue_kind, library
 from allied.journal.scores import ScoreRow
 from allied.scenario.model import Scenario
 
@@ -49,8 +49,7 @@ def _members() -> list[str]:
 
 def for_scenario(sc: Scenario, issues: Sequence[str] | None = None) -> list[Guidance]:
     """Guidance for every issue of ``sc`` (or the chosen ones)."""
-    rows = library_rows(_members())
-    kinds = library_kinds()
+    rows, kinds = library(_members())
     out = []
     for iss in issues or [i.id for i in sc.issues]:
         k = issue_kind(sc, iss)

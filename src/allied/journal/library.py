@@ -20,6 +20,7 @@ import numpy as np
 
 from allied.journal.scores import ScoreRow
 from allied.scenario.model import Scenario
+from allied.serialise import jsonable
 
 
 @dataclass(frozen=True)
@@ -72,62 +73,92 @@ def _source_digest() -> str:
     return h.hexdigest()
 
 
-def _cache_path(names: Sequence[str], members: Sequence[str]) -> Path:
-    from allied.journal.store import allied_home, scenario_hash
-    from allied.scenario import load
+def _cache_path(members: Sequence[str]) -> Path:
+    """Where the library's scores and issue kinds for ``members`` are cached. The key covers the source of the
+    models and the journal and the text of every built-in scenario, so any change recomputes them, and
+    finding the entry reads files only (no scenario is parsed or validated on a hit)."""
+    from allied.journal.store import allied_home
+    from allied.scenario.load import builtin_names, builtin_text
 
     h = hashlib.sha256(_source_digest().encode())
-    for n in names:
+    for n in builtin_names():
         h.update(n.encode())
-        h.update(scenario_hash(load(n)).encode())
+        h.update(builtin_text(n).encode())
     h.update(",".join(members).encode())
-    return allied_home() / "cache" / f"library-scores-{h.hexdigest()[:20]}.json"
+    return allied_home() / "cache" / f"library-{h.hexdigest()[:20]}.json"
 
 
-_MEMO: dict[tuple[str, ...], list[ScoreRow]] = {}
+_MEMO: dict[tuple[str, ...], tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]] = {}
 
 
-def library_rows(members: Sequence[str]) -> list[ScoreRow]:
-    """Point scores (no samples) of ``members`` and both baselines on every library case."""
-    from allied.journal.backtest import library_names, run
-
+def library(members: Sequence[str]) -> tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]:
+    """Point scores (no samples) of ``members`` and both baselines on every library case, and the kind of
+    every scored issue by ``(case, issue)``; computed once, then read from the cache."""
     key = tuple(members)
     if key in _MEMO:
         return _MEMO[key]
-    names = library_names()
-    path = _cache_path(names, members)
-    rows: list[ScoreRow] | None = None
-    if path.is_file():
-        try:
-            keys = {f.name for f in fields(ScoreRow)}
-            rows = [ScoreRow(**{k: v for k, v in r.items() if k in keys}) for r in json.loads(path.read_text())]
-        except (OSError, ValueError, TypeError):
-            rows = None
-    if rows is None:
-        rows = run(names, list(members), samples=0).rows
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([asdict(r) for r in rows]))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home only costs the cache
-    _MEMO[key] = rows
-    return rows
+    path = _cache_path(members)
+    got = _read(path)
+    if got is None:
+        got = _compute(members)
+        _write(path, got)
+    _MEMO[key] = got
+    return got
 
 
-def library_kinds() -> dict[tuple[str, str], IssueKind]:
-    """The kind of every scored issue of the library, by ``(case, issue)``."""
-    from allied.journal.backtest import library_names
+def library_rows(members: Sequence[str]) -> list[ScoreRow]:
+    """The library's point scores of ``members`` and both baselines (see :func:`library`)."""
+    return library(members)[0]
+
+
+def library_kinds(members: Sequence[str] | None = None) -> dict[tuple[str, str], IssueKind]:
+    """The kind of every scored issue of the library, by ``(case, issue)`` (see :func:`library`)."""
+    if members is None:
+        from allied.models.ensemble import member_names
+
+        members = member_names()
+    return library(members)[1]
+
+
+def _compute(members: Sequence[str]) -> tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]:
+    from allied.journal.backtest import library_names, run
     from allied.journal.outcomes import scorable
     from allied.scenario import load
 
-    out = {}
-    for n in library_names():
+    names = library_names()
+    rows = run(names, list(members), samples=0).rows
+    kinds = {}
+    for n in names:
         sc = load(n)
         for iss in {o.issue for o in scorable(sc) if o.issue}:
-            out[(n, iss)] = issue_kind(sc, iss)
-    return out
+            kinds[(n, iss)] = issue_kind(sc, iss)
+    return rows, kinds
+
+
+def _read(path: Path) -> tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]] | None:
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text())
+        keys = {f.name for f in fields(ScoreRow)}
+        rows = [ScoreRow(**{k: v for k, v in r.items() if k in keys}) for r in data["rows"]]
+        kinds = {(k["case"], k["issue"]): IssueKind(int(k["actors"]), float(k["spread"])) for k in data["kinds"]}
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # an unreadable or older cache entry is recomputed
+    return rows, kinds
+
+
+def _write(path: Path, got: tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]) -> None:
+    rows, kinds = got
+    data = {"rows": [asdict(r) for r in rows],
+            "kinds": [{"case": c, "issue": i, "actors": k.actors, "spread": k.spread} for (c, i), k in kinds.items()]}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(jsonable(data)))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs the cache
 
 
 def as_rows(data: list[dict[str, Any]]) -> list[ScoreRow]:
