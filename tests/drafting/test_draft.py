@@ -243,3 +243,21 @@ def test_cli_bad_input_is_a_located_error(tmp_path: Path) -> None:
     assert r.exit_code == 2 and ".txt, .md, .html or .pdf" in " ".join(r.output.split())
     r = runner.invoke(app, ["draft", str(news), "--skeleton", str(skel), "--top", "0"])
     assert r.exit_code == 2
+
+
+def test_sources_dated_after_as_of_give_no_candidates(tmp_path: Path) -> None:
+    """No look-ahead: a source dated after the skeleton's as_of is not drafted from (a dated-before one is,
+    and an undated one is kept); the CLI says which source was left out and why."""
+    news, _ = write_case(tmp_path)
+    (tmp_path / "later.txt").write_text(NEWS.replace("Scholz", "Merz"), "utf-8")
+    skel = {**SKELETON, "as_of": "2023-06-30",
+            "sources": [{"id": "news", "title": "news", "path": "news.txt", "date": "2023-06"},
+                        {"id": "later", "title": "later", "path": "later.txt", "date": "2023-07-01"}]}
+    (tmp_path / "skeleton.yaml").write_text(yaml.safe_dump(skel, sort_keys=False), "utf-8")
+    _, entries = draft(tmp_path / "skeleton.yaml", [news, tmp_path / "later.txt"], None, top=3)
+    assert entries and {e["source"] for e in entries} == {"news"}
+    assert not any("Merz" in e["quote"] for e in entries)
+    r = CliRunner().invoke(app, ["draft", str(news), str(tmp_path / "later.txt"), "--skeleton",
+                                 str(tmp_path / "skeleton.yaml"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert "no candidates from later: dated after the scenario's as_of" in r.output

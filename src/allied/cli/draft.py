@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from allied.cli import UsageError, check_format, console, guarded, print_json
+from allied.cli import UsageError, check_format, console, err_console, guarded, print_json
 from allied.cli.safe import safe
 
 
@@ -39,6 +39,7 @@ def draft(
     if sources and sources[0] == "accept" and skeleton is None:
         _accept(sources[1:], position, salience)
         return
+    from allied.drafting.draft import after_as_of
     from allied.drafting.draft import draft as make_draft
     from allied.scenario.yamlio import dump_yaml
 
@@ -49,6 +50,10 @@ def draft(
     if top < 1:
         raise UsageError(f"--top must be 1 or more (got {top})")
     data, entries = make_draft(skeleton, [Path(s) for s in sources], out, top)
+    later = after_as_of([e for e in data.get("sources", []) if isinstance(e, dict)], data.get("as_of"))
+    if later:
+        err_console.print(f"note: no candidates from {', '.join(later)}: dated after the scenario's as_of "
+                          f"({data.get('as_of')}), so not known at the time", highlight=False)
     if format == "json":
         print_json({"drafts": entries})
     if out is not None:

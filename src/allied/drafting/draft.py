@@ -75,6 +75,8 @@ def draft(skeleton: str | Path, sources: list[str | Path], out: Path | None = No
     skel_path = Path(skeleton) if Path(skeleton).is_file() else None
     texts = attach_sources(data, [Path(s) for s in sources], skel_path, out)
     sc = from_data(data, lines, name, skeleton=True)
+    later = set(after_as_of(sc.sources, sc.as_of))
+    texts = [(sid, t) for sid, t in texts if sid not in later]  # no evidence from after the scenario's date
     matcher = ActorMatcher(sc.actors, [t.text for _, t in texts])
     sents = [(sid, sentences(t.text, t.paragraph, keep=matcher.names_any)) for sid, t in texts]
     entries: list[dict[str, Any]] = []
@@ -90,6 +92,23 @@ def draft(skeleton: str | Path, sources: list[str | Path], out: Path | None = No
         entries.append(e)
     data["drafts"] = entries
     return data, entries
+
+
+def after_as_of(sources: list[Any], as_of: Any) -> list[str]:
+    """Ids of the sources (models or plain entries) dated wholly after ``as_of``: what they say was not known
+    then, so drafting proposes no evidence from them (an undated source, or no ``as_of``, is kept)."""
+    from allied.scenario.outcomes import date_span
+
+    limit = date_span(as_of)
+    if limit is None:
+        return []
+    out = []
+    for src in sources:
+        get = src.get if isinstance(src, dict) else lambda k, src=src: getattr(src, k, None)
+        span = date_span(get("date"))
+        if span is not None and span[0] > limit[1]:
+            out.append(str(get("id")))
+    return out
 
 
 def _quantity(f: Any) -> dict[str, Any]:
