@@ -132,7 +132,9 @@ class _Round:
         a.y = a.pos + a.move
         e.gain = abs(r_t * s[o.a][o.sup] - r_s * s[o.a][a.sup])
 
-    def calculate(self, e: _Ex) -> None:
+    def equal_gain_moves(self, e: _Ex) -> None:
+        """The package's equal-gain moves of both sides of ``e`` (capped at the partner's position) and
+        the exchange's gain; no validity checks."""
         x, s, c, w = self.x, self.s, self.c, self.w
         i, j = e.i, e.j
         q, p = i.sup, j.sup
@@ -156,6 +158,10 @@ class _Round:
         i.y = i.pos + i.move
         j.y = j.pos + j.move
         e.gain = abs(dq * s[i.a][q] - dp * s[i.a][p])
+
+    def calculate(self, e: _Ex) -> None:
+        self.equal_gain_moves(e)
+        i, j = e.i, e.j
         e.valid = self.move_ok(i, i.move) and self.move_ok(j, j.move)
         if e.gain < _TINY:
             e.valid = False

@@ -103,29 +103,7 @@ class _Hist(_Round):
     def basic(self, e: _Ex) -> None:
         """The package's calculation for an exchange known to be valid and uncapped: the equal-gain moves,
         without the validity checks and the outcome cap (the same operations, so the same numbers)."""
-        x, s, c, w = self.x, self.s, self.c, self.w
-        i, j = e.i, e.j
-        q, p = i.sup, j.sup
-        xi_dem, xj_dem = x[i.a][p], x[j.a][q]
-        assert xi_dem is not None and xj_dem is not None
-        dp = (abs(xi_dem - j.pos) * s[j.a][p] * c[j.a][p]) / w[p]
-        dq = ((s[j.a][p] + s[i.a][p]) / (s[j.a][q] + s[i.a][q])) * dp
-        i.move = (dq * w[q]) / (c[i.a][q] * s[i.a][q])
-        j.move = abs(xi_dem - j.pos)
-        if abs(i.move) > abs(xj_dem - i.pos):
-            dq = (abs(xj_dem - i.pos) * s[i.a][q] * c[i.a][q]) / w[q]
-            dp = ((s[i.a][q] + s[j.a][q]) / (s[i.a][p] + s[j.a][p])) * dq
-            i.move = abs(xj_dem - i.pos)
-            j.move = (dp * w[p]) / (c[j.a][p] * s[j.a][p])
-        if i.pos > xj_dem:
-            i.move *= -1
-        if j.pos > xi_dem:
-            j.move *= -1
-        i.moves.append(i.move)
-        j.moves.append(j.move)
-        i.y = i.pos + i.move
-        j.y = j.pos + j.move
-        e.gain = abs(dq * s[i.a][q] - dp * s[i.a][p])
+        self.equal_gain_moves(e)
 
     def check_nbs(self, e: _Ex, a: _Side, o: _Side) -> None:
         g = e.gain
