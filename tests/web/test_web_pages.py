@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -124,16 +123,20 @@ def test_protocol_page(client: TestClient) -> None:
     assert r.text.count("data-figure=") >= 1
 
 
-def test_missing_engines_show_not_available(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from allied.web import engines
+def test_engines_failing_at_run_time_show_not_available(client: TestClient,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import allied.ledgers
+    import allied.protocols
 
-    monkeypatch.setattr(engines, "optional", lambda module: None)
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("engine broke")
+
+    monkeypatch.setattr(allied.protocols, "run", broken)
+    monkeypatch.setattr(allied.ledgers, "run", broken)
     for tab in ("protocol", "ledger"):
         r = client.get(f"/scenarios/korea-2019/{tab}")
         assert r.status_code == 200
-        assert 'id="not-available"' in r.text and "not available" in r.text
-    r = client.get("/scenarios/korea-2019/report.html")
-    assert r.status_code == 503 and "not available" in r.text
+        assert 'id="not-available"' in r.text and "not available: RuntimeError: engine broke" in r.text
 
 
 def test_failing_model_does_not_hide_the_others(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,25 +187,6 @@ def test_unknown_pages_are_404(client: TestClient) -> None:
     for url in ("/scenarios/nope", "/scenarios/nope/forecast", "/scenarios/nope/download.yaml", "/nope"):
         r = client.get(url)
         assert r.status_code == 404, url
-
-
-def test_a_broken_engine_is_reported_not_fatal(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from allied.web import engines
-
-    real = importlib.import_module
-
-    def broken(name: str, package: str | None = None) -> object:
-        if name in ("allied.protocols", "allied.ledgers"):
-            raise SyntaxError("invalid syntax (half-written module)")
-        return real(name, package)
-
-    monkeypatch.setattr(engines.importlib, "import_module", broken)
-    monkeypatch.setattr(engines, "IMPORT_ERRORS", {})
-    for tab in ("protocol", "ledger"):
-        r = client.get(f"/scenarios/korea-2019/{tab}")
-        assert r.status_code == 200
-        assert "not available: SyntaxError: invalid syntax (half-written module)" in r.text
-    assert client.get("/scenarios/korea-2019").status_code == 200
 
 
 @pytest.mark.parametrize("case", ["sma-2020", "us-allies-burden"])

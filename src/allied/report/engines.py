@@ -39,16 +39,12 @@ class Unavailable(Exception):
 
 
 def attempt(fn: Callable[[], Any]) -> Part:
-    """Call ``fn``; an exception or a missing module becomes ``Part(error=...)``."""
+    """Call ``fn``; an exception becomes ``Part(error=...)`` (the report shows why a part is missing)."""
     t0 = time.perf_counter()
     try:
         with warnings.catch_warnings():  # engines' warnings (e.g. SALib on a constant output) stay out of the CLI
             warnings.simplefilter("ignore")
             value = fn()
-    except ModuleNotFoundError as exc:
-        return Part(error=f"engine not installed yet (module {exc.name} missing)", seconds=time.perf_counter() - t0)
-    except NotImplementedError as exc:
-        return Part(error=f"not implemented yet: {exc}", seconds=time.perf_counter() - t0)
     except Unavailable as exc:
         return Part(error=str(exc), seconds=time.perf_counter() - t0)
     except Exception as exc:  # the report must never fail because an engine does

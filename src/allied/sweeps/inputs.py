@@ -140,10 +140,8 @@ def ledger_inputs(sc: Scenario) -> list[Input]:
     section = sc.alliance
     if section is None or isinstance(section, Mapping):
         return []
-    try:
-        from allied.ledgers.batch import plan
-    except ModuleNotFoundError:  # ledger engine not installed: no ledger inputs
-        return []
+    from allied.ledgers.batch import plan
+
     return [Input(ledger_path(section, name), dist, None) for name, dist in plan(section).inputs]
 
 

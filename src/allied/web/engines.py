@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -38,24 +37,6 @@ def unavailable(what: str, exc: BaseException | None = None) -> Section:
     if exc is not None:
         why = f"{what} is not available: {type(exc).__name__}: {exc}"
     return Section(available=False, message=why)
-
-
-#: why an engine module failed to import (other than simply not being there)
-IMPORT_ERRORS: dict[str, BaseException] = {}
-
-
-def optional(module: str) -> Any | None:
-    """Import an engine module that may be missing (or broken); None then, with the reason kept in
-    :data:`IMPORT_ERRORS` when it is more than absence."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if not (exc.name and module.startswith(exc.name)):
-            IMPORT_ERRORS[module] = exc
-        return None
-    except Exception as exc:  # a broken engine must not take the web app down
-        IMPORT_ERRORS[module] = exc
-        return None
 
 
 def html_table(df: pd.DataFrame, float_format: str = "{:,.4g}", index: bool = False) -> str:
@@ -212,8 +193,6 @@ def _report_figure(build: Callable[[], Any], notes: list[str] | None = None, wha
         if fig is None:
             return None
         fig.update_layout(margin={"t": max(int(fig.layout.margin.t or 0), 56)})  # room for subplot titles
-    except ModuleNotFoundError:
-        return None  # the report package is not installed: the page simply has fewer figures
     except Exception as exc:
         if notes is not None:
             notes.append(f"{what} is not available: {type(exc).__name__}: {exc}")
@@ -223,8 +202,6 @@ def _report_figure(build: Callable[[], Any], notes: list[str] | None = None, wha
 
 def ledger_section(sc: Scenario) -> Section:
     """Ledger lines per year, viewpoint and lens, totals, missing items, burden measures and tests."""
-    if optional("allied.ledgers") is None:
-        return unavailable("The alliance ledger", IMPORT_ERRORS.get("allied.ledgers"))
     if sc.alliance is None:
         return Section(available=False, message="This scenario has no alliance: section, so there is no ledger.")
     try:
@@ -264,13 +241,11 @@ def ledger_section(sc: Scenario) -> Section:
 
 
 # --- report -----------------------------------------------------------------------------------------
-def report_html(sc: Scenario, samples: int | None = None) -> str | None:
-    """The self-contained HTML report, or None when the report package is missing."""
-    mod = optional("allied.report")
-    if mod is None or not hasattr(mod, "build_report"):
-        return None
-    kwargs = {"samples": samples} if samples is not None else {}
-    return str(mod.build_report(sc, **kwargs))
+def report_html(sc: Scenario, samples: int | None = None) -> str:
+    """The self-contained HTML report."""
+    from allied.report import build_report
+
+    return str(build_report(sc) if samples is None else build_report(sc, samples=samples))
 
 
 # --- protocol ---------------------------------------------------------------------------------------
@@ -281,9 +256,6 @@ _PROTOCOL_COLUMNS = ["p_full", "p_full_sincere", "p_full_stalling", "denuclearis
 
 def protocol_section(sc: Scenario) -> Section:
     """Every protocol compared at the scenario's point values: outcomes, values, rankings, the path."""
-    mod = optional("allied.protocols")
-    if mod is None:
-        return unavailable("The protocol engine", IMPORT_ERRORS.get("allied.protocols"))
     try:
         from allied.protocols import run as run_protocols
 
@@ -325,23 +297,21 @@ def protocol_section(sc: Scenario) -> Section:
     ranks.index.name = "rank"
     sec.tables.append(("Each player's ranking, best first", html_table(ranks, index=True)))
     sec.tables.append(("Equilibrium path, stage by stage", html_table(res.stages)))
-    table_fn = getattr(mod, "parameter_table", None)
-    if table_fn is not None:
+    from allied.protocols import parameter_table
+    from allied.scenario.sections import ProtocolSection
+
+    if sc.protocol is None or isinstance(sc.protocol, ProtocolSection):  # the denuclearisation game's table
         with contextlib.suppress(Exception):  # the parameter listing is a courtesy, never a failure
-            sec.tables.append(("Parameters", html_table(table_fn(sc.protocol), index=True)))
+            sec.tables.append(("Parameters", html_table(parameter_table(sc.protocol), index=True)))
     return sec
 
 
 # --- sweeps -----------------------------------------------------------------------------------------
 def sweep_models() -> list[str]:
     """What a sweep can run: every forecast model and every other engine the sweep layer knows."""
-    mod = optional("allied.sweeps.engines")
-    if mod is None:
-        return []
-    try:
-        return list(mod.engine_names())
-    except Exception:
-        return model_names()
+    from allied.sweeps.engines import engine_names
+
+    return list(engine_names())
 
 
 def key_name(target: str) -> str:
@@ -353,13 +323,14 @@ def sweep_results(folder: Any, info: dict[str, Any]) -> Section:
     """Summary (mean, sd, p05, p50, p95 per issue) and distributions of a sweep's stored samples."""
     import re
 
-    runner = optional("allied.sweeps.runner")
+    from allied.sweeps.runner import summarise
+
     target = str(info.get("target") or "forecast")
     keys = [str(k) for k in info.get("keys") or []]
-    if runner is None or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
-        return unavailable("Reading sweep results", IMPORT_ERRORS.get("allied.sweeps.runner"))
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", target):
+        return unavailable("Reading sweep results", ValueError(f"the run names an odd output column {target!r}"))
     try:
-        summary = runner.summarise(folder, target, keys)
+        summary = summarise(folder, target, keys)
         import duckdb
 
         glob = str(folder / "samples" / "part-*.parquet").replace("'", "''")

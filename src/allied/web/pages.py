@@ -137,8 +137,6 @@ def download_report(request: Request, key: str) -> Response:
     if sc is None:
         raise HTTPException(422, "This file does not load as a scenario; fix the problems shown on its page.")
     html = engines.report_html(sc)
-    if html is None:
-        raise HTTPException(503, "The HTML report is not available in this installation.")
     name = f"{views.safe_stem(sc.id)}-report.html"
     return Response(html, media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

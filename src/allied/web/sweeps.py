@@ -167,7 +167,7 @@ def _context(request: Request, entry: Any, sc: Scenario, **extra: Any) -> dict[s
         r["version"] = "this version" if same else "another version (a copy or an earlier edit)"
     return {"entry": entry, "sc": sc, "tab": "sweeps", "models": models, "runs": runs,
             "form": {"model": models[0] if models else "", "samples": 1000, "seed": 0}, "errors": {},
-            "available": engines.optional("allied.sweeps.runner") is not None, **extra}
+            "available": True, **extra}
 
 
 @router.post("/scenarios/{key}/sweeps")
@@ -213,7 +213,7 @@ async def start(request: Request, key: str) -> Response:
     if not errors and manager(request).running() >= MAX_RUNNING:
         errors["model"] = Problem(entry.key, "model", f"{MAX_RUNNING} sweeps are already running",
                                   "wait for one to finish (their pages show the progress)")
-    if errors or engines.optional("allied.sweeps.runner") is None:
+    if errors:
         ctx = _context(request, entry, sc, errors=errors, form=raw)
         return page(request, "sweeps.html", ctx, status_code=422)
     job = manager(request).start(sc, raw["model"], samples, seed)
