@@ -28,18 +28,22 @@ import numpy as np
 
 from allied._jit import njit
 from allied.protocols import stage as st
+from allied.scenario.sections.protocol import PARAMETERS
 
 #: numba's njit, cached, with cache entries keyed also on stage.py's source (compiled into these kernels)
 jit = njit(depends=[st], nogil=True)
 
-# parameter vector layout (names as in the scenario's protocol section)
-PARAM_NAMES: tuple[str, ...] = (
-    "mu0", "delta", "alpha.S", "alpha.T", "beta", "gamma.S", "gamma.T", "A_U", "B_U", "G_U", "A_K", "B_K",
-    "G_K", "rho", "sigma", "xi", "divergence", "tension.N", "tension.U", "tension.K", "s_uncond", "s_cond",
-    "kappa_K", "leak",
-)
+# parameter vector layout: the protocol section's parameter table, in its order (one source of truth; the
+# scenario layer holds it because `allied validate` checks bounds without running the engine)
+PARAM_NAMES: tuple[str, ...] = tuple(p.path for p in PARAMETERS)
 (P_MU0, P_DELTA, P_ALPHA_S, P_ALPHA_T, P_BETA, P_GAMMA_S, P_GAMMA_T, P_AU, P_BU, P_GU, P_AK, P_BK, P_GK,
  P_RHO, P_SIGMA, P_XI, P_DIV, P_TAU_N, P_TAU_U, P_TAU_K, P_SU, P_SC, P_KAPPA, P_LEAK) = range(24)
+_EXPECTED = ("mu0", "delta", "alpha.S", "alpha.T", "beta", "gamma.S", "gamma.T", "A_U", "B_U", "G_U", "A_K", "B_K",
+             "G_K", "rho", "sigma", "xi", "divergence", "tension.N", "tension.U", "tension.K", "s_uncond", "s_cond",
+             "kappa_K", "leak")
+if PARAM_NAMES != _EXPECTED:  # the compiled indices above must follow the table; fail loudly, never misread
+    raise ImportError(f"protocol kernel: the section's parameter table changed order or names ({PARAM_NAMES}); "
+                      "update the P_* indices in allied/protocols/kernel.py to match")
 NPAR = len(PARAM_NAMES)
 
 # scalar outputs per sample
