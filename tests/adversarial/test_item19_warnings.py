@@ -24,3 +24,14 @@ def test_item19_ranges_and_quotes_not_warned(write) -> None:  # type: ignore[no-
                         "position: 80, salience: 60, evidence: {source: src, quote: 'eighty'}")
     r = cli("validate", write(body))
     assert r.code == 0 and "warning" not in r.err
+
+
+def test_item19_forecast_warns_too_and_keeps_json_clean(write) -> None:  # type: ignore[no-untyped-def]
+    """The analyst who never runs validate sees the warning where the numbers are made; JSON stays parseable."""
+    import json
+
+    path = write(BASE.replace("salience: 50", "salience: 0.5").replace("salience: 60", "salience: 0.6"))
+    r = cli("forecast", path, "--model", "mean", "--format", "json")
+    assert r.code == 0, r.text
+    assert "every salience is 1 or less" in r.flat and "warning" in r.err
+    assert json.loads(r.out)["models"]["mean"]["issues"]["x"]["forecast"] is not None

@@ -58,6 +58,7 @@ def forecast(
     if rounds is not None and rounds < 0:
         raise UsageError("--rounds must be 0 or more")
     sc = load_scenario(file, set_)
+    _analyst_warnings(sc, file)
     params = parse_params(param or [])
     for key, val in (("variant", variant), ("q", q), ("ties", ties)):
         if val is not None:
@@ -78,6 +79,17 @@ def forecast(
     for t in forecast_tables(sc, res.runs):
         console.print(t)
     _guidance(sc, list(issue) if issue else [i.id for i in sc.issues])
+
+
+def _analyst_warnings(sc: Any, file: str) -> None:
+    """Valid but probably unmeant inputs (0–1 saliences, estimates without a range), as ``validate`` warns:
+    on standard error, so JSON and CSV output stay clean."""
+    from allied.cli import print_problems
+    from allied.scenario.validate import analyst_warnings
+
+    advice = analyst_warnings(sc, {}, file)
+    if advice:
+        print_problems(advice, label="warning")
 
 
 def _guidance(sc: Any, issues: list[str]) -> None:
