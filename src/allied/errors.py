@@ -5,6 +5,7 @@
 * :class:`ModelError` — a model or engine cannot run on these inputs or options.
 * :class:`SweepError` — a sweep or sensitivity run cannot run as asked (arguments, run folder, scheduler).
 * :class:`ReportError` — a report or figure cannot be built as asked.
+* :class:`Cancelled` — whoever asked stopped waiting, so the work was abandoned part-way.
 
 Anything else that escapes is a bug; the CLI says so and exits 1.
 """
@@ -72,3 +73,7 @@ class ReportError(AlliedError, ValueError):
 
 class JournalError(AlliedError, ValueError):
     """The forecast journal cannot be used as asked (unusable file, unknown record, nothing to score)."""
+
+
+class Cancelled(AlliedError):
+    """The caller stopped waiting (a web page closed before its forecast finished): the work was abandoned."""

@@ -8,7 +8,7 @@ subpackage (``models/eum``, ``models/smp``, ``models/exchange``, ``models/mean``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from allied.arrays import ForecastInput
@@ -30,10 +30,13 @@ def run(
     seed: int = 0,
     params: Mapping[str, Any] | None = None,
     keep_going: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> ForecastResult:
-    """Forecast ``scenario`` with ``models`` (names, or ``"all"``) on all or some ``issues``."""
+    """Forecast ``scenario`` with ``models`` (names, or ``"all"``) on all or some ``issues``; see
+    :func:`allied.models.runner.run_on` for ``keep_going`` and ``stop``."""
     inp = scenario.forecast_input(list(issues) if issues else None)
-    return run_on(inp, scenario.id, models, rounds=rounds, seed=seed, params=params, keep_going=keep_going)
+    return run_on(inp, scenario.id, models, rounds=rounds, seed=seed, params=params, keep_going=keep_going,
+                  stop=stop)
 
 
 __all__ = [

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from allied.arrays import ForecastInput
-from allied.errors import ModelError
+from allied.errors import Cancelled, ModelError
 from allied.models.base import ForecastOutput, applicable, run_model
 from allied.models.registry import available, get
 from allied.serialise import jsonable
@@ -180,10 +180,12 @@ def run_on(
     seed: int = 0,
     params: Mapping[str, Any] | None = None,
     keep_going: bool = False,
+    stop: Callable[[], bool] | None = None,
 ) -> ForecastResult:
     """Run ``models`` on ``inp``. With ``keep_going`` each model runs on its own and a model that fails is
     reported in ``errors`` instead of stopping the others (the report and the web app use this); a model
-    then runs only on the issues it fits, and one that fits none is left out."""
+    then runs only on the issues it fits, and one that fits none is left out. ``stop``, asked before each
+    model, abandons the run with :class:`~allied.errors.Cancelled` when it says so."""
     if not keep_going:
         return ForecastResult(scenario, run_forecasts(inp, models, rounds=rounds, seed=seed, params=params))
     runs: dict[str, ModelRun] = {}
@@ -191,6 +193,8 @@ def run_on(
     seconds: dict[str, float] = {}
     names = available() if not models or "all" in models else list(dict.fromkeys(models))
     for name in names:  # an unknown name is reported like a failing model
+        if stop is not None and stop():
+            raise Cancelled(f"forecast of {scenario} abandoned before {name}: nobody is waiting for it")
         t0 = time.perf_counter()
         try:
             if name in available() and not fits_any(name, inp):  # e.g. bargain with no bilateral issue

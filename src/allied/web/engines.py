@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from allied.errors import Cancelled
 from allied.scenario import Scenario, ScenarioError
 from allied.scenario.writer import to_yaml
 from allied.web import figures
@@ -80,17 +81,19 @@ def model_names() -> list[str]:
     return available()
 
 
-def _run_forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
+def _run_forecasts(sc: Scenario, stop: Callable[[], bool] | None = None
+                   ) -> tuple[pd.DataFrame, dict[str, str], dict[str, Any]]:
     from allied.models import run
 
-    res = run(sc, model_names(), keep_going=True)  # one failing model does not hide the others
+    res = run(sc, model_names(), keep_going=True, stop=stop)  # one failing model does not hide the others
     return res.frame(), res.errors, res.runs
 
 
-def forecasts(sc: Scenario) -> tuple[pd.DataFrame, dict[str, str]]:
+def forecasts(sc: Scenario, stop: Callable[[], bool] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """Every registered model's forecast by round (``ForecastResult.frame()``), and the models that failed
-    with why."""
-    frame, errors, _ = _cache.get(("forecast", digest(sc)), lambda: _run_forecasts(sc))
+    with why. ``stop`` abandons the run between models (:class:`~allied.errors.Cancelled`); nothing is cached
+    then."""
+    frame, errors, _ = _cache.get(("forecast", digest(sc)), lambda: _run_forecasts(sc, stop))
     return frame, errors
 
 
@@ -110,10 +113,12 @@ def final_table(frame: pd.DataFrame, sc: Scenario) -> pd.DataFrame:
     return table.reindex(index=issues, columns=models)
 
 
-def forecast_section(sc: Scenario, issue: str | None = None) -> Section:
+def forecast_section(sc: Scenario, issue: str | None = None, stop: Callable[[], bool] | None = None) -> Section:
     """The forecast table, the chosen issue's trajectories and the overview of every issue."""
     try:
-        frame, errors = forecasts(sc)
+        frame, errors = forecasts(sc, stop)
+    except Cancelled:
+        raise
     except Exception as exc:
         return unavailable("Forecasting", exc)
     table = final_table(frame, sc)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from allied.errors import Cancelled
 from allied.scenario import Scenario, ScenarioError
 from allied.scenario.writer import to_yaml
 from allied.web import engines, views
 from allied.web.render import page
 from allied.web.store import Entry, Store
+
+T = TypeVar("T")
 
 router = APIRouter()
 
@@ -82,25 +89,49 @@ def _needs(request: Request, key: str, tab: str) -> tuple[Entry, Scenario] | HTM
     return entry, sc
 
 
+async def while_connected(request: Request, work: Callable[[Callable[[], bool]], T]) -> T:
+    """Run ``work(stop)`` off the event loop; if the client goes away first, ``stop()`` turns true and the
+    work abandons itself (between models) with :class:`~allied.errors.Cancelled`."""
+    gone = threading.Event()
+    task = asyncio.ensure_future(run_in_threadpool(work, gone.is_set))
+    while not task.done():
+        await asyncio.wait({task}, timeout=POLL_SECONDS)
+        if not task.done() and await request.is_disconnected():
+            gone.set()
+    return task.result()
+
+
+#: how often a waiting forecast page checks that its client is still there
+POLL_SECONDS = 0.25
+#: the status nginx made common for "client closed the request" (nobody reads it: the client is gone)
+CLIENT_GONE = 499
+
+
 @router.get("/scenarios/{key}/forecast", response_class=HTMLResponse)
-def forecast(request: Request, key: str, issue: str | None = None) -> HTMLResponse:
-    got = _needs(request, key, "forecast")
+async def forecast(request: Request, key: str, issue: str | None = None) -> Response:
+    got = await run_in_threadpool(_needs, request, key, "forecast")
     if isinstance(got, HTMLResponse):
         return got
     entry, sc = got
-    ctx = {"entry": entry, "sc": sc, "tab": "forecast", "fc": engines.forecast_section(sc, issue),
-           "groups": views.stance_groups(sc)}
+    try:
+        fc = await while_connected(request, lambda stop: engines.forecast_section(sc, issue, stop))
+    except Cancelled:
+        return Response(status_code=CLIENT_GONE)
+    ctx = {"entry": entry, "sc": sc, "tab": "forecast", "fc": fc, "groups": views.stance_groups(sc)}
     return page(request, "forecast.html", ctx)
 
 
 @router.get("/scenarios/{key}/forecast/panel", response_class=HTMLResponse)
-def forecast_panel(request: Request, key: str, issue: str | None = None) -> HTMLResponse:
-    got = _needs(request, key, "forecast")
+async def forecast_panel(request: Request, key: str, issue: str | None = None) -> Response:
+    got = await run_in_threadpool(_needs, request, key, "forecast")
     if isinstance(got, HTMLResponse):
         return got
     entry, sc = got
-    return page(request, "_forecast.html", {"entry": entry, "sc": sc, "fc": engines.forecast_section(sc, issue),
-                                            "partial": True})
+    try:
+        fc = await while_connected(request, lambda stop: engines.forecast_section(sc, issue, stop))
+    except Cancelled:
+        return Response(status_code=CLIENT_GONE)
+    return page(request, "_forecast.html", {"entry": entry, "sc": sc, "fc": fc, "partial": True})
 
 
 @router.get("/scenarios/{key}/protocol", response_class=HTMLResponse)
