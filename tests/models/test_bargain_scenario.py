@@ -47,7 +47,7 @@ def test_empty_zone_reports_probability_of_no_deal(tmp_path: Path) -> None:
     p = write(tmp_path, text)
     res = runner.invoke(app, ["forecast", str(p), "--model", "bargain", "--format", "json"])
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    data = json.loads(res.stdout)  # warnings go to standard error
     ext = data["models"]["bargain"]["extras"]["per_issue"]["contribution"]
     assert ext["p_no_deal"] == 1.0
     assert any("probability of no deal" in n for n in data["models"]["bargain"]["notes"])
