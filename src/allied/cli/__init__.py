@@ -94,19 +94,10 @@ def load_scenario(file: str, sets: list[str] | None = None) -> Any:
     return load(file, sets or [])
 
 
-def _finite(data: Any) -> Any:
-    """``data`` with every NaN or infinite float replaced by null (JSON has no NaN; DESIGN §5)."""
-    if isinstance(data, float):
-        return data if math.isfinite(data) else None
-    if isinstance(data, dict):
-        return {k: _finite(v) for k, v in data.items()}
-    if isinstance(data, list | tuple):
-        return [_finite(v) for v in data]
-    return data
-
-
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n")
+    from allied.serialise import jsonable
+
+    sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False, default=str, allow_nan=False) + "\n")
 
 
 def check_format(fmt: str, allowed: Iterable[str]) -> str:

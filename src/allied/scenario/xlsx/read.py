@@ -53,6 +53,24 @@ def is_workbook(path: str | Path) -> bool:
         return False
 
 
+#: the most a workbook may hold once unzipped (a scenario's workbook is well under 1 MB)
+MAX_UNZIPPED = 50 * 1024 * 1024
+
+
+def _refuse_zip_bomb(path: Path, shown: str) -> None:
+    """A workbook is a zip: refuse one that would unpack to more than :data:`MAX_UNZIPPED`, from its own
+    directory, before anything is decompressed (the 10 MB file cap counts compressed bytes only)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(max(0, i.file_size) for i in z.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return  # load_workbook reports a damaged file with its own located message
+    if total > MAX_UNZIPPED:
+        raise ScenarioError([Problem(shown, "(file)", f"the workbook unpacks to {total / 2**20:,.0f} MB, more "
+                                     f"than the {MAX_UNZIPPED // 2**20} MB a scenario workbook may hold",
+                                     "export the scenario again with allied export --to xlsx, or check the file")])
+
+
 class _Reader:
     def __init__(self, path: Path, shown: str) -> None:
         from openpyxl import load_workbook
@@ -60,6 +78,7 @@ class _Reader:
         self.shown = shown
         self.problems: list[Problem] = []
         self.where: dict[str, str] = {}
+        _refuse_zip_bomb(path, shown)
         try:
             self.wb = load_workbook(path, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
