@@ -101,3 +101,8 @@ def test_item04_json_output_never_holds_nan(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert "NaN" not in out and "Infinity" not in out
     assert json.loads(out) == {"a": None, "b": [1.0, None], "c": {"d": None}, "e": None}
+
+
+def test_item15_impossible_date_says_date_not_number(write) -> None:  # type: ignore[no-untyped-def]
+    r = cli("validate", write(BASE.replace("id: base\n", "id: base\nas_of: 2019-13-45\n")))
+    assert r.code == 2 and "not a valid date" in r.flat and "number out of range" not in r.flat, r.text

@@ -129,7 +129,11 @@ def _scalar(node: yaml.ScalarNode, path: Loc, file: str, loader: yaml.SafeLoader
             file, _dotted(path) or "(top)",
             f"the YAML tag {node.tag!r} is not allowed (tags are never executed)",
             "remove the tag and write a plain value", line, kind="yaml_tag")]) from None
-    except (ValueError, OverflowError):  # e.g. an integer of thousands of digits
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of thousands of digits, or 2019-13-45
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            raise ScenarioError([Problem(
+                file, _dotted(path) or "(top)", f"not a valid date ({node.value[:40]}: {exc})",
+                "write the date as YYYY-MM-DD (or YYYY-MM, YYYY in quotes)", line, kind="bad_date")]) from None
         raise ScenarioError([Problem(
             file, _dotted(path) or "(top)", f"number out of range ({node.value[:20]}… has "
             f"{len(node.value)} characters)", "write a number of ordinary size (rescale the units)", line,
