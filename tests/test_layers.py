@@ -20,13 +20,13 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "allied"
 
 #: top-level part of the package -> layer rank (higher may import lower)
 LAYER = {
-    "errors": 0, "_version": 0, "_jit": 0,
+    "errors": 0, "_version": 0, "_jit": 0, "_process": 0,
     "serialise": 1, "arrays": 1,
     "scenario": 2,
     "models": 3, "protocols": 3, "ledgers": 3, "journal": 3, "drafting": 3,
     "sweeps": 4,
     "api": 5, "__init__": 6,
-    "report": 7, "web": 8, "cli": 9,
+    "report": 7, "web": 8, "cli": 9, "_entry": 10,
 }
 #: engines at the same rank that may use one another through their public entry points
 ENGINE_USES = {("sweeps", "models"), ("sweeps", "protocols"), ("sweeps", "ledgers"),

@@ -69,3 +69,50 @@ def test_a_forecast_of_a_yaml_scenario_imports_no_heavy_library() -> None:
             "    except SystemExit as exc:\n        assert not exc.code\n"
             f"print(json.dumps(sorted(m for m in {(*HEAVY, 'openpyxl', 'PIL')!r} if m in sys.modules)))")
     assert json.loads(_run(code)) == []
+
+
+def test_the_script_enters_before_the_cli_is_imported() -> None:
+    """The ``allied`` script's entry point must not live inside ``allied.cli`` (importing it would import the
+    whole CLI before the process settings apply), and it must reach the CLI's own ``main``."""
+    import tomllib
+
+    script = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]["allied"]
+    module, func = script.split(":")
+    assert not module.startswith("allied.cli"), script
+    code = (f"import sys, json; import {module} as m; before = 'allied.cli' in sys.modules; "
+            f"assert callable(m.{func}); print(json.dumps(before))")
+    assert json.loads(_run(code)) is False
+
+
+def test_process_settings_keep_the_users_choice_and_restore_the_collector() -> None:
+    """One BLAS thread unless the user chose a number; the collector is off during start-up and back on
+    (with start-up's objects frozen) once a command runs, also after a failing command."""
+    code = """
+import gc, json, os, sys
+os.environ["OPENBLAS_NUM_THREADS"] = "3"
+os.environ.pop("MKL_NUM_THREADS", None)
+from allied._process import prepare_process
+prepare_process()
+paused = not gc.isenabled()
+from allied.cli import main
+sys.argv = ["allied", "forecast", "no-such-scenario"]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps([os.environ["OPENBLAS_NUM_THREADS"], os.environ["MKL_NUM_THREADS"], paused, gc.isenabled(),
+                  gc.get_freeze_count() > 0, code]))
+"""
+    assert json.loads(_run(code)) == ["3", "1", True, True, True, 2]
+
+
+def test_calling_the_app_leaves_the_callers_collector_alone() -> None:
+    """A program (a notebook, these tests) that calls ``app`` directly keeps its collector unfrozen."""
+    code = """
+import contextlib, gc, io, json
+from allied.cli import app
+with contextlib.redirect_stdout(io.StringIO()):
+    app(["forecast", "korea-2019", "--model", "mean", "--format", "json"], standalone_mode=False)
+print(json.dumps([gc.isenabled(), gc.get_freeze_count()]))
+"""
+    assert json.loads(_run(code)) == [True, 0]

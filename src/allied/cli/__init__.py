@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
+from allied._process import collect_from_here, prepare_process
 from allied.cli.safe import safe
 from allied.errors import AlliedError, Problem, ScenarioError
 
@@ -126,6 +127,7 @@ def _main(
                                  callback=_version_callback),
 ) -> None:
     """Allied: forecast, stress-test and compare strategies in a geopolitical negotiation."""
+    collect_from_here()
 
 
 def _register_all() -> None:
@@ -137,5 +139,9 @@ _register_all()
 
 
 def main() -> None:
-    """Entry point of the ``allied`` script."""
-    app()
+    """Run the ``allied`` command line (the script enters through :func:`allied._entry.main`)."""
+    prepare_process()
+    try:
+        app()
+    finally:
+        collect_from_here()
