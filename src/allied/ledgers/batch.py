@@ -11,20 +11,26 @@ totals equal those of :func:`allied.ledgers.lines.build_ledger`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from allied.ledgers.lines import resolve
 from allied.scenario.sections.alliance import AllianceSection, parse_money_unit
 from allied.scenario.uncertain import Uncertain
+
+if TYPE_CHECKING:  # pandas loads only when the keys are asked for as a table (a sweep needs none)
+    import pandas as pd
+
+#: one total: (year, viewpoint, lens, unit)
+Key = tuple[int, str, str, str]
 
 
 @dataclass
 class LedgerPlan:
     """A compiled ledger: inputs, fixed values and the item → total sign matrix."""
 
-    keys: pd.DataFrame  # T rows: year, viewpoint, lens, unit
+    key_rows: list[Key]  # T totals: (year, viewpoint, lens, unit), sorted
     inputs: list[tuple[str, Uncertain]]  # K uncertain inputs, by scenario path
     S: np.ndarray  # [n, T] signed incidence (0 for items not counted)
     factor: np.ndarray  # [n] magnitude ratio to the reporting unit (1 for non-money)
@@ -32,6 +38,13 @@ class LedgerPlan:
     value_input: np.ndarray  # [n] index into inputs, -1 when fixed
     rate_fixed: np.ndarray  # [n] point rate (1 when none needed)
     rate_input: np.ndarray  # [n] index into inputs, -1 when fixed
+
+    @property
+    def keys(self) -> pd.DataFrame:
+        """The totals' keys as a table (columns year, viewpoint, lens, unit), in :attr:`key_rows` order."""
+        import pandas as pd
+
+        return pd.DataFrame(self.key_rows, columns=["year", "viewpoint", "lens", "unit"])
 
     @property
     def n_inputs(self) -> int:
@@ -79,7 +92,7 @@ def plan(section: AllianceSection, year: int | None = None) -> LedgerPlan:
     factor = np.ones(n)
     vfix, vin = np.zeros(n), np.full(n, -1)
     rfix, rin = np.ones(n), np.full(n, -1)
-    keys: dict[tuple[int, str, str, str], int] = {}
+    keys: dict[Key, int] = {}
     entries: list[tuple[int, int, float]] = []
     for j, r in enumerate(res):
         it = r.item
@@ -115,9 +128,9 @@ def plan(section: AllianceSection, year: int | None = None) -> LedgerPlan:
     S = np.zeros((n, len(keys)))
     for j, t, sign in entries:
         S[j, t] += sign
-    kdf = pd.DataFrame(list(keys), columns=["year", "viewpoint", "lens", "unit"])
-    order = kdf.sort_values(["year", "viewpoint", "lens", "unit"], kind="stable").index.to_numpy()
-    return LedgerPlan(kdf.loc[order].reset_index(drop=True), inputs, S[:, order], factor, vfix, vin, rfix, rin)
+    rows = sorted(keys)  # year (int), then viewpoint, lens, unit (non-empty strings); keys are unique
+    order = np.array([keys[k] for k in rows], dtype=np.int64)
+    return LedgerPlan(rows, inputs, S[:, order], factor, vfix, vin, rfix, rin)
 
 
 def sample_totals(section: AllianceSection, samples: int, seed: int = 0,

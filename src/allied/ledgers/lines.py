@@ -14,14 +14,16 @@ never counted as zero.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from allied.ledgers.money import to_reporting
 from allied.scenario.sections.alliance import DEFAULT_LENS, AllianceItem, AllianceSection, parse_money_unit
 from allied.scenario.uncertain import Uncertain, point
+
+if TYPE_CHECKING:  # pandas loads with the tables, not with resolve() (a sweep's batched ledger needs none)
+    import pandas as pd
 
 #: kinds each ally (non-patron member) is expected to report per year when the section names a patron
 DEFAULT_EXPECTED: tuple[str, ...] = ("host_nation_support", "troops", "arms_purchases", "trade_balance")
@@ -123,6 +125,8 @@ def build_ledger(section: AllianceSection, year: int | None = None,
             missing.append({"year": it.year, "member": it.from_, "counterpart": it.to, "item": it.item,
                             "kind": r.kind, "lens": r.lens, "reason": r.problem})
     missing.extend(_absent(section, year, expected))
+    import pandas as pd
+
     lines = pd.DataFrame(rows, columns=LINE_COLUMNS)
     miss = pd.DataFrame(missing, columns=MISSING_COLUMNS)
     return LedgerTables(lines, _totals(lines, miss), miss, section.reporting_unit)
@@ -151,6 +155,8 @@ def _absent(section: AllianceSection, year: int | None,
 
 def _totals(lines: pd.DataFrame, missing: pd.DataFrame) -> pd.DataFrame:
     """Sum counted lines per year × viewpoint × lens × unit; count missing items touching each group."""
+    import pandas as pd
+
     counted = lines[lines["signed"].notna()]
     if counted.empty:
         tot = pd.DataFrame(columns=["year", "viewpoint", "lens", "unit", "total", "lines"])

@@ -7,26 +7,49 @@ Model and literature: ``docs/protocols.md`` (spec ``protocol.md``). Entry points
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from allied.errors import fail
-from allied.protocols.api import (
-    Comparison,
-    compare,
-    parameter_table,
-    params_matrix,
-    point_vector,
-    protocol_inputs,
-    simulate,
-    solve,
-    solve_batch,
-)
-from allied.protocols.kernel import OUT_NAMES, PARAM_NAMES
-from allied.protocols.presets import PRESETS, Protocol, from_stages
 
 if TYPE_CHECKING:
+    from allied.protocols.api import (
+        Comparison,
+        compare,
+        parameter_table,
+        params_matrix,
+        point_vector,
+        protocol_inputs,
+        simulate,
+        solve,
+        solve_batch,
+    )
+    from allied.protocols.kernel import OUT_NAMES, PARAM_NAMES
+    from allied.protocols.presets import PRESETS, Protocol, from_stages
     from allied.scenario.model import Scenario
 
+#: public name -> the submodule that defines it; loaded on first use (PEP 562), so listing a scenario's
+#: uncertain protocol parameters (:mod:`allied.protocols.inputs`) loads neither numba nor pandas
+_WHERE = {
+    "Comparison": "api", "compare": "api", "parameter_table": "api", "params_matrix": "api",
+    "point_vector": "api", "simulate": "api", "solve": "api", "solve_batch": "api",
+    "protocol_inputs": "inputs",
+    "OUT_NAMES": "kernel", "PARAM_NAMES": "kernel",
+    "PRESETS": "presets", "Protocol": "presets", "from_stages": "presets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
 
 
 NO_SECTION_FIX = ("add a 'protocol:' section naming its game: 'family: denuclearisation' (the korea-2019 game; "
@@ -55,6 +78,8 @@ def run(scenario: Scenario, protocols: Sequence[str] | None = None) -> Any:
                 raise fail(scenario.id, f"protocol.{role}", f"unknown actor '{who}'",
                            f"name an actor or a delegation principal: {', '.join(sorted(sides))}")
         return compare_cost_sharing(section, list(protocols) if protocols else None)
+    from allied.protocols.api import compare
+
     return compare(section, protocols)
 
 

@@ -12,17 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from allied.errors import ModelError
 from allied.protocols import kernel as K
+from allied.protocols.inputs import as_section as _section
+from allied.protocols.inputs import protocol_inputs as protocol_inputs  # re-exported: part of this API
 from allied.protocols.presets import Protocol, resolve
 from allied.protocols.stage import SELECTIONS
 from allied.scenario.sections.protocol import PARAM_BY_PATH, PARAMETERS, ProtocolSection, iter_values
 from allied.scenario.uncertain import Uncertain, point
+
+if TYPE_CHECKING:  # the tables are pandas; a batch solve (sweeps) needs none, so pandas loads on first use
+    import pandas as pd
 
 ACTORS: tuple[str, ...] = ("USA", "ROK", "PRK-sincere", "PRK-stalling")
 VALUE_COLUMN: dict[str, str] = {"USA": "V_USA", "ROK": "V_ROK", "PRK-sincere": "V_PRK_sincere",
@@ -35,27 +39,10 @@ ILLUSTRATIVE = ("Default weights are illustrative (korea-2019): they express the
                 "claims, not measurements. Sweep their ranges before reading anything into the numbers.")
 
 
-def _section(section: Any) -> ProtocolSection:
-    """A ProtocolSection from None (korea-2019 defaults), a section, a mapping, or a Scenario."""
-    if section is None:
-        return ProtocolSection()
-    if isinstance(section, ProtocolSection):
-        return section
-    if not isinstance(section, Mapping) and hasattr(section, "protocol"):  # a Scenario
-        return _section(section.protocol)
-    return ProtocolSection.model_validate(dict(section))
-
-
 def point_vector(section: ProtocolSection | None = None) -> np.ndarray:
     """Deterministic parameter vector (kernel order) from a section's point values."""
     sec = _section(section)
     return np.array([point(v) for _, v in iter_values(sec)], dtype=np.float64)
-
-
-def protocol_inputs(section: ProtocolSection | None = None) -> list[tuple[str, Uncertain]]:
-    """Every uncertain parameter as ``("protocol.<path>", Uncertain)``, e.g. ``protocol.alpha.T``."""
-    sec = _section(section)
-    return [(f"protocol.{p}", v) for p, v in iter_values(sec) if isinstance(v, Uncertain)]
 
 
 def params_matrix(params: Mapping[str, Any], section: ProtocolSection | None = None) -> np.ndarray:
@@ -195,6 +182,8 @@ def compare(section: ProtocolSection | Mapping[str, Any] | None = None,
         stage_rows.append({"protocol": proto.name, "stage": len(proto.stages) + 1, "dd": 0.0, "dr": 0.0,
                            "order": "after deal", "belief": float(path[-1, 0]),
                            **{n: float("nan") for n in K.PATH_NAMES[1:]}})
+    import pandas as pd
+
     table = pd.DataFrame(rows).set_index("protocol")
     stages = pd.DataFrame(stage_rows)
     rankings = {a: _rank(table, VALUE_COLUMN[a]) for a in ACTORS}
@@ -293,6 +282,8 @@ def simulate(section: ProtocolSection | Mapping[str, Any] | None = None, protoco
     usx[ren] = r[ren] > 0
     d[ren] *= 1 - rho
     r[ren] *= 1 - sig
+    import pandas as pd
+
     return pd.DataFrame({"type": np.where(sincere, "sincere", "stalling"), "stages_completed": done,
                          "end": end.astype(str), "d_final": d, "r_final": r, "us_exploited": usx,
                          "nk_exploited": nkx})
@@ -306,6 +297,8 @@ def parameter_table(section: ProtocolSection | None = None) -> pd.DataFrame:
         lo, hi = v.bounds() if isinstance(v, Uncertain) else (float(v), float(v))
         rows.append({"parameter": path, "value": point(v), "low": lo, "high": hi, "meaning": doc.meaning,
                      "reasoning": doc.reasoning})
+    import pandas as pd
+
     return pd.DataFrame(rows).set_index("parameter")
 
 

@@ -166,8 +166,7 @@ class LedgerEngine:
         return plan(sc.alliance, self.params.get("year"))
 
     def keys(self, sc: Scenario) -> list[str]:
-        k = self._plan(sc).keys
-        return [f"{r.year}/{r.viewpoint}/{r.lens}/{r.unit}" for r in k.itertuples()]
+        return [f"{y}/{v}/{lens}/{unit}" for y, v, lens, unit in self._plan(sc).key_rows]
 
     def uses(self, sc: Scenario, space: InputSpace, keys: Sequence[str] | None = None) -> list[str]:
         return [n for n in space.names if n.startswith("alliance.")]

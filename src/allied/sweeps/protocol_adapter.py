@@ -35,7 +35,7 @@ def _walk(prefix: str, obj: Any) -> list[tuple[str, Uncertain]]:
 def uncertain_parameters(sc: Scenario) -> list[tuple[str, Uncertain, tuple[float, float] | None]]:
     """``(path, range, clip)`` for each uncertain protocol parameter, e.g. ``protocol.rho``, clipped to the
     parameter's admissible values; none for a scenario without a ``protocol:`` section."""
-    from allied.protocols import api
+    from allied.protocols import inputs
 
     section = getattr(sc, "protocol", None)
     if section is None:  # no game to sweep (the protocol engine itself refuses such a scenario)
@@ -47,7 +47,7 @@ def uncertain_parameters(sc: Scenario) -> list[tuple[str, Uncertain, tuple[float
     from allied.scenario.sections.protocol import PARAM_BY_PATH
 
     out: list[tuple[str, Uncertain, tuple[float, float] | None]] = []
-    for path, dist in api.protocol_inputs(section):
+    for path, dist in inputs.protocol_inputs(section):
         doc = PARAM_BY_PATH.get(path.removeprefix("protocol."))
         out.append((path, dist, None if doc is None else (float(doc.lo_bound), float(doc.hi_bound))))
     return out
@@ -55,7 +55,8 @@ def uncertain_parameters(sc: Scenario) -> list[tuple[str, Uncertain, tuple[float
 
 def protocol_names(sc: Scenario, params: Mapping[str, Any]) -> list[str]:
     """The protocols a sweep solves: ``params["protocols"]`` (list or comma-separated), else the section's."""
-    from allied.protocols import api, require_section
+    from allied.protocols import require_section
+    from allied.protocols.inputs import as_section
     from allied.protocols.presets import resolve
 
     section = require_section(sc)
@@ -71,7 +72,7 @@ def protocol_names(sc: Scenario, params: Mapping[str, Any]) -> list[str]:
             raise SweepError(f"unknown protocol(s) {', '.join(bad)}; this section names "
                              f"{', '.join(section.protocols)}")
         return names
-    return [p.name for p in resolve(api._section(section), wanted)]
+    return [p.name for p in resolve(as_section(section), wanted)]
 
 
 def evaluate(sc: Scenario, values: Mapping[str, np.ndarray], n: int,

@@ -14,12 +14,9 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from allied.errors import SweepError
 from allied.scenario.model import Scenario
@@ -28,6 +25,10 @@ from allied.sweeps.executors import default_workers, open_executor
 from allied.sweeps.inputs import InputSpace, scenario_inputs
 from allied.sweeps.limits import MAX_CHUNKS, check_sweep_options
 from allied.sweeps.store import RunStore, allied_home, check_meta, scenario_hash
+
+if TYPE_CHECKING:  # pandas only for SweepResult.frame(); pyarrow loads when the first part is built
+    import pandas as pd
+    import pyarrow as pa
 
 #: default chunk bounds (samples): kernels have a fixed cost per call, so chunks should be coarse (>= 0.5 s);
 #: memory per chunk: see docs/scaling.md
@@ -79,17 +80,46 @@ def run_chunk(task: ChunkTask) -> tuple[int, pa.Table | int]:
 
 def long_table(sample_ids: np.ndarray, keys: Sequence[str], cols: dict[str, np.ndarray]) -> pa.Table:
     """One row per sample and key: ``sample``, ``issue`` and every column, sample-major (an Arrow table)."""
+    import pyarrow as pa
+
     n, k = len(sample_ids), len(keys)
     data: dict[str, Any] = {
-        "sample": pa.array(np.repeat(np.asarray(sample_ids, dtype=np.int64), k)),
-        "issue": pa.array(list(keys) * n, type=pa.string()),
+        "sample": _arrow_numbers(np.repeat(np.asarray(sample_ids, dtype=np.int64), k)),
+        "issue": _arrow_strings(list(keys), n),
     }
     for name, arr in cols.items():
         a = np.asarray(arr)
         if a.shape != (n, k):
             raise ValueError(f"engine column '{name}' has shape {a.shape}, expected {(n, k)}")
-        data[name] = pa.array(np.ascontiguousarray(a).reshape(-1))
+        data[name] = _arrow_numbers(a.reshape(-1))
     return pa.table(data)
+
+
+# pyarrow's pa.array() asks pandas whether its argument is a pandas object, which imports pandas (~0.3 s in
+# every worker); numeric numpy columns and the repeated keys are handed over as buffers instead, giving the
+# same Arrow arrays (same type, no nulls, NaN kept as NaN like pa.array(..., from_pandas=False))
+def _arrow_numbers(a: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    if a.dtype.kind not in "iuf":  # booleans are bit-packed in Arrow, objects need conversion: the general way
+        return pa.array(a)
+    a = np.ascontiguousarray(a)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(a.dtype), len(a), [None, pa.py_buffer(a)])
+
+
+def _arrow_strings(keys: list[str], repeat: int) -> Any:
+    """``keys * repeat`` as an Arrow string array."""
+    import pyarrow as pa
+
+    enc = [key.encode("utf-8") for key in keys]
+    lengths = np.tile(np.array([len(e) for e in enc], dtype=np.int64), repeat)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    if offsets[-1] >= 2**31:  # beyond 32-bit offsets: let pyarrow choose
+        return pa.array(keys * repeat, type=pa.string())
+    body = b"".join(enc) * repeat
+    return pa.Array.from_buffers(pa.string(), len(lengths),
+                                 [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(body)])
 
 
 @dataclass
@@ -277,7 +307,7 @@ def run_sweep(
                         n = result
                     else:
                         store.write_part(k, result)
-                        n = len(pc.unique(result["sample"])) if result.num_rows else 0
+                        n = len(np.unique(result["sample"].to_numpy())) if result.num_rows else 0
                     done += n
                     advance(n)
 

@@ -15,13 +15,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from allied.errors import SweepError
 from allied.scenario.model import Scenario
+
+if TYPE_CHECKING:  # loaded when a part is written or read, not with the store
+    import pandas as pd
+    import pyarrow as pa
 
 RUN_FILE = "run.json"
 PART_RE = re.compile(r"^part-(\d{5,})\.parquet$")
@@ -159,7 +160,9 @@ class RunStore:
 
         final = self.part_path(chunk)
         tmp = final.with_name(f"{final.name}.tmp{os.getpid()}")
-        if isinstance(table, pd.DataFrame):
+        if not hasattr(table, "schema"):  # a pandas DataFrame (pandas is not loaded unless one was made)
+            import pyarrow as pa
+
             table = pa.Table.from_pandas(table, preserve_index=False)
         pq.write_table(table, tmp)
         os.replace(tmp, final)  # atomic: readers and a resumed run see the whole part or none of it
