@@ -9,10 +9,11 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP) warm
 
-# build the exchange kernels ahead of time (when the source changed) and run the demo once, so that numba's
+# build the exchange and SMP kernels ahead of time (when the source changed) and run the demo once, so that numba's
 # on-disk caches are warm and no command a user types compiles anything (tests/test_startup.py checks it)
 warm: $(STAMP)
 	@$(BIN)/python -m allied.models.exchange._aot >/dev/null 2>&1 || echo "note: exchange kernels not prebuilt (no C compiler?); numba compiles them once, below"
+	@$(BIN)/python -m allied.models.smp._aot >/dev/null 2>&1 || echo "note: SMP kernels not prebuilt (no C compiler?); numba compiles them on first use"
 	@$(BIN)/allied show korea-2019 >/dev/null 2>&1 || true
 	@$(BIN)/allied forecast korea-2019 --model all >/dev/null 2>&1 || true
 
@@ -25,6 +26,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m compileall -q src >/dev/null 2>&1 || true
 	@# optional: the exchange kernel built ahead of time (needs a C compiler); without it numba compiles on first use
 	@$(BIN)/python -m allied.models.exchange._aot >/dev/null 2>&1 || echo "note: exchange kernel not prebuilt; numba compiles it on first use"
+	@$(BIN)/python -m allied.models.smp._aot >/dev/null 2>&1 || echo "note: SMP kernels not prebuilt; numba compiles them on first use"
 	@touch $(STAMP)
 
 demo: install

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from allied.arrays import ForecastInput
 from allied.models import get
 from allied.models.eum._numpy import run_eum
+from allied.models.smp import _aot as smp_aot
 from allied.models.smp import _numpy as smp_kernel
 from allied.models.smp import params as smp_params
 
@@ -127,6 +128,7 @@ def test_eum_twins_agree_on_ties_and_zero_weights(variant: str) -> None:
 # --- SMP ---------------------------------------------------------------------------------------------------
 def _smp(inp: ForecastInput, min_actors: int, **params: Any) -> Any:
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(smp_aot, "kernels", lambda b, n, d: None)  # the fused kernels: tests/models/test_smp_fused.py
         mp.setattr(smp_kernel, "NUMBA_MIN_ACTORS", min_actors)
         assert smp_kernel.use_numba(inp.shape[1]) == (min_actors <= inp.shape[1])
         return get("smp").run(inp, **params)

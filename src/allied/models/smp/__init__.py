@@ -75,11 +75,15 @@ class SpatialModelOfPolitics(BaseForecaster):
             rng = np.random.default_rng(0)
             notes.append("Stochastic transitions with no random generator given: seed 0 used")
         step = max(1, CHUNK_ELEMENTS // max(1, a**3))
+        from allied.models.smp import _aot as smp_aot
+
+        kern = smp_aot.kernels(min(b, step), a, _d)
         parts = []
         for lo_b in range(0, b, step):
             sl = slice(lo_b, min(b, lo_b + step))
             try:
-                parts.append(smp_sim.simulate(x01[sl], s[sl], cap[sl], codes, max_iter, rng, details, persp))
+                parts.append(smp_sim.simulate(x01[sl], s[sl], cap[sl], codes, max_iter, rng, details, persp,
+                                                kern))
             except sk.KernelError as exc:
                 raise ModelError(f"smp: {exc}; try PCEModel=Conditional") from exc
         last = np.concatenate([pt[1] for pt in parts])

@@ -16,6 +16,7 @@ from allied.models.smp import _numpy as sk
 from allied.models.smp import params as K
 
 Array = np.ndarray
+Kernels = Any  # the fused kernels (allied.models.smp._fused, or their ahead-of-time build); None: numpy
 
 @dataclass
 class Trace:
@@ -30,29 +31,55 @@ class Trace:
     details: list[dict[str, Array]] = field(default_factory=list)  # per turn (state t -> t+1)
 
 
-def state_view(x: Array, s: Array, cap: Array, codes: dict[str, int]) -> tuple[Array, Array, Array]:
+def _scalar_pce(u: Array, w: Array, mask: Array, codes: dict[str, int], kern: Kernels) -> Array:
+    """:func:`allied.models.smp._numpy.scalar_pce`, with the coalitions from the fused kernel if given."""
+    vr, vpm, pcem = codes["VotingRule"], codes["VictoryProbModel"], codes["PCEModel"]
+    if kern is None:
+        return sk.scalar_pce(u, w, mask, vr, vpm, pcem)
+    c = kern.coalitions(np.ascontiguousarray(u), np.ascontiguousarray(w), vr)
+    return sk.pce(c, sk.victory_probs(c, vpm), mask, pcem)
+
+
+def state_view(x: Array, s: Array, cap: Array, codes: dict[str, int],
+               kern: Kernels = None) -> tuple[Array, Array, Array]:
     """Distances, risk attitudes and every actor's estimate of everyone's risk attitude."""
-    vd = sk.distances(x, s)
-    r = sk.risk_attitudes(vd, cap, codes)
+    if kern is None:
+        vd = sk.distances(x, s)
+        r = sk.risk_attitudes(vd, cap, codes)
+    else:
+        vd = kern.distances(x, s)
+        full = np.ones((x.shape[0], 1, x.shape[1]), dtype=bool)
+        r = sk.big_r(_scalar_pce(sk.bs_util(vd, 0.0), cap, full, codes, kern)[:, 0], codes["BigRRange"])
     rest = sk.est_nra(r[:, :, None], r[:, None, :], codes["BigRAdjust"])
     return vd, r, rest
 
 
-def report(x: Array, vd: Array, rest: Array, cap: Array, codes: dict[str, int]) -> tuple[Array, Array, Array]:
+def own_utils(vd: Array, rest: Array, kern: Kernels = None) -> Array:
+    """``U^a(a, n)``: each actor's utility of every actor's position, with its own risk attitude."""
+    if kern is not None:
+        return kern.own_utils(vd, rest)
+    return sk.bs_util(vd, np.diagonal(rest, axis1=1, axis2=2)[:, :, None])
+
+
+def report(x: Array, vd: Array, rest: Array, cap: Array, codes: dict[str, int],
+           kern: Kernels = None, own: Array | None = None) -> tuple[Array, Array, Array]:
     """PCE over distinct positions using each actor's own utilities (SMPState::pDist(-1)).
 
     Returns each actor's displayed probability (of the position it occupies), the mask of distinct
     positions (first actor of each), and the coordinates of the most probable position.
     """
     b, n, _ = x.shape
-    gap = x[:, :, None, :] - x[:, None, :, :]
-    equiv = np.sqrt((gap * gap).sum(-1)) < K.POS_TOL
-    uniq = np.zeros((b, n), dtype=bool)
-    for i in range(n):  # KTAB's greedy first-appearance rule (ueIndices)
-        uniq[:, i] = ~(equiv[:, i, :i] & uniq[:, :i]).any(-1)
-    own = sk.bs_util(vd, np.diagonal(rest, axis1=1, axis2=2)[:, :, None])
-    p = sk.scalar_pce(own, cap, uniq[:, None, :], codes["VotingRule"], codes["VictoryProbModel"],
-                      codes["PCEModel"])[:, 0]
+    if kern is None:
+        gap = x[:, :, None, :] - x[:, None, :, :]
+        equiv = np.sqrt((gap * gap).sum(-1)) < K.POS_TOL
+        uniq = np.zeros((b, n), dtype=bool)
+        for i in range(n):  # KTAB's greedy first-appearance rule (ueIndices)
+            uniq[:, i] = ~(equiv[:, i, :i] & uniq[:, :i]).any(-1)
+    else:
+        equiv, uniq = kern.unique_positions(x)
+    if own is None:
+        own = own_utils(vd, rest, kern)
+    p = _scalar_pce(own, cap, uniq[:, None, :], codes, kern)[:, 0]
     # an actor is shown the probability of the *last* distinct position it is equivalent to (posProb)
     cand = equiv & uniq[:, None, :]
     last = n - 1 - np.argmax(cand[:, :, ::-1], axis=-1)
@@ -63,8 +90,12 @@ def report(x: Array, vd: Array, rest: Array, cap: Array, codes: dict[str, int]) 
 
 
 def _challenges(vd: Array, rest: Array, stot: Array, cap: Array, hh_mode: str, codes: dict[str, int],
-                both: bool, fixed_h: int = 0) -> tuple[Array, Array, Array | None]:
+                both: bool, fixed_h: int = 0, kern: Kernels = None) -> tuple[Array, Array, Array | None]:
     b, n = stot.shape
+    if kern is not None and hh_mode == "own":
+        p, di, dj = kern.challenge_own(vd, rest, np.ascontiguousarray(stot), cap, codes["VotingRule"],
+                                       codes["ThirdPartyCommit"], both)
+        return p, di, dj if both else None
     if sk.use_numba(n):
         from allied.models.smp import _numba as smp_numba
 
@@ -93,13 +124,15 @@ def bcn_step(
     rng: np.random.Generator | None,
     details: bool = False,
     perspective: int | None = None,
+    kern: Kernels = None,
+    own: Array | None = None,
 ) -> tuple[Array, dict[str, Array]]:
     """One Bargain–Challenge–Negotiate turn for a batch; returns new positions (and detail tables)."""
     b, n, d = x.shape
     stot = s.sum(-1)
     vr, bm = codes["VotingRule"], codes["BargnModel"]
     own_view = perspective is None
-    p_ij, du, du_j = _challenges(vd, rest, stot, cap, "own", codes, both=details and own_view)
+    p_ij, du, du_j = _challenges(vd, rest, stot, cap, "own", codes, both=details and own_view, kern=kern)
     eye = np.eye(n, dtype=bool)
     masked = np.where(eye, -np.inf, du)
     tgt = np.argmax(masked, axis=-1)  # first best target, as KTAB scans j in order
@@ -136,10 +169,15 @@ def bcn_step(
         who = np.arange(n)
         o_tgt, o_has = tgt, has
     # utility to every actor of the state after each bargain (option 0 = status quo)
-    own = sk.bs_util(vd, np.diagonal(rest, axis1=1, axis2=2)[:, :, None])  # U^a(a, n)
+    if own is None:
+        own = own_utils(vd, rest, kern)  # U^a(a, n)
     rowsum = own.sum(-1)
-    u_init = sk.bs_util(sk.point_distances(x, s, pos_init), r[:, :, None])
-    u_rcvr = sk.bs_util(sk.point_distances(x, s, pos_rcvr), r[:, :, None])
+    if kern is None:
+        u_init = sk.bs_util(sk.point_distances(x, s, pos_init), r[:, :, None])
+        u_rcvr = sk.bs_util(sk.point_distances(x, s, pos_rcvr), r[:, :, None])
+    else:
+        u_init = kern.point_utils(x, s, np.ascontiguousarray(pos_init), r)
+        u_rcvr = kern.point_utils(x, s, np.ascontiguousarray(pos_rcvr), r)
     own_i = own[:, :, who]
     own_j = np.take_along_axis(own, np.broadcast_to(o_tgt[:, None, :], own_i.shape), axis=2)
     u_brg = (u_init + u_rcvr + (rowsum[:, :, None] - own_i - own_j)) / n
@@ -149,7 +187,7 @@ def bcn_step(
     k_idx = np.arange(n)[None, :, None]
     member = o_has[:, None, :] & ((who[None, None, :] == k_idx) | (o_tgt[:, None, :] == k_idx))
     queue = np.concatenate([np.ones((b, n, 1), dtype=bool), member], axis=2)
-    prob = sk.scalar_pce(u_opt, cap, queue, vr, codes["VictoryProbModel"], codes["PCEModel"])
+    prob = _scalar_pce(u_opt, cap, queue, codes, kern)
     if codes["StateTransitions"] == 1:
         if rng is None:
             raise ValueError("stochastic state transitions need a random generator")
@@ -200,8 +238,11 @@ def simulate(
     rng: np.random.Generator | None = None,
     details: bool = False,
     perspective: int | None = None,
+    kern: Kernels = None,
 ) -> tuple[Trace, Array]:
-    """Run KTAB's SMP on ``x[B, N, D]`` (``[0, 1]`` scale). Returns the trace and ``rounds_run[B]``."""
+    """Run KTAB's SMP on ``x[B, N, D]`` (``[0, 1]`` scale). Returns the trace and ``rounds_run[B]``.
+
+    ``kern``: the fused kernels (:func:`kernels`), which give the same numbers as numpy, faster."""
     b = x.shape[0]
     last = np.full(b, -1)  # final state index once known
     cur = np.array(x, dtype=float)
@@ -211,8 +252,9 @@ def simulate(
     while True:
         alive = np.flatnonzero((last < 0) | (last >= t))
         xs = cur[alive]
-        vd, r, rest = state_view(xs, s[alive], cap[alive], codes)
-        shown, uniq, fc = report(xs, vd, rest, cap[alive], codes)
+        vd, r, rest = state_view(xs, s[alive], cap[alive], codes, kern)
+        own = own_utils(vd, rest, kern)
+        shown, uniq, fc = report(xs, vd, rest, cap[alive], codes, kern, own)
         _record(tr, t, b, alive, cur, r, shown, uniq, fc)
         moving_local = np.flatnonzero(last[alive] < 0)
         if t >= max_iter:
@@ -222,7 +264,8 @@ def simulate(
             break
         mv = alive[moving_local]
         sl = moving_local
-        new, det = bcn_step(xs[sl], s[mv], cap[mv], vd[sl], r[sl], rest[sl], codes, rng, details, perspective)
+        new, det = bcn_step(xs[sl], s[mv], cap[mv], vd[sl], r[sl], rest[sl], codes, rng, details, perspective,
+                            kern, own[sl])
         step = np.sqrt(((new - cur[mv]) ** 2).sum(-1)).sum(-1)
         if t == 0:
             d01[mv] = step + K.MIN_SIG_DELTA

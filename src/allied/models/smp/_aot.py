@@ -1,0 +1,134 @@
+"""The fused SMP kernels (:mod:`allied.models.smp._fused`) compiled ahead of time, and the choice of kernels.
+
+``python -m allied.models.smp._aot`` (run by ``make install``) compiles the kernels with ``numba.pycc``
+(needs a C compiler) into a cache folder, under a name that carries a hash of the kernels' sources, so an
+edited kernel is never served from a stale build. Loading the build costs milliseconds where importing numba
+costs a few tenths of a second, more than a whole 30-actor forecast.
+
+:func:`kernels` picks what a run uses: the build when there is one; else numba's JIT of the same source
+when the batch is big enough to repay importing numba; else ``None`` (the numpy reference). All three give
+the same numbers, bit for bit (``tests/models/test_smp_fused.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import os
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+_HERE = Path(__file__).parent
+_PREFIX = "smp_aot_"
+_SOURCES = ("_fused.py", "params.py")
+#: below this much work per turn (samples x actors³) numpy is cheaper than importing numba for the JIT
+JIT_MIN_WORK = 100_000
+#: the fused path covers fewer actors than the old numba kernels' threshold and axes numpy sums in one block
+MAX_ACTORS = 39
+#: longest axis the kernels sum in numpy's order (``_fused._pwsum``: one pairwise block)
+MAX_AXIS = 128
+_loaded: list[ModuleType] = []
+
+
+def _name() -> str:
+    h = hashlib.sha256()
+    for src in _SOURCES:
+        h.update((_HERE / src).read_bytes())
+    return f"{_PREFIX}{h.hexdigest()[:12]}"
+
+
+def _dirs() -> list[Path]:
+    out = [_HERE / "__pycache__"]
+    if os.environ.get("XDG_CACHE_HOME"):
+        out.append(Path(os.environ["XDG_CACHE_HOME"]) / "allied")
+    out.append(Path.home() / ".cache" / "allied")
+    return out
+
+
+def load() -> ModuleType | None:
+    """The compiled kernels for the current sources, or ``None`` when they have not been built."""
+    if _loaded:
+        return _loaded[0]
+    if os.environ.get("ALLIED_NO_AOT"):
+        return None
+    name = _name()
+    for d in _dirs():
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = d / f"{name}{suffix}"
+            if path.is_file():
+                spec = importlib.util.spec_from_file_location(name, path)
+                if spec is None or spec.loader is None:
+                    continue
+                mod = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(mod)
+                _loaded.append(mod)
+                return mod
+    return None
+
+
+def _jit() -> Any:
+    from allied.models.smp import _fused
+
+    return SimpleNamespace(**{name: getattr(_fused, name) for name, _ in _EXPORTS})
+
+
+def kernels(b: int, n: int, d: int) -> Any:
+    """The kernels for a batch of ``b`` samples, ``n`` actors and ``d`` dimensions, or ``None`` for numpy."""
+    if n > MAX_ACTORS or d > MAX_AXIS or os.environ.get("ALLIED_SMP_NUMPY"):
+        return None
+    mod = load()
+    if mod is not None:
+        return mod
+    if b * n**3 < JIT_MIN_WORK:
+        return None
+    try:
+        return _jit()
+    except ImportError:  # pragma: no cover - numba is a declared dependency
+        return None
+
+
+#: exported kernels and their signatures (numba type strings)
+_EXPORTS = (
+    ("distances", "f8[:,:,::1](f8[:,:,::1], f8[:,:,::1])"),
+    ("point_utils", "f8[:,:,::1](f8[:,:,::1], f8[:,:,::1], f8[:,:,::1], f8[:,::1])"),
+    ("own_utils", "f8[:,:,::1](f8[:,:,::1], f8[:,:,::1])"),
+    ("coalitions", "f8[:,:,::1](f8[:,:,::1], f8[:,::1], i8)"),
+    ("challenge_own", "Tuple((f8[:,:,::1], f8[:,:,::1], f8[:,:,::1]))"
+                      "(f8[:,:,::1], f8[:,:,::1], f8[:,::1], f8[:,::1], i8, i8, b1)"),
+    ("unique_positions", "Tuple((b1[:,:,::1], b1[:,::1]))(f8[:,:,::1])"),
+)
+
+
+def build() -> Path:
+    """Compile the kernels into the first writable cache folder; returns the file."""
+    from numba.pycc import CC
+
+    from allied.models.smp import _fused
+
+    last: Exception | None = None
+    name = _name()
+    for d in _dirs():
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            cc = CC(name)
+            cc.output_dir = str(d)
+            cc.verbose = False
+            for fn, sig in _EXPORTS:
+                cc.export(fn, sig)(getattr(_fused, fn).py_func)
+            cc.compile()
+        except (OSError, PermissionError) as exc:  # unwritable folder: try the next one
+            last = exc
+            continue
+        found = sorted(d.glob(f"{name}*"))
+        if found:
+            for old in d.glob(f"{_PREFIX}*"):  # builds of earlier sources are never loaded again
+                if not old.name.startswith(name):
+                    old.unlink(missing_ok=True)
+            return found[0]
+    raise RuntimeError(f"could not build the SMP kernels ahead of time: {last}")
+
+
+if __name__ == "__main__":  # pragma: no cover - build step
+    print(build() if load() is None else f"{_name()}: up to date")
