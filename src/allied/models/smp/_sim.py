@@ -18,17 +18,45 @@ from allied.models.smp import params as K
 Array = np.ndarray
 Kernels = Any  # the fused kernels (allied.models.smp._fused, or their ahead-of-time build); None: numpy
 
+
 @dataclass
 class Trace:
-    """Per-state records of one batch (lists over states; each entry is for all B samples)."""
+    """Per-state records of one batch of B samples, lists over states. State t is recorded only for the
+    samples still running at t (``rows[t]``, the samples whose final state is t or later): a sample that
+    stopped holds its final state, which :func:`expand` repeats."""
 
-    positions: list[Array] = field(default_factory=list)  # [B, N, D]
-    risk: list[Array] = field(default_factory=list)  # [B, N]
-    prob: list[Array] = field(default_factory=list)  # [B, N]: probability of each actor's position
-    unique: list[Array] = field(default_factory=list)  # [B, N] bool: first actor of a distinct position
-    forecast: list[Array] = field(default_factory=list)  # [B, D]
-    frac: list[Array] = field(default_factory=list)  # [B]
-    details: list[dict[str, Array]] = field(default_factory=list)  # per turn (state t -> t+1)
+    rows: list[Array] = field(default_factory=list)  # [n_t] sample indices
+    positions: list[Array] = field(default_factory=list)  # [n_t, N, D]
+    risk: list[Array] = field(default_factory=list)  # [n_t, N]
+    prob: list[Array] = field(default_factory=list)  # [n_t, N]: probability of each actor's position
+    unique: list[Array] = field(default_factory=list)  # [n_t, N] bool: first actor of a distinct position
+    forecast: list[Array] = field(default_factory=list)  # [n_t, D]
+    frac_rows: list[Array] = field(default_factory=list)  # per turn t -> t+1: the samples that moved
+    frac: list[Array] = field(default_factory=list)  # ... and their step over the first step
+    details: list[dict[str, Array]] = field(default_factory=list)  # per turn (state t -> t+1), all B samples
+
+
+def expand(rows: list[Array], vals: list[Array], last: Array, states: int) -> Array:
+    """``[B, states, ...]`` from per-state records: ``out[b, t]`` is the record of state ``min(t, last[b])``."""
+    first = vals[0]
+    out = np.empty((last.shape[0], states, *first.shape[1:]), dtype=first.dtype)
+    for k, (rw, val) in enumerate(zip(rows, vals, strict=True)):
+        if k < states:
+            out[rw, k] = val
+    for final in np.unique(last):
+        if final + 1 < states:
+            who = np.flatnonzero(last == final)
+            out[who, final + 1:] = out[who, final][:, None]
+    return out
+
+
+def expand_frac(tr: Trace, b: int, states: int) -> Array:
+    """``[B, states]`` fractional changes (NaN for state 0 and after a sample stopped)."""
+    out = np.full((b, states), np.nan)
+    for k, (rw, val) in enumerate(zip(tr.frac_rows, tr.frac, strict=True)):
+        if k + 1 < states:
+            out[rw, k + 1] = val
+    return out
 
 
 def _scalar_pce(u: Array, w: Array, mask: Array, codes: dict[str, int], kern: Kernels) -> Array:
@@ -255,7 +283,12 @@ def simulate(
         vd, r, rest = state_view(xs, s[alive], cap[alive], codes, kern)
         own = own_utils(vd, rest, kern)
         shown, uniq, fc = report(xs, vd, rest, cap[alive], codes, kern, own)
-        _record(tr, t, b, alive, cur, r, shown, uniq, fc)
+        tr.rows.append(alive)
+        tr.positions.append(xs)
+        tr.risk.append(r)
+        tr.prob.append(shown)
+        tr.unique.append(uniq)
+        tr.forecast.append(fc)
         moving_local = np.flatnonzero(last[alive] < 0)
         if t >= max_iter:
             last[alive[moving_local]] = t
@@ -271,32 +304,14 @@ def simulate(
             d01[mv] = step + K.MIN_SIG_DELTA
         ratio = step / d01[mv]
         t += 1
-        cur = cur.copy()
         cur[mv] = new
-        frac = np.full(b, np.nan)
-        frac[mv] = ratio
-        tr.frac.append(frac)
+        tr.frac_rows.append(mv)
+        tr.frac.append(ratio)
         if details:
             tr.details.append(_pad_details(det, b, mv))
         stop = (t >= max_iter) | ((t >= K.MIN_ITER) & (ratio < K.STOP_RATIO))
         last[mv[stop]] = t
     return tr, last
-
-
-def _record(tr: Trace, t: int, b: int, alive: Array, cur: Array, r: Array, shown: Array, uniq: Array,
-            fc: Array) -> None:
-    n, d = cur.shape[1:]
-    if t == 0:
-        risk, prob, un, f = np.empty((b, n)), np.empty((b, n)), np.empty((b, n), bool), np.empty((b, d))
-    else:  # samples that stopped earlier keep their last record
-        risk, prob, un, f = (tr.risk[-1].copy(), tr.prob[-1].copy(), tr.unique[-1].copy(),
-                             tr.forecast[-1].copy())
-    risk[alive], prob[alive], un[alive], f[alive] = r, shown, uniq, fc
-    tr.positions.append(cur.copy())
-    tr.risk.append(risk)
-    tr.prob.append(prob)
-    tr.unique.append(un)
-    tr.forecast.append(f)
 
 
 def _pad_details(det: dict[str, Any], b: int, rows: Array) -> dict[str, Array]:
