@@ -31,11 +31,12 @@ def test_editing_stage_source_changes_the_key(tmp_path: Path) -> None:
 
 
 def test_kernels_carry_the_key_of_what_is_compiled_into_them() -> None:
+    from allied.models.smp import _fused as smp_fused
     from allied.models.smp import _numba as smp_numba
     from allied.models.smp import params
     from allied.protocols import kernel, stage
 
-    for module, deps in ((kernel, [stage]), (smp_numba, [params])):
+    for module, deps in ((kernel, [stage]), (smp_numba, [params]), (smp_fused, [params])):
         jitted = [v for v in vars(module).values() if isinstance(v, CPUDispatcher)]
         assert len(jitted) >= 4, module.__name__
         for fn in jitted:

@@ -101,3 +101,18 @@ def test_kernel_choice() -> None:
     order); a small batch without a build stays on numpy rather than import numba."""
     assert _aot.kernels(1000, 40, 2) is None
     assert _aot.kernels(1, 5, 2) is _aot.load()
+
+
+def test_a_thirty_actor_forecast_imports_no_numba() -> None:
+    """One forecast runs on the ahead-of-time build, or on numpy where there is none: importing numba would
+    cost more than the whole model."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\nfrom allied.arrays import ForecastInput\nfrom allied.models.registry import get\n"
+            "rng = np.random.default_rng(1)\nx = rng.uniform(0, 100, (1, 30, 2))\n"
+            "s = rng.uniform(0.1, 0.5, (1, 30, 2))\nc = np.repeat(rng.uniform(1, 200, (1, 30, 1)), 2, axis=2)\n"
+            "inp = ForecastInput(x, s, c, np.zeros(2), np.full(2, 100.0), tuple(f'A{i}' for i in range(30)),"
+            " ('p', 'q'))\nget('smp').run(inp)\nprint('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -130,5 +130,29 @@ def build() -> Path:
     raise RuntimeError(f"could not build the SMP kernels ahead of time: {last}")
 
 
+def warm_jit() -> None:
+    """Compile numba's JIT of every kernel once, into its on-disk cache (the fallback without a C compiler)."""
+    import numpy as np
+
+    k = _jit()
+    x = np.random.default_rng(0).uniform(size=(2, 3, 2))
+    s = np.full((2, 3, 2), 0.5)
+    cap = np.ones((2, 3))
+    vd = k.distances(x, s)
+    rest = np.zeros((2, 3, 3))
+    k.own_utils(vd, rest)
+    k.point_utils(x, s, x, cap)
+    k.coalitions(vd, cap, 2)
+    k.challenge_own(vd, rest, cap, cap, 2, 1, False)
+    k.unique_positions(x)
+
+
 if __name__ == "__main__":  # pragma: no cover - build step
-    print(build() if load() is None else f"{_name()}: up to date")
+    if load() is not None:
+        print(f"{_name()}: up to date")
+    else:
+        try:
+            print(build())
+        except Exception as exc:  # no C compiler, or pycc unavailable: warm the JIT's cache instead
+            warm_jit()
+            raise SystemExit(f"SMP kernels not built ahead of time ({exc}); numba's cache is warm instead") from exc
