@@ -1,8 +1,9 @@
 """Where chunks run: a ``concurrent.futures.Executor`` (DESIGN §6).
 
-``local``: the standard library's process pool (in-process when one worker is asked for, which is also
-what tests use); ``dask``: ``Client.get_executor()`` on a ``LocalCluster`` started here, or on an existing
-scheduler at ``--scheduler ADDR`` (dask-jobqueue, dask-kubernetes; see ``docs/scaling.md``).
+``local``: the standard library's process pool, forked from the sweep's process (in-process when one worker
+is asked for, which is also what tests use; :mod:`allied.sweeps.schedule` decides how many a sweep needs);
+``dask``: ``Client.get_executor()`` on a ``LocalCluster`` started here, or on an existing scheduler at
+``--scheduler ADDR`` (dask-jobqueue, dask-kubernetes; see ``docs/scaling.md``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,18 @@ def _worker_init(parent: int) -> None:
     threading.Thread(target=watch, name="allied-parent-watch", daemon=True).start()
 
 
+def _fork_context() -> Any:
+    """Fork on Linux (Python 3.14 made forkserver the default there): workers start as copies of a parent that
+    has already imported and run the engine (:func:`allied.sweeps.schedule.probe`), so they import and
+    compile nothing. Elsewhere the platform's default (spawn on macOS and Windows)."""
+    import multiprocessing
+    import sys
+
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -63,7 +76,8 @@ def open_executor(engine: str = "local", workers: int | None = None, scheduler: 
         if n == 1:
             yield SerialExecutor()
             return
-        with ProcessPoolExecutor(max_workers=n, initializer=_worker_init, initargs=(os.getpid(),)) as ex:
+        with ProcessPoolExecutor(max_workers=n, initializer=_worker_init, initargs=(os.getpid(),),
+                                 mp_context=_fork_context()) as ex:
             # start the workers now, before the progress bar's thread exists (forking a threaded process can
             # copy a held lock into the child)
             ex.submit(int).result()

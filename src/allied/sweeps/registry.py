@@ -80,6 +80,12 @@ def record_start(meta: dict[str, Any], engine: str, workers: int) -> None:
                     tuple(row.values()))
 
 
+def record_workers(out: str, workers: int) -> None:
+    """The number of worker processes a local sweep chose (1: it ran in the sweep's own process)."""
+    with _connect() as con:
+        con.execute("UPDATE runs SET workers = ? WHERE out = ?", (workers, out))
+
+
 def record_end(out: str, status: str, samples_done: int, seconds: float) -> None:
     with _connect() as con:
         con.execute("UPDATE runs SET status = ?, finished = ?, samples_done = ?, seconds = ? WHERE out = ?",

@@ -254,6 +254,8 @@ def run_sweep(
         raise SweepError(f"--workers must be 1 or more (got {workers})")
     if engine not in ("local", "dask"):
         raise SweepError(f"--engine must be 'local' or 'dask' (got '{engine}')")
+    if engine == "local" and scheduler and executor is None:
+        raise SweepError("--scheduler needs --engine dask")
     params = dict(params or {})
     eng = get_engine(model, params, rounds, issues)
     keys = eng.keys(sc)
@@ -281,11 +283,13 @@ def run_sweep(
 
         registry.ensure()
     n_workers = (workers or 4) if executor is not None else (workers or default_workers())
-    if engine == "local" and executor is None:  # no more processes than chunks left to run
+    local_pool = engine == "local" and executor is None
+    if local_pool:  # no more processes than chunks left to run
         n_workers = max(1, min(n_workers, sum(1 for c in chunk_bounds(samples, cs) if c[0] not in finished)))
     with ExitStack() as stack:
-        ex = executor if executor is not None else stack.enter_context(
-            open_executor(engine, n_workers if engine == "local" else workers, scheduler, timeout))
+        ex = executor
+        if ex is None and not local_pool:  # a Dask scheduler that cannot be reached fails before the run folder exists
+            ex = stack.enter_context(open_executor(engine, workers, scheduler, timeout))
         done_chunks = store.prepare(meta, resume, force=force)
         chunks = chunk_bounds(samples, cs)
         todo = [c for c in chunks if c[0] not in done_chunks]
@@ -298,6 +302,11 @@ def run_sweep(
         status = "failed"
         done = already
         try:
+            if ex is None:
+                n_workers = _local_workers(eng, sc, space, int(seed), todo, n_workers, auto=workers is None)
+                if register:
+                    registry.record_workers(meta["out"], n_workers)
+                ex = stack.enter_context(open_executor("local", n_workers))
             from allied.sweeps.progress import progress_bar
 
             with progress_bar(samples, f"{sc.id} · {model}", enabled=progress, done=already) as advance:
@@ -312,7 +321,7 @@ def run_sweep(
                     advance(n)
 
                 only = list(issues) if issues else None
-                local = str(store.root) if executor is None and engine == "local" else None
+                local = str(store.root) if local_pool else None
                 tasks = [ChunkTask(sc, space, model, params, rounds, only, int(seed), k, a, b, local)
                          for k, a, b in todo]
                 _drive(ex, tasks, on_part, window=2 * _capacity(ex, n_workers))
@@ -331,6 +340,26 @@ def run_sweep(
     result.summary = summarise(store.root, eng.target, keys, getattr(eng, "shares", None))
     store.update_meta(status=status, samples_done=done, seconds=round(seconds, 3))
     return result
+
+
+def _local_workers(eng: Any, sc: Scenario, space: InputSpace, seed: int, todo: list[tuple[int, int, int]],
+                   n_workers: int, auto: bool) -> int:
+    """How many worker processes a local sweep forks (1: none, the chunks run in this process).
+
+    With more than one chunk to run and more than one worker allowed, the engine is first run here
+    (:func:`allied.sweeps.schedule.probe`), so that forked workers inherit its imported modules and loaded
+    kernels; ``auto`` (no ``--workers`` given) then keeps the sweep in this process unless the measured cost
+    says workers finish sooner (:func:`allied.sweeps.schedule.choose_workers`). An explicit worker count
+    is used as given."""
+    if n_workers <= 1 or len(todo) <= 1:
+        return 1
+    from allied.sweeps.schedule import choose_workers, probe
+
+    _, start, stop = todo[0]
+    cost = probe(eng, sc, space, seed, start, stop, timed=auto)
+    if cost is None:
+        return n_workers
+    return choose_workers(cost, [b - a for _, a, b in todo], n_workers)
 
 
 def _capacity(ex: Executor, default: int) -> int:
