@@ -206,6 +206,11 @@ def summarise(out: Path, target: str, keys: Sequence[str],
     return res
 
 
+def _load_summary_reader() -> None:
+    """Import DuckDB (~0.1 s) for :func:`summarise` while workers compute the chunks."""
+    import duckdb  # noqa: F401
+
+
 def _f(v: Any) -> float | None:
     return None if v is None or not np.isfinite(v) else float(v)
 
@@ -324,7 +329,7 @@ def run_sweep(
                 local = str(store.root) if local_pool else None
                 tasks = [ChunkTask(sc, space, model, params, rounds, only, int(seed), k, a, b, local)
                          for k, a, b in todo]
-                _drive(ex, tasks, on_part, window=2 * _capacity(ex, n_workers))
+                _drive(ex, tasks, on_part, window=2 * _capacity(ex, n_workers), meanwhile=_load_summary_reader)
             status = "done"
         except KeyboardInterrupt:
             status = "interrupted"
@@ -356,10 +361,9 @@ def _local_workers(eng: Any, sc: Scenario, space: InputSpace, seed: int, todo: l
     from allied.sweeps.schedule import choose_workers, probe
 
     _, start, stop = todo[0]
-    cost = probe(eng, sc, space, seed, start, stop, timed=auto)
-    if cost is None:
-        return n_workers
-    return choose_workers(cost, [b - a for _, a, b in todo], n_workers)
+    sizes = [b - a for _, a, b in todo]
+    cost = probe(eng, sc, space, seed, start, stop, sizes if auto else None, n_workers)
+    return n_workers if cost is None else choose_workers(cost, sizes, n_workers)
 
 
 def _capacity(ex: Executor, default: int) -> int:
@@ -375,8 +379,9 @@ def _capacity(ex: Executor, default: int) -> int:
 
 
 def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pa.Table | int], None],
-           window: int) -> None:
-    """Keep at most ``window`` chunks in flight; write each as it finishes."""
+           window: int, meanwhile: Callable[[], None] | None = None) -> None:
+    """Keep at most ``window`` chunks in flight; write each as it finishes. ``meanwhile`` runs once the first
+    chunks are handed out (in this process's otherwise idle wait when workers compute them)."""
     it = iter(tasks)
     inflight: dict[Future[tuple[int, pa.Table | int]], int] = {}
 
@@ -387,6 +392,8 @@ def _drive(ex: Executor, tasks: list[ChunkTask], on_part: Callable[[int, pa.Tabl
 
     for _ in range(max(1, window)):
         submit()
+    if meanwhile is not None:
+        meanwhile()
     while inflight:
         finished, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
         for f in finished:

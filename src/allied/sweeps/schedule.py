@@ -7,8 +7,8 @@ kernels loaded from the on-disk cache or compiled — so that workers forked aft
 compile nothing:
 
 1. one sample, untimed (the warm-up);
-2. ``PROBE_SAMPLES`` samples, timed; while that call takes under ``PROBE_MIN_S`` (too short to time well) the
-   batch grows fourfold, up to the first chunk's size.
+2. one sample, timed, then eight times as many, and so on, while a call takes under ``PROBE_MIN_S`` (too
+   short to time well) and the estimate still favours workers, up to the first chunk's size.
 
 A call's time grows with its batch and has a fixed part, so ``t / n`` from a batch of ``n`` samples bounds
 the cost per sample of any larger chunk from above. :func:`choose_workers` compares running every chunk
@@ -33,9 +33,7 @@ from typing import Any
 from allied.scenario.model import Scenario
 from allied.sweeps.inputs import InputSpace
 
-#: samples in the first timed probe call (after the one-sample warm-up)
-PROBE_SAMPLES = 32
-#: a probe call shorter than this (seconds) is repeated on four times as many samples
+#: a probe call shorter than this (seconds) is repeated on eight times as many samples
 PROBE_MIN_S = 0.005
 #: seconds one forked worker costs: fork of a warm parent, the pool's start-up, shutting it down
 POOL_START_S = 0.03
@@ -54,9 +52,9 @@ class Cost:
 
 
 def probe(engine: Any, sc: Scenario, space: InputSpace, seed: int, start: int, stop: int,
-          timed: bool = True) -> Cost | None:
-    """Warm ``engine`` up on sample ``start`` and, when ``timed``, time it on samples from ``start`` on
-    (never beyond ``stop``, the end of the first chunk); ``None`` when untimed."""
+          sizes: Sequence[int] | None = None, max_workers: int = 1) -> Cost | None:
+    """Warm ``engine`` up on sample ``start`` and, given the chunk ``sizes`` still to run, time it on samples
+    from ``start`` on (never beyond ``stop``, the end of the first chunk); ``None`` when not timed."""
     def run(n: int) -> float:
         draw = space.sample(seed, start, start + n, keep_streams=True)
         t = time.perf_counter()
@@ -64,14 +62,14 @@ def probe(engine: Any, sc: Scenario, space: InputSpace, seed: int, start: int, s
         return time.perf_counter() - t
 
     run(1)
-    if not timed:
+    if not sizes:
         return None
-    n = min(PROBE_SAMPLES, stop - start)
+    n = 1
     while True:
-        t = run(n)
-        if t >= PROBE_MIN_S or n >= stop - start:
-            return Cost(t / n)
-        n = min(4 * n, stop - start)
+        cost = Cost(run(n) / n)
+        if n * cost.per_sample >= PROBE_MIN_S or n >= stop - start or choose_workers(cost, sizes, max_workers) == 1:
+            return cost
+        n = min(8 * n, stop - start)
 
 
 def pool_seconds(cost: Cost, sizes: Sequence[int], workers: int) -> float:
