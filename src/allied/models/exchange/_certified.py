@@ -163,6 +163,25 @@ def _gt(a, ea, b, eb):  # pragma: no cover - numba
 
 
 @_jit
+def _all_zero(e, k, a, d, uv, ue, x, ex):  # pragma: no cover - numba
+    """Is every other member of issue d, as exchange e's side k sees it, exactly at 0? Then the package's
+    weighted mean with actor ``a`` at an exact 0 is exactly 0 (0·s·c = 0, a sum of zeros, 0 / w)."""
+    for b in range(x.shape[0]):
+        if b == a:
+            continue
+        v = uv[e, k, b]
+        ev = ue[e, k, b]
+        if math.isnan(v):
+            v = x[b, d]
+            ev = ex[b, d]
+        if math.isnan(v):
+            continue  # not a member of the issue
+        if v != 0.0 or ev != 0.0:
+            return False
+    return True
+
+
+@_jit
 def _adj(e, k, newpos, enew, ci, cf, uv, ue, x, ex, cs, ecs, s0, es0, w, ew):  # pragma: no cover - numba
     """Weighted mean of side k's supply issue as exchange e sees it, with that side at ``newpos``."""
     d = ci[e, S0 + k]
@@ -174,6 +193,8 @@ def _adj(e, k, newpos, enew, ci, cf, uv, ue, x, ex, cs, ecs, s0, es0, w, ew):  #
     if math.isnan(cur):
         cur = x[a, d]
         ecur = ex[a, d]
+    if newpos == 0.0 and enew == 0.0 and _all_zero(e, k, a, d, uv, ue, x, ex):
+        return 0.0, 0.0
     dv, edv = _sub(newpos, enew, cur, ecur)
     t, et = _mul(cs[a, d], ecs[a, d], dv, edv)
     num, enum = _add(s0[d], es0[d], cf[e, UPDD + k], cf[e, EUPDD + k])
@@ -192,6 +213,15 @@ def _push(e, k, m, em, ci, cf):  # pragma: no cover - numba
     cf[e, MV + k] = m
     cf[e, EMV + k] = em
     ci[e, HAS0 + k] = 1
+
+
+@_jit
+def _full_err(xa, exa):  # pragma: no cover - numba
+    """Error bound of a full move's landing point P + (A − P) against A: exactly A when A is an exact 0
+    (0 − P and P + (−P) are exact in decimal), else within FULL_ERR (see _state)."""
+    if xa == 0.0 and exa == 0.0:
+        return 0.0
+    return exa + FULL_ERR
 
 
 @_jit
@@ -248,6 +278,8 @@ def _check_nbs(e, k, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # 
     ext = ex[b, si]
     d0, ed0 = _sub(xt, ext, n0, en0)
     d1, ed1 = _sub(xt, ext, n1, en1)
+    if (d0 == 0.0 and ed0 == 0.0) or (d1 == 0.0 and ed1 == 0.0):
+        return True  # an exact zero distance satisfies the package's "both >= 0 or both <= 0"
     g0 = _sign(d0, ed0)
     g1 = _sign(d1, ed1)
     if g0 == 0 or g1 == 0:
@@ -364,11 +396,11 @@ def _calculate(e, ci, cf, uv, ue, x, ex, s, es, cs, ecs, s0, es0, w, ew):  # pra
     full_i = over == 1
     full_j = over == 0
     if full_i:
-        cf[e, Y], cf[e, EY] = x[aj, q], ex[aj, q] + FULL_ERR
+        cf[e, Y], cf[e, EY] = x[aj, q], _full_err(x[aj, q], ex[aj, q])
     else:
         cf[e, Y], cf[e, EY] = _add(pos_i, epos_i, m_i, em_i)
     if full_j:
-        cf[e, Y + 1], cf[e, EY + 1] = x[ai, p], ex[ai, p] + FULL_ERR
+        cf[e, Y + 1], cf[e, EY + 1] = x[ai, p], _full_err(x[ai, p], ex[ai, p])
     else:
         cf[e, Y + 1], cf[e, EY + 1] = _add(pos_j, epos_j, m_j, em_j)
     ok0 = _move_ok(e, k0, m_i, em_i, cf, full_i, x[aj, q], ex[aj, q])
