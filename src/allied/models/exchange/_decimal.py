@@ -52,6 +52,8 @@ class _Ex:
 
 
 class _Round:
+    over = 0
+
     def __init__(self, x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
                  members: list[list[int]], knife_edge: bool = True, p: Decimal | None = None,
                  rng: np.random.Generator | None = None) -> None:
@@ -144,7 +146,8 @@ class _Round:
         dq = ((s[j.a][p] + s[i.a][p]) / (s[j.a][q] + s[i.a][q])) * dp
         i.move = (dq * w[q]) / (c[i.a][q] * s[i.a][q])
         j.move = abs(xi_dem - j.pos)
-        if abs(i.move) > abs(xj_dem - i.pos):
+        self.over = int(abs(i.move) > abs(xj_dem - i.pos))  # 1: i's full move overshoots (read by the hybrid)
+        if self.over:
             dq = (abs(xj_dem - i.pos) * s[i.a][q] * c[i.a][q]) / w[q]
             dp = ((s[i.a][q] + s[j.a][q]) / (s[i.a][p] + s[j.a][p])) * dq
             i.move = abs(xj_dem - i.pos)

@@ -58,11 +58,11 @@ def _err(v: Decimal) -> float:
 
 class _Hist(_Round):
     """A round whose ``move_ok`` reads the float history of moves the kernel kept (exact signs, a sum with
-    its error bound) instead of the package's list; ``hist`` maps a side's actor-issue to that history."""
+    its error bound) instead of the package's list; ``hist`` maps a side's actor-issue to that history.
+    ``over`` (set by the package's calculation) says whether i's full move overshot."""
 
     hist: dict[tuple[int, int], tuple[float, float, float, float]] | None = None
     capped = 0
-    over = -1
     real = False  # True: the package's own list of moves (a full replay)
 
     def move_ok(self, side: _Side, move: Decimal) -> bool:  # type: ignore[override]
@@ -87,18 +87,6 @@ class _Hist(_Round):
                 raise _Bail("history of moves sums to 100 within rounding")
         lo, hi = min(hmin, mf), max(hmax, mf)
         return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
-
-    def calculate(self, e: _Ex) -> None:
-        """The package's calculation; also notes which branch it took (``over``: i's full move overshoots)."""
-        x, s, c, w = self.x, self.s, self.c, self.w
-        i, j = e.i, e.j
-        q, p = i.sup, j.sup
-        xi_dem, xj_dem = x[i.a][p], x[j.a][q]
-        assert xi_dem is not None and xj_dem is not None
-        dp = (abs(xi_dem - j.pos) * s[j.a][p] * c[j.a][p]) / w[p]
-        dq = ((s[j.a][p] + s[i.a][p]) / (s[j.a][q] + s[i.a][q])) * dp
-        self.over = int(abs((dq * w[q]) / (c[i.a][q] * s[i.a][q])) > abs(xj_dem - i.pos))
-        super().calculate(e)
 
     def basic(self, e: _Ex) -> None:
         """The package's calculation for an exchange known to be valid and uncapped: the equal-gain moves,
@@ -138,6 +126,16 @@ class _Sample:
         self.ydec: list[dict[int, tuple[Decimal, Decimal]]] = [{}]
         self.rex: list[dict[int, _Ex]] = [{}]
         self.cur: dict[str, Any] = {}
+        # per-sample constants of the package's formulas: w_d = Σ s·c (members in order), the salience ratio
+        # of a pair on two issues, and each cell's preference-update weights (1 − s)·0.4 and 1 − that − 0.1
+        self.w: list[Decimal] = []
+        for d, mem in enumerate(self.members):
+            den = Decimal(0)
+            for a in mem:
+                den += self.sd[a][d] * self.cd[a][d]
+            self.w.append(den)
+        self.ratios: dict[tuple[int, int, int, int], Decimal] = {}
+        self.pw: dict[tuple[int, int], tuple[Decimal, Decimal]] = {}
 
     # -- decimal state, computed on demand ------------------------------------------------------------
     def state(self, t: int) -> _Hist:
@@ -158,12 +156,17 @@ class _Sample:
                     a, d = int(rec["irec"][k, 2 + 2 * side]), int(rec["irec"][k, 3 + 2 * side])
                     last[(a, d)] = (k, side)
             xd = [row[:] for row in prev]
+            pw = self.pw
             for (a, d), (k, side) in last.items():
                 y = self.yrec(t - 1, k)[side]
-                sal = self.sd[a][d]
                 xs = prev[a][d]
                 assert xs is not None
-                xd[a][d] = (1 - sal) * _W_SAL * y + _W_FIX * y + (1 - (1 - sal) * _W_SAL - _W_FIX) * xs
+                ws = pw.get((a, d))
+                if ws is None:
+                    wsal = (1 - self.sd[a][d]) * _W_SAL
+                    ws = pw[(a, d)] = (wsal, 1 - wsal - _W_FIX)
+                # the package's (1 − s)·0.4·y + 0.1·y + (1 − (1 − s)·0.4 − 0.1)·x, left to right
+                xd[a][d] = ws[0] * y + _W_FIX * y + ws[1] * xs
             self.xd[t] = xd
         return xd
 
@@ -182,17 +185,63 @@ class _Sample:
         memo = self.ydec[t]
         if k not in memo:
             rec = self._rec(t)
-            ir, pv, us = rec["irec"][k], rec["rprov"][k], rec["rus"][k]
-            e = self.dec_exchange(t, int(ir[2]), int(ir[4]), int(ir[3]), int(ir[5]), int(pv[1]), int(pv[2]), us)
-            st = self.state(t)
-            st.hist = None
+            ir, pv = rec["irec"][k].tolist(), rec["rprov"][k].tolist()
             if pv[3] == 0:  # no outcome cap: the equal-gain formula alone
-                st.basic(e)
+                memo[k] = self.basic_y(t, ir[2], ir[4], ir[3], ir[5], pv[1], pv[2])
             else:
-                st.calculate(e)
-            memo[k] = (e.i.y, e.j.y)
-            self.rex[t][k] = e
+                memo[k] = self.full_y(t, k)
         return memo[k]
+
+    def full_y(self, t: int, k: int) -> tuple[Decimal, Decimal]:
+        """Round t's realised exchange k recalculated in decimal as the package does (with its outcome
+        updates and caps); kept in ``rex`` for :meth:`replay`."""
+        rec = self._rec(t)
+        ir, pv, us = rec["irec"][k].tolist(), rec["rprov"][k].tolist(), rec["rus"][k]
+        e = self.dec_exchange(t, ir[2], ir[4], ir[3], ir[5], pv[1], pv[2], us)
+        st = self.state(t)
+        st.hist = None
+        if pv[3] == 0:
+            st.basic(e)
+        else:
+            st.calculate(e)
+        self.rex[t][k] = e
+        return e.i.y, e.j.y
+
+    def basic_y(self, t: int, ai: int, aj: int, q: int, p: int, ps0: int, ps1: int) -> tuple[Decimal, Decimal]:
+        """Voting positions of an uncapped exchange: the package's equal-gain moves
+        (``_Round.equal_gain_moves``), the same decimal operations in the same order, without building the
+        exchange (its outcome updates play no part when nothing is capped)."""
+        xd = self.xdec(t)
+        memo = self.ydec[t]
+        pi = xd[ai][q] if ps0 < 0 else (memo.get(ps0 >> 1) or self.yrec(t, ps0 >> 1))[ps0 & 1]
+        pj = xd[aj][p] if ps1 < 0 else (memo.get(ps1 >> 1) or self.yrec(t, ps1 >> 1))[ps1 & 1]
+        xi_dem, xj_dem = xd[ai][p], xd[aj][q]
+        assert pi is not None and pj is not None and xi_dem is not None and xj_dem is not None
+        s, c, w = self.sd, self.cd, self.w
+        dj = abs(xi_dem - pj)
+        dp = (dj * s[aj][p] * c[aj][p]) / w[p]
+        key = (aj, ai, p, q)
+        rat = self.ratios.get(key)
+        if rat is None:
+            rat = self.ratios[key] = (s[aj][p] + s[ai][p]) / (s[aj][q] + s[ai][q])
+        dq = rat * dp
+        mi = (dq * w[q]) / (c[ai][q] * s[ai][q])
+        mj = dj
+        di = abs(xj_dem - pi)
+        if abs(mi) > di:
+            dq = (di * s[ai][q] * c[ai][q]) / w[q]
+            key = (ai, aj, q, p)
+            rat = self.ratios.get(key)
+            if rat is None:
+                rat = self.ratios[key] = (s[ai][q] + s[aj][q]) / (s[ai][p] + s[aj][p])
+            dp = rat * dq
+            mi = di
+            mj = (dp * w[p]) / (c[aj][p] * s[aj][p])
+        if pi > xj_dem:
+            mi *= -1
+        if pj > xi_dem:
+            mj *= -1
+        return pi + mi, pj + mj
 
     def replay(self, t: int, ai: int, aj: int, q: int, p: int, nrec: int) -> _Ex:
         """Candidate (ai supplies q, aj supplies p) replayed in decimal from the round start through the
@@ -204,7 +253,8 @@ class _Sample:
         try:
             st.calculate(e)
             for k in range(nrec):
-                self.yrec(t, k)
+                if k not in self.rex[t]:
+                    self.full_y(t, k)
                 r = self.rex[t][k]
                 if not e.valid:
                     break
@@ -215,14 +265,19 @@ class _Sample:
         return e
 
     def dec_exchange(self, t: int, ai: int, aj: int, q: int, p: int, ps0: int, ps1: int, us: np.ndarray) -> _Ex:
-        i = _Side(ai, q, p, self.value(t, ps0, ai, q))
-        j = _Side(aj, p, q, self.value(t, ps1, aj, p))
-        i.start, j.start = self.value(t, -1, ai, q), self.value(t, -1, aj, p)
+        xd = self.xdec(t)
+        memo = self.ydec[t]
+        xi, xj = xd[ai][q], xd[aj][p]
+        assert xi is not None and xj is not None
+        i = _Side(ai, q, p, xi if ps0 < 0 else (memo.get(ps0 >> 1) or self.yrec(t, ps0 >> 1))[ps0 & 1])
+        j = _Side(aj, p, q, xj if ps1 < 0 else (memo.get(ps1 >> 1) or self.yrec(t, ps1 >> 1))[ps1 & 1])
+        i.start, j.start = xi, xj
         e = _Ex(i, j, 0)
         for slot, d in ((0, q), (1, p)):
+            upd = e.upd[d]
             for a, src in enumerate(us[slot].tolist()):
                 if src >= 0:
-                    e.upd[d][a] = self.value(t, src, a, d)
+                    upd[a] = (memo.get(src >> 1) or self.yrec(t, src >> 1))[src & 1]
         return e
 
 
@@ -231,8 +286,7 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
     got: list[Any] = [arrs.get(k) for k in ("ci", "cf", "uv", "ue", "us", "dfr", "x", "ex", "cs", "ecs")]
     ci, cf, uv, ue, us, dfr, x, ex, cs, ecs = got
     done: set[tuple[int, int]] = set()
-    for kind, a, b in need[:nneed]:
-        kind, a, b = int(kind), int(a), int(b)
+    for kind, a, b in need[:nneed].tolist():
         if (kind, a) in done:
             continue
         done.add((kind, a))
@@ -278,6 +332,7 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
                 st.hist = None
                 ex_ = smp.replay(t, ai, aj, q, p, int(arrs["gs"][K.G_NREC]))
                 st.capped = 3  # unknown: never reuse this gain as unchanged
+                st.over = -1
             st.hist = None
             ci[e, K.PEND] = 0
             ci[e, K.CAP] = st.capped
