@@ -293,7 +293,7 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
         stats["questions"] += 1
         if kind == K.Q_CALC:
             e = a
-            ai, aj, q, p = (int(v) for v in ci[e, :4])
+            ai, aj, q, p = ci[e, :4].tolist()
             for nd in range(int(ci[e, K.NDEF])):
                 slot, sa, cur_src, new_src = (int(v) for v in dfr[e, nd])
                 d = int(ci[e, K.S0 + slot])
@@ -322,8 +322,8 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
             ci[e, K.NDEF] = 0
             ex_ = smp.dec_exchange(t, ai, aj, q, p, int(ci[e, K.PS0]), int(ci[e, K.PS1]), us[e])
             st = smp.state(t)
-            st.hist = {(ai, q): (cf[e, K.HSUM], cf[e, K.EHSUM], cf[e, K.HMIN], cf[e, K.HMAX]),
-                       (aj, p): (cf[e, K.HSUM + 1], cf[e, K.EHSUM + 1], cf[e, K.HMIN + 1], cf[e, K.HMAX + 1])}
+            h = cf[e, K.HSUM:K.HMAX + 2].tolist()  # HSUM, EHSUM, HMIN, HMAX of both sides, interleaved
+            st.hist = {(ai, q): (h[0], h[2], h[4], h[6]), (aj, p): (h[1], h[3], h[5], h[7])}
             st.capped = 0
             try:
                 st.calculate(ex_)
