@@ -116,3 +116,17 @@ def test_a_thirty_actor_forecast_imports_no_numba() -> None:
             " ('p', 'q'))\nget('smp').run(inp)\nprint('numba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("vpm", range(len(K.CHOICES["VictoryProbModel"])))
+def test_victory_probabilities_kernel(vpm: int) -> None:
+    """Coalition pairs on both sides of, and exactly at, the Binary model's 10 % threshold."""
+    from allied.models.smp import _numpy as sk
+
+    rng = np.random.default_rng(vpm)
+    c = rng.uniform(1e-8, 5.0, (40, 6, 6))
+    c[:10, 1, 0] = c[:10, 0, 1] * K.BINARY_VP_THRESHOLD
+    c[10:20, 0, 2] = c[10:20, 2, 0] * K.BINARY_VP_THRESHOLD
+    c[20:30, 3, 4] = c[20:30, 4, 3] * rng.uniform(0.95, 1.15, 10)
+    for kern in _kernel_sets():
+        np.testing.assert_array_equal(kern.victory_probs(c, vpm), sk.victory_probs(c, vpm))

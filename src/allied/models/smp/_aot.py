@@ -98,6 +98,12 @@ _EXPORTS = (
     ("challenge_own", "Tuple((f8[:,:,::1], f8[:,:,::1], f8[:,:,::1]))"
                       "(f8[:,:,::1], f8[:,:,::1], f8[:,::1], f8[:,::1], i8, i8, b1)"),
     ("unique_positions", "Tuple((b1[:,:,::1], b1[:,::1]))(f8[:,:,::1])"),
+    ("bargains", "Tuple((i8[:,::1], b1[:,::1], f8[:,:,::1], f8[:,:,::1]))"
+                 "(f8[:,:,::1], f8[:,:,::1], f8[:,:,::1], f8[:,:,::1], i8)"),
+    ("option_utils", "Tuple((f8[:,:,::1], b1[:,:,::1]))(f8[:,:,::1], f8[:,:,::1], f8[:,:,::1], f8[:,:,::1],"
+                     " f8[:,::1], f8[:,:,::1], i8[:,::1], b1[:,::1])"),
+    ("victory_probs", "f8[:,:,::1](f8[:,:,::1], i8)"),
+    ("choose", "f8[:,:,::1](f8[:,:,::1], b1[:,:,::1], f8[:,:,::1], f8[:,:,::1], f8[:,:,::1])"),
 )
 
 
@@ -145,6 +151,10 @@ def warm_jit() -> None:
     k.coalitions(vd, cap, 2)
     k.challenge_own(vd, rest, cap, cap, 2, 1, False)
     k.unique_positions(x)
+    tgt, has, pi, pr = k.bargains(vd, vd, x, s, 1)
+    u, q = k.option_utils(x, s, pi, pr, cap, vd, tgt, has)
+    k.choose(u, q, x, pi, pr)
+    k.victory_probs(vd, 4)
 
 
 if __name__ == "__main__":  # pragma: no cover - build step

@@ -28,6 +28,11 @@ _BIN_TOL = K.BIN_TOL
 _PB = K.PROPBIN_MIX
 _PC = K.PROPCBC_MIX
 _POS_TOL = K.POS_TOL
+_MIN_SIG_EDU = K.MIN_SIG_EDU
+_MW = K.BARGAIN_MIN_W
+_ROUND = K.BARGAIN_ROUND
+_THR = K.BINARY_VP_THRESHOLD
+_VP_MIN = K.BINARY_VP_MIN
 
 @jit
 def _pwsum(a: np.ndarray, n: int) -> float:
@@ -270,3 +275,164 @@ def unique_positions(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                     break
             uniq[b, i] = first
     return equiv, uniq
+
+
+@jit
+def _round4(v: float) -> float:
+    return np.trunc(0.5 + v * _ROUND) / _ROUND
+
+
+@jit
+def bargains(du: np.ndarray, p_ij: np.ndarray, x: np.ndarray, s: np.ndarray,
+             ivb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each actor's best target, whether the challenge is worth making, and the bargain positions for the
+    initiator and the receiver (``bcn_step`` with ``BargnModel=InitOnlyInterp``: the target scan of
+    ``argmax`` and :func:`allied.models.smp._numpy.interpolate` with ``P^i[i > j]``)."""
+    nb, n, d = x.shape
+    tgt = np.empty((nb, n), dtype=np.int64)
+    has = np.empty((nb, n), dtype=np.bool_)
+    pos_i = np.empty((nb, n, d))
+    pos_r = np.empty((nb, n, d))
+    for b in range(nb):
+        for i in range(n):
+            best = -np.inf
+            jb = 0
+            for j in range(n):  # numpy's argmax: the first maximum, or the first NaN
+                v = -np.inf if j == i else du[b, i, j]
+                if np.isnan(v):
+                    best = v
+                    jb = j
+                    break
+                if v > best:
+                    best = v
+                    jb = j
+            tgt[b, i] = jb
+            has[b, i] = best > _MIN_SIG_EDU
+            pi = p_ij[b, i, jb]
+            pj = 1 - pi
+            for k in range(d):
+                ti = x[b, i, k]
+                tj = x[b, jb, k]
+                si = s[b, i, k]
+                sj = s[b, jb, k]
+                if ivb == 2:
+                    di = pj - pi if pj > pi else 0.0
+                    dj = pi - pj if pi > pj else 0.0
+                    si2 = si * si
+                    sj2 = sj * sj
+                    dik = (di * sj2) / ((di * sj2) + _MW + ((1 - di) * si2))
+                    djk = (dj * si2) / ((dj * si2) + _MW + ((1 - dj) * sj2))
+                    pos_i[b, i, k] = ti + dik * (tj - ti)
+                    pos_r[b, i, k] = tj + djk * (ti - tj)
+                else:
+                    if ivb == 0:
+                        wik = si * pi
+                        wjk = sj * pj
+                    else:
+                        wik = (si * si) * (pi * pi)
+                        wjk = (sj * sj) * (pj * pj)
+                    pos_i[b, i, k] = _round4(((wik + _MW) * ti + wjk * tj) / (wik + _MW + wjk))
+                    pos_r[b, i, k] = _round4((wik * ti + (_MW + wjk) * tj) / (wik + _MW + wjk))
+    return tgt, has, pos_i, pos_r
+
+
+@jit
+def option_utils(x: np.ndarray, s: np.ndarray, pos_i: np.ndarray, pos_r: np.ndarray, r: np.ndarray,
+                 own: np.ndarray, tgt: np.ndarray, has: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every actor's utility of the status quo and of the state after each bargain ``u_opt[B, N, 1 + N]``,
+    and each actor's queue (status quo, its own bargain, the bargains proposed to it) ``[B, N, 1 + N]``
+    (``bcn_step`` with one bargain per initiator)."""
+    nb, n, _ = x.shape
+    u_i = point_utils(x, s, pos_i, r)
+    u_r = point_utils(x, s, pos_r, r)
+    u_opt = np.empty((nb, n, n + 1))
+    queue = np.empty((nb, n, n + 1), dtype=np.bool_)
+    for b in range(nb):
+        for a in range(n):
+            rowsum = _pwsum(own[b, a], n)
+            u_sq = rowsum / n
+            u_opt[b, a, 0] = u_sq
+            queue[b, a, 0] = True
+            for k in range(n):
+                if has[b, k]:
+                    rest_sq = (rowsum - own[b, a, k]) - own[b, a, tgt[b, k]]
+                    u_opt[b, a, k + 1] = (u_i[b, a, k] + u_r[b, a, k] + rest_sq) / n
+                else:
+                    u_opt[b, a, k + 1] = u_sq
+                queue[b, a, k + 1] = has[b, k] and (k == a or tgt[b, k] == a)
+    return u_opt, queue
+
+
+@jit
+def choose(prob: np.ndarray, queue: np.ndarray, x: np.ndarray, pos_i: np.ndarray,
+           pos_r: np.ndarray) -> np.ndarray:
+    """Deterministic transitions: each actor takes the most probable option of its queue (the first of
+    equals; option 0, the status quo, keeps its position) and moves to its side of that bargain."""
+    nb, n, d = x.shape
+    new = np.empty((nb, n, d))
+    for b in range(nb):
+        for k in range(n):
+            best = -np.inf
+            ob = 0
+            for o in range(n + 1):  # numpy's argmax: the first maximum, or the first NaN
+                v = prob[b, k, o] if queue[b, k, o] else -1.0
+                if np.isnan(v):
+                    ob = o
+                    break
+                if v > best:
+                    best = v
+                    ob = o
+            for m in range(d):
+                if ob == 0:
+                    new[b, k, m] = x[b, k, m]
+                elif ob - 1 == k:
+                    new[b, k, m] = pos_i[b, ob - 1, m]
+                else:
+                    new[b, k, m] = pos_r[b, ob - 1, m]
+    return new
+
+
+@jit
+def victory_probs(c: np.ndarray, vpm: int) -> np.ndarray:
+    """:func:`allied.models.smp._numpy.victory_probs`: ``P[b, a, o]``, option a beats option o."""
+    nb, no, _ = c.shape
+    p = np.empty((nb, no, no))
+    for b in range(nb):
+        for a in range(no):
+            for o in range(no):
+                if a == o:
+                    p[b, a, o] = 0.5
+                    continue
+                if vpm != 4:
+                    x1 = c[b, a, o]
+                    x2 = c[b, o, a]
+                    if vpm == 1:
+                        x1 = x1 * x1
+                        x2 = x2 * x2
+                    elif vpm == 2:
+                        x1 = (x1 * x1) * (x1 * x1)
+                        x2 = (x2 * x2) * (x2 * x2)
+                    elif vpm == 3:
+                        q1 = (x1 * x1) * (x1 * x1)
+                        q2 = (x2 * x2) * (x2 * x2)
+                        x1 = q1 * q1
+                        x2 = q2 * q2
+                    p[b, a, o] = x1 / (x1 + x2)
+                    continue
+                # Binary: the lower-left pair decides; above the diagonal, the loser's share of (o, a)
+                hi, lo = (a, o) if a > o else (o, a)
+                s1 = c[b, hi, lo]
+                s2 = c[b, lo, hi]
+                r12 = s1 / (s1 + s2)
+                p12 = (r12 * (_THR + 1.0) - 1.0) / (_THR - 1.0)
+                if s1 >= _THR * s2:
+                    y1 = 1.0
+                    y2 = _VP_MIN
+                elif s2 >= _THR * s1:
+                    y1 = _VP_MIN
+                    y2 = 1.0
+                else:
+                    y1 = p12
+                    y2 = 1 - p12
+                p[b, a, o] = y1 / (y1 + y2) if a > o else y2 / (y1 + y2)
+    return p

@@ -65,7 +65,7 @@ def _scalar_pce(u: Array, w: Array, mask: Array, codes: dict[str, int], kern: Ke
     if kern is None:
         return sk.scalar_pce(u, w, mask, vr, vpm, pcem)
     c = kern.coalitions(np.ascontiguousarray(u), np.ascontiguousarray(w), vr)
-    return sk.pce(c, sk.victory_probs(c, vpm), mask, pcem)
+    return sk.pce(c, kern.victory_probs(c, vpm), mask, pcem)
 
 
 def state_view(x: Array, s: Array, cap: Array, codes: dict[str, int],
@@ -160,6 +160,8 @@ def bcn_step(
     stot = s.sum(-1)
     vr, bm = codes["VotingRule"], codes["BargnModel"]
     own_view = perspective is None
+    if kern is not None and bm == sk.BM_INIT_ONLY and codes["StateTransitions"] == 0 and not details:
+        return _bcn_fused(x, s, cap, vd, r, rest, stot, codes, kern, own), {}
     p_ij, du, du_j = _challenges(vd, rest, stot, cap, "own", codes, both=details and own_view, kern=kern)
     eye = np.eye(n, dtype=bool)
     masked = np.where(eye, -np.inf, du)
@@ -255,6 +257,20 @@ def bcn_step(
             status_quo_prob=prob[:, :, 0],
         )
     return new, det
+
+
+def _bcn_fused(x: Array, s: Array, cap: Array, vd: Array, r: Array, rest: Array, stot: Array,
+               codes: dict[str, int], kern: Kernels, own: Array | None) -> Array:
+    """:func:`bcn_step` for one bargain per initiator and deterministic transitions, in four fused kernels
+    around the numpy election (the same numbers)."""
+    p_ij, du, _ = kern.challenge_own(vd, rest, np.ascontiguousarray(stot), cap, codes["VotingRule"],
+                                     codes["ThirdPartyCommit"], False)
+    tgt, has, pos_init, pos_rcvr = kern.bargains(du, p_ij, x, s, codes["InterVecBrgn"])
+    if own is None:
+        own = own_utils(vd, rest, kern)
+    u_opt, queue = kern.option_utils(x, s, pos_init, pos_rcvr, r, own, tgt, has)
+    prob = _scalar_pce(u_opt, cap, queue, codes, kern)
+    return kern.choose(np.ascontiguousarray(prob), queue, x, pos_init, pos_rcvr)
 
 
 def simulate(
