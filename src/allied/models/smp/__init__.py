@@ -154,12 +154,13 @@ def _assemble(inp: ForecastInput, parts: list[tuple[smp_sim.Trace, np.ndarray]],
         rows = tr.rows
         pos = [np.where(inp.mask, p * span + lo, np.nan) for p in tr.positions]
         mean = [weighted_mean(p, w[start + rw]) for p, rw in zip(pos, rows, strict=True)]
-        cols["pos"].append(smp_sim.expand(rows, pos, last, states))
-        cols["mean"].append(smp_sim.expand(rows, mean, last, states))
-        cols["fc"].append(smp_sim.expand(rows, [f * span + lo for f in tr.forecast], last, states))
-        cols["risk"].append(smp_sim.expand(rows, tr.risk, last, states))
-        cols["prob"].append(smp_sim.expand(rows, tr.prob, last, states))
-        cols["uniq"].append(smp_sim.expand(rows, tr.unique, last, states))
+        ix = smp_sim.state_index(rows, last, states)
+        cols["pos"].append(smp_sim.expand(rows, pos, last, states, ix))
+        cols["mean"].append(smp_sim.expand(rows, mean, last, states, ix))
+        cols["fc"].append(smp_sim.expand(rows, [f * span + lo for f in tr.forecast], last, states, ix))
+        cols["risk"].append(smp_sim.expand(rows, tr.risk, last, states, ix))
+        cols["prob"].append(smp_sim.expand(rows, tr.prob, last, states, ix))
+        cols["uniq"].append(smp_sim.expand(rows, tr.unique, last, states, ix))
         cols["frac"].append(smp_sim.expand_frac(tr, last.shape[0], states))
         start += last.shape[0]
     out = {k: v[0] if len(v) == 1 else np.concatenate(v) for k, v in cols.items()}

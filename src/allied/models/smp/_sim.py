@@ -36,18 +36,23 @@ class Trace:
     details: list[dict[str, Array]] = field(default_factory=list)  # per turn (state t -> t+1), all B samples
 
 
-def expand(rows: list[Array], vals: list[Array], last: Array, states: int) -> Array:
+def state_index(rows: list[Array], last: Array, states: int) -> Array:
+    """Row of the concatenated per-state records that holds ``out[b, t]``, the record of state
+    ``min(t, last[b])`` (``rows[t]`` lists, in order, the samples whose final state is t or later)."""
+    b = last.shape[0]
+    counts = np.array([len(rw) for rw in rows])
+    offset = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    t = np.minimum(np.arange(states)[None, :], last[:, None])  # [B, states]
+    alive = last[None, :] >= np.arange(len(rows))[:, None]  # [T, B]: sample b recorded at state t
+    rank = np.cumsum(alive, axis=1) - 1  # position of b among the samples recorded at t
+    return offset[t] + rank[t, np.arange(b)[:, None]]
+
+
+def expand(rows: list[Array], vals: list[Array], last: Array, states: int, index: Array | None = None) -> Array:
     """``[B, states, ...]`` from per-state records: ``out[b, t]`` is the record of state ``min(t, last[b])``."""
-    first = vals[0]
-    out = np.empty((last.shape[0], states, *first.shape[1:]), dtype=first.dtype)
-    for k, (rw, val) in enumerate(zip(rows, vals, strict=True)):
-        if k < states:
-            out[rw, k] = val
-    for final in sorted(set(last.tolist())):  # not np.unique: it imports numpy.ma (25 ms)
-        if final + 1 < states:
-            who = np.flatnonzero(last == final)
-            out[who, final + 1:] = out[who, final][:, None]
-    return out
+    if index is None:
+        index = state_index(rows, last, states)
+    return np.concatenate(vals)[index]
 
 
 def expand_frac(tr: Trace, b: int, states: int) -> Array:
