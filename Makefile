@@ -14,6 +14,7 @@ install: $(STAMP) warm
 warm: $(STAMP)
 	@$(BIN)/python -m allied.models.exchange._aot >/dev/null 2>&1 || echo "note: exchange kernels not prebuilt (no C compiler?); numba compiles them once, below"
 	@$(BIN)/python -m allied.models.smp._aot >/dev/null 2>&1 || echo "note: SMP kernels not prebuilt (no C compiler?); numba compiles them on first use"
+	@$(BIN)/python -m allied.protocols._aot >/dev/null 2>&1 || echo "note: protocol kernel not prebuilt (no C compiler?); numba compiles it on first use"
 	@$(BIN)/allied show korea-2019 >/dev/null 2>&1 || true
 	@$(BIN)/allied forecast korea-2019 --model all >/dev/null 2>&1 || true
 
@@ -27,6 +28,7 @@ $(STAMP): pyproject.toml
 	@# optional: the exchange kernel built ahead of time (needs a C compiler); without it numba compiles on first use
 	@$(BIN)/python -m allied.models.exchange._aot >/dev/null 2>&1 || echo "note: exchange kernel not prebuilt; numba compiles it on first use"
 	@$(BIN)/python -m allied.models.smp._aot >/dev/null 2>&1 || echo "note: SMP kernels not prebuilt; numba compiles them on first use"
+	@$(BIN)/python -m allied.protocols._aot >/dev/null 2>&1 || echo "note: protocol kernel not prebuilt; numba compiles it on first use"
 	@touch $(STAMP)
 
 demo: install

@@ -34,9 +34,9 @@ def test_kernels_carry_the_key_of_what_is_compiled_into_them() -> None:
     from allied.models.smp import _fused as smp_fused
     from allied.models.smp import _numba as smp_numba
     from allied.models.smp import params
-    from allied.protocols import kernel, stage
+    from allied.protocols import kernel, layout, stage
 
-    for module, deps in ((kernel, [stage]), (smp_numba, [params]), (smp_fused, [params])):
+    for module, deps in ((kernel, [stage, layout]), (stage, [layout]), (smp_numba, [params]), (smp_fused, [params])):
         jitted = [v for v in vars(module).values() if isinstance(v, CPUDispatcher)]
         assert len(jitted) >= 4, module.__name__
         for fn in jitted:

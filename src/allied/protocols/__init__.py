@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         solve,
         solve_batch,
     )
-    from allied.protocols.kernel import OUT_NAMES, PARAM_NAMES
+    from allied.protocols.layout import OUT_NAMES, PARAM_NAMES
     from allied.protocols.presets import PRESETS, Protocol, from_stages
     from allied.scenario.model import Scenario
 
@@ -34,7 +34,7 @@ _WHERE = {
     "Comparison": "api", "compare": "api", "parameter_table": "api", "params_matrix": "api",
     "point_vector": "api", "simulate": "api", "solve": "api", "solve_batch": "api",
     "protocol_inputs": "inputs",
-    "OUT_NAMES": "kernel", "PARAM_NAMES": "kernel",
+    "OUT_NAMES": "layout", "PARAM_NAMES": "layout",
     "PRESETS": "presets", "Protocol": "presets", "from_stages": "presets",
 }
 

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from allied.errors import ModelError
-from allied.protocols import kernel as K
+from allied.protocols import _aot
+from allied.protocols import layout as K
 from allied.protocols.inputs import as_section as _section
 from allied.protocols.inputs import protocol_inputs as protocol_inputs  # re-exported: part of this API
+from allied.protocols.layout import SELECTIONS
 from allied.protocols.presets import Protocol, resolve
-from allied.protocols.stage import SELECTIONS
 from allied.scenario.sections.protocol import PARAM_BY_PATH, PARAMETERS, ProtocolSection, iter_values
 from allied.scenario.uncertain import Uncertain, point
 
@@ -75,7 +76,7 @@ def params_matrix(params: Mapping[str, Any], section: ProtocolSection | None = N
 
 def _run(pars: np.ndarray, proto: Protocol, grid: int, selection: str) -> tuple[np.ndarray, np.ndarray]:
     dd, dr, order = proto.arrays()
-    return K.solve_many(np.ascontiguousarray(pars), dd, dr, order, int(grid), SELECTIONS[selection], TOL_REL)
+    return _aot.solve_many(np.ascontiguousarray(pars), dd, dr, order, int(grid), SELECTIONS[selection], TOL_REL)
 
 
 def solve_batch(params: Mapping[str, Any], protocol: str | Protocol, *, section: ProtocolSection | None = None,

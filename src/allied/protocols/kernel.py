@@ -27,40 +27,68 @@ from __future__ import annotations
 import numpy as np
 
 from allied._jit import njit
+from allied.protocols import layout
 from allied.protocols import stage as st
-from allied.scenario.sections.protocol import PARAMETERS
-
-#: numba's njit, cached, with cache entries keyed also on stage.py's source (compiled into these kernels)
-jit = njit(depends=[st], nogil=True)
-
-# parameter vector layout: the protocol section's parameter table, in its order (one source of truth; the
-# scenario layer holds it because `allied validate` checks bounds without running the engine)
-PARAM_NAMES: tuple[str, ...] = tuple(p.path for p in PARAMETERS)
-(P_MU0, P_DELTA, P_ALPHA_S, P_ALPHA_T, P_BETA, P_GAMMA_S, P_GAMMA_T, P_AU, P_BU, P_GU, P_AK, P_BK, P_GK,
- P_RHO, P_SIGMA, P_XI, P_DIV, P_TAU_N, P_TAU_U, P_TAU_K, P_SU, P_SC, P_KAPPA, P_LEAK) = range(24)
-_EXPECTED = ("mu0", "delta", "alpha.S", "alpha.T", "beta", "gamma.S", "gamma.T", "A_U", "B_U", "G_U", "A_K", "B_K",
-             "G_K", "rho", "sigma", "xi", "divergence", "tension.N", "tension.U", "tension.K", "s_uncond", "s_cond",
-             "kappa_K", "leak")
-if PARAM_NAMES != _EXPECTED:  # the compiled indices above must follow the table; fail loudly, never misread
-    raise ImportError(f"protocol kernel: the section's parameter table changed order or names ({PARAM_NAMES}); "
-                      "update the P_* indices in allied/protocols/kernel.py to match")
-NPAR = len(PARAM_NAMES)
-
-# scalar outputs per sample
-OUT_NAMES: tuple[str, ...] = (
-    "p_full", "p_full_sincere", "p_full_stalling", "denuclearisation", "relief", "us_exploitation",
-    "us_exploitation_stalling", "relief_pocketed", "nk_exploitation", "stages", "V_USA", "V_ROK",
-    "V_PRK_sincere", "V_PRK_stalling", "max_regret", "grid_error", "p_first_stage",
-    "V_USA_sincere", "V_USA_stalling", "V_ROK_sincere", "V_ROK_stalling", "keep_sincere", "keep_stalling",
+from allied.protocols.layout import (  # noqa: F401  (NPAR, the *_NAMES are re-exported; layout: no numba)
+    NOUT,
+    NPAR,
+    NPATH,
+    O_DENUC,
+    O_GRID,
+    O_KEEP_S,
+    O_KEEP_T,
+    O_NKX,
+    O_P1,
+    O_PFULL,
+    O_PFULL_S,
+    O_PFULL_T,
+    O_POCKET,
+    O_REG,
+    O_RELIEF,
+    O_STAGES,
+    O_USX,
+    O_USX_T,
+    O_VK,
+    O_VKS,
+    O_VKT,
+    O_VNS,
+    O_VNT,
+    O_VU,
+    O_VUS,
+    O_VUT,
+    OUT_NAMES,
+    P_AK,
+    P_ALPHA_S,
+    P_ALPHA_T,
+    P_AU,
+    P_BETA,
+    P_BK,
+    P_BU,
+    P_DELTA,
+    P_DIV,
+    P_GAMMA_S,
+    P_GAMMA_T,
+    P_GK,
+    P_GU,
+    P_KAPPA,
+    P_LEAK,
+    P_MU0,
+    P_RHO,
+    P_SC,
+    P_SIGMA,
+    P_SU,
+    P_TAU_K,
+    P_TAU_N,
+    P_TAU_U,
+    P_XI,
+    PARAM_NAMES,
+    PATH_NAMES,
 )
-(O_PFULL, O_PFULL_S, O_PFULL_T, O_DENUC, O_RELIEF, O_USX, O_USX_T, O_POCKET, O_NKX, O_STAGES, O_VU, O_VK,
- O_VNS, O_VNT, O_REG, O_GRID, O_P1, O_VUS, O_VUT, O_VKS, O_VKT, O_KEEP_S, O_KEEP_T) = range(23)
-NOUT = len(OUT_NAMES)
-# per-stage path arrays: belief entering the stage, p, qS, qT, US reply to a refusal (N-first),
-# each type's reply to withholding (US-first)
-PATH_NAMES: tuple[str, ...] = ("belief", "p", "q_sincere", "q_stalling", "reply_us", "reply_sincere",
-                               "reply_stalling")
-NPATH = len(PATH_NAMES)
+
+#: numba's njit, cached, with cache entries keyed also on stage.py's and layout.py's sources (compiled into
+#: these kernels)
+jit = njit(depends=[st, layout], nogil=True)
+
 
 
 @jit

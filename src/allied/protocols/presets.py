@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allied.errors import fail
-from allied.protocols.stage import ORDERS
+from allied.protocols.layout import ORDERS
 from allied.scenario.sections.protocol import ProtocolSection
 
 

@@ -42,20 +42,24 @@ protocol model: breakdown values are type-free for the US); its reply to a refus
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-N_FIRST, U_FIRST, SIMULTANEOUS = 0, 1, 2
-ORDERS: dict[str, int] = {"N-first": N_FIRST, "U-first": U_FIRST, "simultaneous": SIMULTANEOUS}
+from allied._jit import njit as keyed_njit
+from allied.protocols import layout
+from allied.protocols.layout import N_FIRST, SEL_TALKS, SEL_US, SIMULTANEOUS, U_FIRST
+from allied.protocols.layout import ORDERS as ORDERS  # re-exported
+from allied.protocols.layout import SEL_STALL as SEL_STALL  # re-exported
+from allied.protocols.layout import SELECTIONS as SELECTIONS  # re-exported
+
+#: numba's njit, cached, with cache entries keyed also on layout.py's source (its codes are compiled in)
+jit = keyed_njit(depends=[layout], nogil=True)
 
 # continuation rows and outcome-constant rows
 CN_S, CN_T, WU_S, WU_T, WK_S, WK_T = 0, 1, 2, 3, 4, 5
 NX, UX, BB = 0, 1, 2
 
-SEL_TALKS, SEL_US, SEL_STALL = 0, 1, 2
 # regret, relative to the stage's payoff scale, below which a candidate is an exact equilibrium: rounding
 # only (the regrets below are computed without cancellation, so an exact one is ~1e-16 of the scale)
 NOISE_REL = 1e-13
-SELECTIONS: dict[str, int] = {"talks": SEL_TALKS, "us": SEL_US, "stall": SEL_STALL}
 
 # result layout
 (R_P, R_QS, R_QT, R_M, R_RU, R_AS, R_AT, R_REG, R_PC, R_VNS, R_VNT, R_WUS, R_WUT, R_WKS, R_WKT,
@@ -63,7 +67,7 @@ SELECTIONS: dict[str, int] = {"talks": SEL_TALKS, "us": SEL_US, "stall": SEL_STA
 NRES = 16
 
 
-@njit(cache=True, nogil=True)
+@jit
 def interp(cont: np.ndarray, row: int, m: float) -> float:
     """Linear interpolation of ``cont[row]`` (values at ``G`` equally spaced beliefs) at belief ``m``."""
     g = cont.shape[1]
@@ -77,7 +81,7 @@ def interp(cont: np.ndarray, row: int, m: float) -> float:
     return cont[row, j] * (1.0 - t) + cont[row, j + 1] * t
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _roots(vals: np.ndarray, lo: float, hi: float, out: np.ndarray) -> int:
     """Roots in the open interval (lo, hi) of the piecewise-linear function with node values ``vals``."""
     g = vals.shape[0]
@@ -102,7 +106,7 @@ def _roots(vals: np.ndarray, lo: float, hi: float, out: np.ndarray) -> int:
     return n
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _gain(x: float, y: float, w: float) -> float:
     """Gain from the best pure action for a player who plays action x w.p. ``w`` and y otherwise:
     ``max(x, y) - (w·x + (1 - w)·y)``, written without cancellation (0 exactly when it should be)."""
@@ -112,7 +116,7 @@ def _gain(x: float, y: float, w: float) -> float:
     return w * (-d)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru: float, a_s: float,
              a_t: float, cont: np.ndarray, oc: np.ndarray, res: np.ndarray) -> None:
     """Payoffs, probability of continuing and max regret of one strategy profile (fills ``res``)."""
@@ -187,7 +191,7 @@ def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru
     res[R_WKT] = p * pc * wkt + (1 - mu) * (nx_t * oc[5, NX] + ux_t * oc[5, UX] + bb_t * oc[5, BB])
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _tier(reg: float, noise: float, tol: float) -> float:
     """2: exact equilibrium (regret at rounding level), 1: within ``tol``, 0: not an equilibrium."""
     if reg <= noise:
@@ -195,7 +199,7 @@ def _tier(reg: float, noise: float, tol: float) -> float:
     return 1.0 if reg <= tol else 0.0
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _better(cand: np.ndarray, best: np.ndarray, noise: float, tol: float, sel: int) -> bool:
     """The selection rule: exact equilibria first, then those within ``tol``, then talks / US value /
     pessimism among equals; lowest regret when nothing is an equilibrium."""
@@ -221,7 +225,7 @@ def _better(cand: np.ndarray, best: np.ndarray, noise: float, tol: float, sel: i
     return us_c > us_b + eps
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _consider(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru: float, a_s: float,
               a_t: float, cont: np.ndarray, oc: np.ndarray, noise: float, tol: float, sel: int,
               cand: np.ndarray, best: np.ndarray) -> None:
@@ -237,7 +241,7 @@ def _consider(mu: float, order: int, p: float, qs: float, qt: float, m: float, r
         best[R_OK] = _tier(cand[R_REG], noise, tol)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _us_gap(mu: float, order: int, qs: float, qt: float, m: float, a_s: float, a_t: float,
             cont: np.ndarray, oc: np.ndarray) -> float:
     """US gain from delivering rather than withholding, given N's strategy (p-independent)."""
@@ -255,7 +259,7 @@ def _us_gap(mu: float, order: int, qs: float, qt: float, m: float, a_s: float, a
     return d - w
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _pure_p(mu: float, order: int, qs: float, qt: float, m: float, ru: float, a_s: float, a_t: float,
             cont: np.ndarray, oc: np.ndarray, noise: float, tol: float, sel: int, cand: np.ndarray,
             best: np.ndarray) -> None:
@@ -267,13 +271,13 @@ def _pure_p(mu: float, order: int, qs: float, qt: float, m: float, ru: float, a_
         _consider(mu, order, 0.0, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _post(mu: float, qs: float, qt: float) -> float:
     pc = mu * qs + (1 - mu) * qt
     return mu * qs / pc if pc > 0 else -1.0
 
 
-@njit(cache=True, nogil=True)
+@jit
 def _q_mix(mu: float, m: float, mixing_t: bool) -> float:
     """Mixing probability that yields posterior ``m`` when the other type complies for sure."""
     if mixing_t:
@@ -281,7 +285,7 @@ def _q_mix(mu: float, m: float, mixing_t: bool) -> float:
     return m * (1 - mu) / (mu * (1 - m))
 
 
-@njit(cache=True, nogil=True)
+@jit
 def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: int, tol_rel: float,
                 work: np.ndarray, roots: np.ndarray, cand: np.ndarray, best: np.ndarray) -> None:
     """Select an equilibrium of the stage at prior ``mu``; the result (layout ``R_*``) goes to ``best``.
