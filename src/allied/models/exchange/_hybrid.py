@@ -26,6 +26,8 @@ from allied.models.exchange import _state as K
 from allied.models.exchange._decimal import _TINY, _W_FIX, _W_SAL, _dec, _Ex, _Round, _Side, run_exact
 
 _U = K.U
+# _settle writes a settled exchange's columns as two slices
+assert (K.EY, K.MV, K.EMV, K.EGAIN, K.GLO) == (K.Y + 2, K.Y + 4, K.Y + 6, K.GAIN + 1, K.GAIN + 2)
 
 
 def _kernel() -> Any:
@@ -48,6 +50,12 @@ class _Bail(Exception):
 def _fl(v: Decimal) -> tuple[float, float]:
     hi = float(v)
     return hi, float(v - Decimal(hi))
+
+
+def _fe(v: Decimal) -> tuple[float, float]:
+    """float(v) and its error bound against v (0 when the float is v exactly)."""
+    f = float(v)
+    return f, (0.0 if Decimal(f) == v else 2 * _U * abs(f))
 
 
 def _err(v: Decimal) -> float:
@@ -343,13 +351,13 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
                 continue
             ci[e, K.VALID] = 1
             ci[e, K.EXACT] = 1
-            cf[e, K.GAIN], cf[e, K.GLO] = _fl(ex_.gain)
-            cf[e, K.EGAIN] = abs(cf[e, K.GLO])
-            for k, side in enumerate((ex_.i, ex_.j)):
-                cf[e, K.Y + k] = float(side.y)
-                cf[e, K.EY + k] = _err(side.y)
-                cf[e, K.MV + k] = float(side.move)
-                cf[e, K.EMV + k] = _err(side.move)
+            g, glo = _fl(ex_.gain)
+            cf[e, K.GAIN:K.GLO + 1] = (g, abs(glo), glo)
+            yi, eyi = _fe(ex_.i.y)
+            yj, eyj = _fe(ex_.j.y)
+            mi, emi = _fe(ex_.i.move)
+            mj, emj = _fe(ex_.j.move)
+            cf[e, K.Y:K.EMV + 2] = (yi, yj, eyi, eyj, mi, mj, emi, emj)
         elif kind == K.Q_OLD:
             e = a
             tix = int(ci[e, K.TOUCHED]) - 1
