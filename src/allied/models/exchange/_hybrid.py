@@ -73,6 +73,15 @@ class _Hist(_Round):
     capped = 0
     real = False  # True: the package's own list of moves (a full replay)
 
+    def __init__(self, x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
+                 members: list[list[int]], w: list[Decimal]) -> None:
+        """``_Round.__init__`` (deterministic, knife-edge) with the sample's issue weights ``w`` (the same sums,
+        computed once per sample) and each issue's x·s·c terms computed when a mean first needs them."""
+        self.x, self.s, self.c, self.members = x, s, c, members
+        self.knife_edge, self.p, self.rng = True, None, None
+        self.w = w
+        self.terms = _Terms(x, s, c, members)  # type: ignore[assignment]
+
     def move_ok(self, side: _Side, move: Decimal) -> bool:  # type: ignore[override]
         if abs(move) > 100 or abs(move) <= _TINY:
             return False
@@ -106,6 +115,21 @@ class _Hist(_Round):
         super().check_nbs(e, a, o)
         if e.gain is not g:
             self.capped |= 1 << (0 if a is e.i else 1)
+
+
+class _Terms(dict):  # type: ignore[type-arg]
+    """``_Round.terms`` computed per issue on first use: (actor, x·s·c at the round-start position)."""
+
+    def __init__(self, x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
+                 members: list[list[int]]) -> None:
+        super().__init__()
+        self.x, self.s, self.c, self.members = x, s, c, members
+
+    def __missing__(self, d: int) -> list[tuple[int, Decimal]]:
+        x, s, c = self.x, self.s, self.c
+        out = [(a, x[a][d] * s[a][d] * c[a][d]) for a in self.members[d]]  # type: ignore[operator]
+        self[d] = out
+        return out
 
 
 class _Sample:
@@ -149,7 +173,7 @@ class _Sample:
     def state(self, t: int) -> _Hist:
         st = self.st[t]
         if st is None:
-            st = _Hist(self.xdec(t), self.sd, self.cd, self.members)
+            st = _Hist(self.xdec(t), self.sd, self.cd, self.members, self.w)
             self.st[t] = st
         return st
 
