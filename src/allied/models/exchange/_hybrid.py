@@ -183,10 +183,9 @@ class _Sample:
             prev = self.xdec(t - 1)
             rec = self.recs[t - 1]
             last: dict[tuple[int, int], tuple[int, int]] = {}
-            for k in range(len(rec["irec"])):
-                for side in range(2):
-                    a, d = int(rec["irec"][k, 2 + 2 * side]), int(rec["irec"][k, 3 + 2 * side])
-                    last[(a, d)] = (k, side)
+            for k, (a0, d0, a1, d1) in enumerate(rec["irec"][:, 2:6].tolist()):
+                last[(a0, d0)] = (k, 0)
+                last[(a1, d1)] = (k, 1)
             xd = [row[:] for row in prev]
             pw = self.pw
             for (a, d), (k, side) in last.items():
