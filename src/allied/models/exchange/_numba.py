@@ -39,7 +39,7 @@ NREC = 13
 NIREC = 7
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _adj(e, k, newpos, act, sup, upd, updd, x, cs, s0, w):  # pragma: no cover - numba
     """Weighted mean of side ``k``'s supply issue as exchange ``e`` sees it, with that side at ``newpos``."""
     d = sup[e, k]
@@ -52,7 +52,7 @@ def _adj(e, k, newpos, act, sup, upd, updd, x, cs, s0, w):  # pragma: no cover -
     return (s0[d] + updd[e, k] + cs[a, d] * (newpos - cur)) / w[d]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _move_ok(e, k, m, pos, hsum, hmin, hmax):  # pragma: no cover - numba
     am = abs(m)
     if am > 100.0 or am <= 1e-10:
@@ -67,7 +67,7 @@ def _move_ok(e, k, m, pos, hsum, hmin, hmax):  # pragma: no cover - numba
     return (lo < 0.0 and hi < 0.0) or (lo > 0.0 and hi > 0.0)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _push(e, k, m, mv, has, hsum, hmin, hmax):  # pragma: no cover - numba
     """Append a move to side ``k``'s history (the previous last move joins the folded history)."""
     if has[e, k]:
@@ -79,7 +79,7 @@ def _push(e, k, m, mv, has, hsum, hmin, hmax):  # pragma: no cover - numba
     has[e, k] = True
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _check_nbs(e, k, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w):  # pragma: no cover - numba
     """Cap side ``k``'s move so the outcome does not pass the partner's (demanding) position."""
     o = 1 - k
@@ -117,7 +117,7 @@ def _check_nbs(e, k, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w):  #
     gain[e] = abs(r_t * s[b, ti] - r_s * s[b, si])
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _calculate(e, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd, updd,
                x, s, cs, s0, w):  # pragma: no cover - numba
     """Equal-gain moves of exchange ``e`` from its sides' current supply positions."""
@@ -170,7 +170,7 @@ def _calculate(e, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd,
     valid[e] = ok
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _set_update(e, slot, a, val, sup, upd, updd, x, cs):  # pragma: no cover - numba
     d = sup[e, slot]
     cur = upd[e, slot, a]
@@ -180,7 +180,7 @@ def _set_update(e, slot, a, val, sup, upd, updd, x, cs):  # pragma: no cover - n
     upd[e, slot, a] = val
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _recalc(e, r, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd, updd,
             x, s, cs, s0, w):  # pragma: no cover - numba
     """Bring exchange ``e`` up to date after exchange ``r`` was realised; True when it was recomputed."""
@@ -221,7 +221,7 @@ def _recalc(e, r, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd,
     return re
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _qgain(g):  # pragma: no cover - numba
     return np.int64(math.floor(g * _QUANT + 0.5))
 
