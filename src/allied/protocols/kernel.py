@@ -203,7 +203,7 @@ def solve_one(par: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray
     grid = np.zeros((nst, 6, g))
     cont = np.zeros((6, g))
     oc = np.zeros((6, 3))
-    work = np.zeros(g)
+    pre = np.zeros((st.NPRE, g))
     roots = np.zeros(g)
     cand = np.zeros(st.NRES)
     best = np.zeros(st.NRES)
@@ -212,8 +212,9 @@ def solve_one(par: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray
     for k in range(nst - 1, 0, -1):
         _continuation(par, k, nst, cum_d, cum_r, grid, cont, term, tmp)
         _outcomes(par, cum_d[k], cum_r[k], dd[k], dr[k], oc, tmp)
+        scale = st.prepare_stage(order[k], cont, oc, pre)  # the prior-free part, once per stage
         for j in range(g):
-            st.solve_stage(j * h, order[k], cont, oc, sel, tol_rel, work, roots, cand, best)
+            st.solve_prepared(j * h, order[k], cont, oc, sel, tol_rel, pre, scale, roots, cand, best)
             grid[k, 0, j] = best[st.R_VNS]
             grid[k, 1, j] = best[st.R_VNT]
             grid[k, 2, j] = best[st.R_WUS]
@@ -228,7 +229,8 @@ def solve_one(par: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray
     for k in range(nst):
         _continuation(par, k, nst, cum_d, cum_r, grid, cont, term, tmp)
         _outcomes(par, cum_d[k], cum_r[k], dd[k], dr[k], oc, tmp)
-        st.solve_stage(m, order[k], cont, oc, sel, tol_rel, work, roots, cand, best)
+        scale = st.prepare_stage(order[k], cont, oc, pre)
+        st.solve_prepared(m, order[k], cont, oc, sel, tol_rel, pre, scale, roots, cand, best)
         strat[k, :] = best
         path[k, 0] = m
         path[k, 1] = best[st.R_P]

@@ -285,6 +285,115 @@ def _q_mix(mu: float, m: float, mixing_t: bool) -> float:
     return m * (1 - mu) / (mu * (1 - m))
 
 
+# rows of the per-stage table built by :func:`prepare_stage` (``pre[NPRE, G]``)
+PRE_WORK = 0  # node values of the US's gap in N-first (also the core of the simultaneous conditions)
+PRE_RWORK = 1  # per cell: the root of PRE_WORK's interpolant found by _roots (NaN: none)
+PRE_RB = 2  # rows 2..5, per cell: roots of cont[th] - target, row PRE_RB + 2·th + (US reply to a refusal)
+PRE_VALS = 6  # scratch: node values of the simultaneous conditions
+NPRE = 7
+
+
+@jit
+def _cell_roots(vals: np.ndarray, out: np.ndarray) -> None:
+    """Per cell ``j``, the root :func:`_roots` would take from it (same arithmetic), or NaN if none."""
+    g = vals.shape[0]
+    h = 1.0 / (g - 1)
+    for j in range(g - 1):
+        m0 = j * h
+        m1 = (j + 1) * h
+        f0 = vals[j]
+        f1 = vals[j + 1]
+        if f0 == 0.0:
+            out[j] = m0
+        elif f0 * f1 < 0.0:
+            out[j] = m0 + (m1 - m0) * f0 / (f0 - f1)
+        else:
+            out[j] = np.nan
+
+
+@jit
+def _cells(lo: float, hi: float, g: int) -> tuple[int, int]:
+    """Cells ``[a, b)`` that can meet ``[lo, hi]`` (a margin of one cell: :func:`_roots` tests each anyway)."""
+    a = int(lo * (g - 1)) - 1
+    b = int(hi * (g - 1)) + 2
+    return max(a, 0), min(b, g - 1)
+
+
+@jit
+def _roots_from(cellr: np.ndarray, lo: float, hi: float, out: np.ndarray) -> int:
+    """:func:`_roots` on per-cell roots from :func:`_cell_roots`: the same roots, in the same order."""
+    g = cellr.shape[0] + 1
+    h = 1.0 / (g - 1)
+    n = 0
+    a, b = _cells(lo, hi, g)
+    for j in range(a, b):
+        m0 = j * h
+        m1 = (j + 1) * h
+        if m1 < lo or m0 > hi:
+            continue
+        r = cellr[j]
+        if lo < r < hi and (n == 0 or r - out[n - 1] > 1e-15):
+            out[n] = r
+            n += 1
+    return n
+
+
+@jit
+def _roots_in(vals: np.ndarray, lo: float, hi: float, out: np.ndarray, a: int, b: int) -> int:
+    """:func:`_roots` restricted to cells ``[a, b)`` (from :func:`_cells`; the others hold no root)."""
+    g = vals.shape[0]
+    h = 1.0 / (g - 1)
+    n = 0
+    for j in range(a, b):
+        m0 = j * h
+        m1 = (j + 1) * h
+        if m1 < lo or m0 > hi:
+            continue
+        f0 = vals[j]
+        f1 = vals[j + 1]
+        if f0 == 0.0:
+            r = m0
+        elif f0 * f1 < 0.0:
+            r = m0 + (m1 - m0) * f0 / (f0 - f1)
+        else:
+            continue
+        if lo < r < hi and (n == 0 or r - out[n - 1] > 1e-15):
+            out[n] = r
+            n += 1
+    return n
+
+
+@jit
+def prepare_stage(order: int, cont: np.ndarray, oc: np.ndarray, pre: np.ndarray) -> float:
+    """The part of :func:`solve_stage` that does not depend on the prior: fills ``pre[NPRE, G]`` and
+    returns the stage's payoff scale. Solving many priors of one stage (the backward pass) prepares once."""
+    g = cont.shape[1]
+    scale = 1.0
+    for i in range(6):
+        for j in range(g):
+            scale = max(scale, abs(cont[i, j]))
+        for j in range(3):
+            scale = max(scale, abs(oc[i, j]))
+    h = 1.0 / (g - 1)
+    work = pre[PRE_WORK]
+    for j in range(g):
+        mj = j * h
+        work[j] = cont[WU_S, j] + cont[WU_T, j] - (mj * oc[2, NX] + (1 - mj) * oc[3, NX])
+    _cell_roots(work, pre[PRE_RWORK])
+    vals = pre[PRE_VALS]
+    for th in range(2):
+        for v in range(2):
+            if order == N_FIRST:
+                ru = float(v)
+                target = ru * oc[th, UX] + (1 - ru) * oc[th, BB]
+            else:
+                target = oc[th, UX]
+            for j in range(g):
+                vals[j] = cont[th, j] - target
+            _cell_roots(vals, pre[PRE_RB + 2 * th + v])
+    return scale
+
+
 @jit
 def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: int, tol_rel: float,
                 work: np.ndarray, roots: np.ndarray, cand: np.ndarray, best: np.ndarray) -> None:
@@ -293,13 +402,17 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
     ``oc[6, 3]``: breakdown values (rows N-S, N-T, US|S, US|T, ROK|S, ROK|T; columns NX, UX, BB).
     ``work``, ``roots``: scratch arrays of length ``G``; ``cand``, ``best``: length ``NRES``.
     """
+    pre = np.empty((NPRE, cont.shape[1]))
+    scale = prepare_stage(order, cont, oc, pre)
+    work[:] = pre[PRE_WORK]
+    solve_prepared(mu, order, cont, oc, sel, tol_rel, pre, scale, roots, cand, best)
+
+
+@jit
+def solve_prepared(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: int, tol_rel: float,
+                   pre: np.ndarray, scale: float, roots: np.ndarray, cand: np.ndarray, best: np.ndarray) -> None:
+    """:func:`solve_stage` with the stage's table and scale from :func:`prepare_stage` (same results)."""
     g = cont.shape[1]
-    scale = 1.0
-    for i in range(6):
-        for j in range(g):
-            scale = max(scale, abs(cont[i, j]))
-        for j in range(3):
-            scale = max(scale, abs(oc[i, j]))
     tol = max(tol_rel, NOISE_REL) * scale
     noise = NOISE_REL * scale
     best[:] = 0.0
@@ -326,19 +439,16 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
                     _pure_p(mu, order, qs, qt, moff, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
 
     # node values of the US's gap in N-first (also the core of the simultaneous conditions)
-    for j in range(g):
-        mj = j * h
-        work[j] = cont[WU_S, j] + cont[WU_T, j] - (mj * oc[2, NX] + (1 - mj) * oc[3, NX])
+    work = pre[PRE_WORK]
 
     for th in range(2):  # th = the mixing type; the other complies for sure
         mixing_t = th == 1
         lo, hi = (mu, 1.0) if mixing_t else (0.0, mu)
         if hi - lo <= 0:
             continue
-        other = 1 - th
         # (a) US mixes
         if order == N_FIRST:
-            n = _roots(work, lo, hi, roots)
+            n = _roots_from(pre[PRE_RWORK, :g - 1], lo, hi, roots)
             r_th = ru * oc[th, UX] + (1 - ru) * oc[th, BB]
             for i in range(n):
                 m = roots[i]
@@ -351,14 +461,15 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
                     _consider(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
         elif order == SIMULTANEOUS:
             c_o = oc[2 + th, UX] - oc[2 + th, BB]
-            for j in range(g):
+            a, b = _cells(lo, hi, g)
+            vals = pre[PRE_VALS]
+            for j in range(a, b + 1):
                 mj = j * h
                 if mixing_t:
-                    roots[j] = mu * work[j] + (mj - mu) * c_o
+                    vals[j] = mu * work[j] + (mj - mu) * c_o
                 else:
-                    roots[j] = (1 - mu) * work[j] + (mu - mj) * c_o
-            vals = roots.copy()
-            n = _roots(vals, lo, hi, roots)
+                    vals[j] = (1 - mu) * work[j] + (mu - mj) * c_o
+            n = _roots_in(vals, lo, hi, roots, a, b)
             for i in range(n):
                 m = roots[i]
                 cn = interp(cont, th, m)
@@ -368,14 +479,10 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
                     q = _q_mix(mu, m, mixing_t)
                     qs, qt = (1.0, q) if mixing_t else (q, 1.0)
                     _consider(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
-        # (b) the mixing type indifferent given sure delivery (US-first: in the subgame after delivery)
-        target = oc[th, UX]
-        if order == N_FIRST:
-            target = ru * oc[th, UX] + (1 - ru) * oc[th, BB]
-        vals = np.empty(g)
-        for j in range(g):
-            vals[j] = cont[th, j] - target
-        n = _roots(vals, lo, hi, roots)
+        # (b) the mixing type indifferent given sure delivery (US-first: in the subgame after delivery);
+        # its target is oc[th, UX], or in N-first the value of refusing given the US's reply ru (0 or 1)
+        v = int(ru) if order == N_FIRST else 0
+        n = _roots_from(pre[PRE_RB + 2 * th + v, :g - 1], lo, hi, roots)
         for i in range(n):
             m = roots[i]
             q = _q_mix(mu, m, mixing_t)
@@ -384,7 +491,6 @@ def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: in
                 _pure_p(mu, order, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
             else:
                 _consider(mu, order, 1.0, qs, qt, m, ru, a_s, a_t, cont, oc, noise, tol, sel, cand, best)
-        _ = other
 
     # simultaneous: one type mixes, the other refuses, the US mixes (posterior 0 or 1)
     if order == SIMULTANEOUS and 0.0 < mu < 1.0:
