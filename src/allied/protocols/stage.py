@@ -286,29 +286,39 @@ def _q_mix(mu: float, m: float, mixing_t: bool) -> float:
 
 
 # rows of the per-stage table built by :func:`prepare_stage` (``pre[NPRE, G]``)
+# Root lists: the cells of a piecewise-linear function that hold a root, in increasing order (row PRE_CELL + f)
+# and the root _roots would take from each (row PRE_ROOT + f), their number in column G - 1 of the root row.
+# Functions f: 0 the US's gap (PRE_WORK); 1 + 2·th + ru: cont[th] - target for a mixing type th given the US's
+# reply ru (0 or 1) to a refusal (N-first; other orders: ru = 0).
 PRE_WORK = 0  # node values of the US's gap in N-first (also the core of the simultaneous conditions)
-PRE_RWORK = 1  # per cell: the root of PRE_WORK's interpolant found by _roots (NaN: none)
-PRE_RB = 2  # rows 2..5, per cell: roots of cont[th] - target, row PRE_RB + 2·th + (US reply to a refusal)
-PRE_VALS = 6  # scratch: node values of the simultaneous conditions
-NPRE = 7
+PRE_VALS = 1  # scratch: node values of the simultaneous conditions
+PRE_ROOT = 2  # rows 2..6
+PRE_CELL = 7  # rows 7..11
+NPRE = 12
 
 
 @jit
-def _cell_roots(vals: np.ndarray, out: np.ndarray) -> None:
-    """Per cell ``j``, the root :func:`_roots` would take from it (same arithmetic), or NaN if none."""
+def _cell_roots(vals: np.ndarray, root: np.ndarray, cell: np.ndarray) -> None:
+    """The cells ``j`` where :func:`_roots` would find a root, in order, and that root (same arithmetic);
+    their number goes to ``root[G - 1]``."""
     g = vals.shape[0]
     h = 1.0 / (g - 1)
+    n = 0
     for j in range(g - 1):
         m0 = j * h
         m1 = (j + 1) * h
         f0 = vals[j]
         f1 = vals[j + 1]
         if f0 == 0.0:
-            out[j] = m0
+            r = m0
         elif f0 * f1 < 0.0:
-            out[j] = m0 + (m1 - m0) * f0 / (f0 - f1)
+            r = m0 + (m1 - m0) * f0 / (f0 - f1)
         else:
-            out[j] = np.nan
+            continue
+        root[n] = r
+        cell[n] = j
+        n += 1
+    root[g - 1] = n
 
 
 @jit
@@ -320,18 +330,19 @@ def _cells(lo: float, hi: float, g: int) -> tuple[int, int]:
 
 
 @jit
-def _roots_from(cellr: np.ndarray, lo: float, hi: float, out: np.ndarray) -> int:
-    """:func:`_roots` on per-cell roots from :func:`_cell_roots`: the same roots, in the same order."""
-    g = cellr.shape[0] + 1
+def _roots_from(root: np.ndarray, cell: np.ndarray, lo: float, hi: float, out: np.ndarray) -> int:
+    """:func:`_roots` from the root list of :func:`_cell_roots`: the same roots, in the same order (the cells
+    without a root, which _roots passes over, are not visited)."""
+    g = root.shape[0]
     h = 1.0 / (g - 1)
     n = 0
-    a, b = _cells(lo, hi, g)
-    for j in range(a, b):
+    for i in range(int(root[g - 1])):
+        j = int(cell[i])
         m0 = j * h
         m1 = (j + 1) * h
         if m1 < lo or m0 > hi:
             continue
-        r = cellr[j]
+        r = root[i]
         if lo < r < hi and (n == 0 or r - out[n - 1] > 1e-15):
             out[n] = r
             n += 1
@@ -379,7 +390,7 @@ def prepare_stage(order: int, cont: np.ndarray, oc: np.ndarray, pre: np.ndarray)
     for j in range(g):
         mj = j * h
         work[j] = cont[WU_S, j] + cont[WU_T, j] - (mj * oc[2, NX] + (1 - mj) * oc[3, NX])
-    _cell_roots(work, pre[PRE_RWORK])
+    _cell_roots(work, pre[PRE_ROOT], pre[PRE_CELL])
     vals = pre[PRE_VALS]
     for th in range(2):
         for v in range(2):
@@ -390,7 +401,8 @@ def prepare_stage(order: int, cont: np.ndarray, oc: np.ndarray, pre: np.ndarray)
                 target = oc[th, UX]
             for j in range(g):
                 vals[j] = cont[th, j] - target
-            _cell_roots(vals, pre[PRE_RB + 2 * th + v])
+            f = 1 + 2 * th + v
+            _cell_roots(vals, pre[PRE_ROOT + f], pre[PRE_CELL + f])
     return scale
 
 
@@ -448,7 +460,7 @@ def solve_prepared(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel:
             continue
         # (a) US mixes
         if order == N_FIRST:
-            n = _roots_from(pre[PRE_RWORK, :g - 1], lo, hi, roots)
+            n = _roots_from(pre[PRE_ROOT], pre[PRE_CELL], lo, hi, roots)
             r_th = ru * oc[th, UX] + (1 - ru) * oc[th, BB]
             for i in range(n):
                 m = roots[i]
@@ -482,7 +494,8 @@ def solve_prepared(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel:
         # (b) the mixing type indifferent given sure delivery (US-first: in the subgame after delivery);
         # its target is oc[th, UX], or in N-first the value of refusing given the US's reply ru (0 or 1)
         v = int(ru) if order == N_FIRST else 0
-        n = _roots_from(pre[PRE_RB + 2 * th + v, :g - 1], lo, hi, roots)
+        f = 1 + 2 * th + v
+        n = _roots_from(pre[PRE_ROOT + f], pre[PRE_CELL + f], lo, hi, roots)
         for i in range(n):
             m = roots[i]
             q = _q_mix(mu, m, mixing_t)
