@@ -50,8 +50,12 @@ from allied.protocols.layout import ORDERS as ORDERS  # re-exported
 from allied.protocols.layout import SEL_STALL as SEL_STALL  # re-exported
 from allied.protocols.layout import SELECTIONS as SELECTIONS  # re-exported
 
-#: numba's njit, cached, with cache entries keyed also on layout.py's source (its codes are compiled in)
-jit = keyed_njit(depends=[layout], nogil=True)
+#: numba's njit, cached, with cache entries keyed also on layout.py's source (its codes are compiled in).
+#: The solver's functions allocate nothing, so they are compiled without numba's reference counting
+#: (``_nrt=False``): with it, every call passing arrays paid atomic increments and decrements of their
+#: reference counts, about 20 % of the kernel's time. Only :func:`solve_stage` allocates (``jit_nrt``).
+jit = keyed_njit(depends=[layout], nogil=True, _nrt=False)
+jit_nrt = keyed_njit(depends=[layout], nogil=True)
 
 # continuation rows and outcome-constant rows
 CN_S, CN_T, WU_S, WU_T, WK_S, WK_T = 0, 1, 2, 3, 4, 5
@@ -237,7 +241,8 @@ def _consider(mu: float, order: int, p: float, qs: float, qt: float, m: float, r
     m = min(max(m, 0.0), 1.0)
     evaluate(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, cand)
     if _better(cand, best, noise, tol, sel):
-        best[:] = cand
+        for i in range(NRES):  # element by element: a slice copy needs numba's runtime
+            best[i] = cand[i]
         best[R_OK] = _tier(cand[R_REG], noise, tol)
 
 
@@ -406,7 +411,7 @@ def prepare_stage(order: int, cont: np.ndarray, oc: np.ndarray, pre: np.ndarray)
     return scale
 
 
-@jit
+@jit_nrt
 def solve_stage(mu: float, order: int, cont: np.ndarray, oc: np.ndarray, sel: int, tol_rel: float,
                 work: np.ndarray, roots: np.ndarray, cand: np.ndarray, best: np.ndarray) -> None:
     """Select an equilibrium of the stage at prior ``mu``; the result (layout ``R_*``) goes to ``best``.
