@@ -124,12 +124,47 @@ def _gain(x: float, y: float, w: float) -> float:
 def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru: float, a_s: float,
              a_t: float, cont: np.ndarray, oc: np.ndarray, res: np.ndarray) -> None:
     """Payoffs, probability of continuing and max regret of one strategy profile (fills ``res``)."""
+    _evaluate(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, res)
+    _values(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, res)
+
+
+@jit
+def _type_probs(order: int, p: float, qs: float, qt: float, ru: float, a_s: float,
+                a_t: float) -> tuple[float, float, float, float, float, float]:
+    """Each type's probabilities of the outcomes NX, UX, BB (sincere, then stalling)."""
+    if order == N_FIRST:
+        return qs * (1 - p), (1 - qs) * ru, (1 - qs) * (1 - ru), qt * (1 - p), (1 - qt) * ru, (1 - qt) * (1 - ru)
+    if order == SIMULTANEOUS:
+        return qs * (1 - p), (1 - qs) * p, (1 - qs) * (1 - p), qt * (1 - p), (1 - qt) * p, (1 - qt) * (1 - p)
+    return (1 - p) * a_s, p * (1 - qs), (1 - p) * (1 - a_s), (1 - p) * a_t, p * (1 - qt), (1 - p) * (1 - a_t)
+
+
+@jit
+def _values(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru: float, a_s: float,
+            a_t: float, cont: np.ndarray, oc: np.ndarray, res: np.ndarray) -> None:
+    """The values :func:`_evaluate` leaves out (N's, and South Korea's belief-weighted): they are read only
+    from the selected candidate, so :func:`_consider` computes them for a candidate it keeps."""
+    cn_s = interp(cont, CN_S, m)
+    cn_t = interp(cont, CN_T, m)
+    wks = interp(cont, WK_S, m)
+    wkt = interp(cont, WK_T, m)
+    pc = mu * qs + (1.0 - mu) * qt
+    nx_s, ux_s, bb_s, nx_t, ux_t, bb_t = _type_probs(order, p, qs, qt, ru, a_s, a_t)
+    res[R_VNS] = p * qs * cn_s + nx_s * oc[0, NX] + ux_s * oc[0, UX] + bb_s * oc[0, BB]
+    res[R_VNT] = p * qt * cn_t + nx_t * oc[1, NX] + ux_t * oc[1, UX] + bb_t * oc[1, BB]
+    res[R_WKS] = p * pc * wks + mu * (nx_s * oc[4, NX] + ux_s * oc[4, UX] + bb_s * oc[4, BB])
+    res[R_WKT] = p * pc * wkt + (1 - mu) * (nx_t * oc[5, NX] + ux_t * oc[5, UX] + bb_t * oc[5, BB])
+
+
+@jit
+def _evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru: float, a_s: float,
+              a_t: float, cont: np.ndarray, oc: np.ndarray, res: np.ndarray) -> None:
+    """What the selection rule reads of a profile: strategy, continuation probability, max regret and the
+    US's belief-weighted values (the rest: :func:`_values`)."""
     cn_s = interp(cont, CN_S, m)
     cn_t = interp(cont, CN_T, m)
     wus = interp(cont, WU_S, m)
     wut = interp(cont, WU_T, m)
-    wks = interp(cont, WK_S, m)
-    wkt = interp(cont, WK_T, m)
     evu = wus + wut
     pc = mu * qs + (1.0 - mu) * qt
     reg = 0.0
@@ -186,13 +221,9 @@ def evaluate(mu: float, order: int, p: float, qs: float, qt: float, m: float, ru
     res[R_AT] = a_t
     res[R_REG] = reg
     res[R_PC] = pc
-    res[R_VNS] = p * qs * cn_s + nx_s * oc[0, NX] + ux_s * oc[0, UX] + bb_s * oc[0, BB]
-    res[R_VNT] = p * qt * cn_t + nx_t * oc[1, NX] + ux_t * oc[1, UX] + bb_t * oc[1, BB]
     # belief-weighted US and ROK values: mu·p·qS·C(S | m') = p·Pc·(m'·C(S | m'))
     res[R_WUS] = p * pc * wus + mu * (nx_s * oc[2, NX] + ux_s * oc[2, UX] + bb_s * oc[2, BB])
     res[R_WUT] = p * pc * wut + (1 - mu) * (nx_t * oc[3, NX] + ux_t * oc[3, UX] + bb_t * oc[3, BB])
-    res[R_WKS] = p * pc * wks + mu * (nx_s * oc[4, NX] + ux_s * oc[4, UX] + bb_s * oc[4, BB])
-    res[R_WKT] = p * pc * wkt + (1 - mu) * (nx_t * oc[5, NX] + ux_t * oc[5, UX] + bb_t * oc[5, BB])
 
 
 @jit
@@ -239,8 +270,9 @@ def _consider(mu: float, order: int, p: float, qs: float, qt: float, m: float, r
     qs = min(max(qs, 0.0), 1.0)
     qt = min(max(qt, 0.0), 1.0)
     m = min(max(m, 0.0), 1.0)
-    evaluate(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, cand)
+    _evaluate(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, cand)
     if _better(cand, best, noise, tol, sel):
+        _values(mu, order, p, qs, qt, m, ru, a_s, a_t, cont, oc, cand)
         for i in range(NRES):  # element by element: a slice copy needs numba's runtime
             best[i] = cand[i]
         best[R_OK] = _tier(cand[R_REG], noise, tol)
