@@ -24,8 +24,30 @@ _SOURCES = {"plain": "_numba.py", "certified": "_certified.py"}
 _loaded: dict[str, ModuleType] = {}
 
 
+def _cpu() -> str:
+    """Processor model and instruction-set flags of this machine (from /proc/cpuinfo), or "" elsewhere.
+
+    The plain kernel is compiled for the build machine's processor (≈ 10 % faster than a generic build on
+    the Korea sweep; no fused multiply-add, so the same numbers), so these go into its name: a cache folder
+    shared with another kind of machine never serves it there."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            first = f.read(1 << 16).split("\n\n", 1)[0]
+    except OSError:
+        return ""
+    wanted = ("vendor_id", "model name", "flags")
+    return "\n".join(ln for ln in first.splitlines() if ln.split(":", 1)[0].strip() in wanted)
+
+
+def _host(kind: str) -> bool:
+    """Whether ``kind`` is built for this processor (the plain kernel, where the processor is known)."""
+    return kind == "plain" and bool(_cpu())
+
+
 def _name(kind: str = "plain") -> str:
     src = (_HERE / _SOURCES[kind]).read_bytes() + (_HERE / "_state.py").read_bytes()
+    if _host(kind):
+        src += _cpu().encode()
     digest = hashlib.sha256(src).hexdigest()[:12]
     return f"exchange_aot_{kind}_{digest}"
 
@@ -96,6 +118,8 @@ def build(kind: str = "plain") -> Path:
             cc = CC(_name(kind))
             cc.output_dir = str(d)
             cc.verbose = False
+            if _host(kind):
+                cc.target_cpu = "host"
             for name, sig, fn in _exports(kind):
                 cc.export(name, sig)(fn)
             cc.compile()
