@@ -40,81 +40,31 @@ NIREC = 7
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _adj(e, k, newpos, act, sup, upd, updd, x, cs, s0, w):  # pragma: no cover - numba
-    """Weighted mean of side ``k``'s supply issue as exchange ``e`` sees it, with that side at ``newpos``."""
-    d = sup[e, k]
-    a = act[e, k]
-    if w[d] == 0.0:
+def _adj(newpos, cur, x_ad, s0_d, updd_ek, cs_ad, w_d):  # pragma: no cover - numba
+    """Weighted mean of a side's supply issue ``d`` as its exchange ``e`` sees it, with that side (actor
+    ``a``) at ``newpos``: ``cur`` is ``upd[e, k, a]``, ``updd_ek`` is ``updd[e, k]``, the rest are the
+    issue's and actor's entries (scalars, so the inlined helper passes no arrays)."""
+    if w_d == 0.0:
         return 0.0
-    cur = upd[e, k, a]
     if math.isnan(cur):
-        cur = x[a, d]
-    return (s0[d] + updd[e, k] + cs[a, d] * (newpos - cur)) / w[d]
+        cur = x_ad
+    return (s0_d + updd_ek + cs_ad * (newpos - cur)) / w_d
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _move_ok(e, k, m, pos, hsum, hmin, hmax):  # pragma: no cover - numba
+def _move_ok(m, pos_ek, hsum_ek, hmin_ek, hmax_ek):  # pragma: no cover - numba
+    """Whether move ``m`` is valid for a side at ``pos_ek`` with that history (sum, min, max)."""
     am = abs(m)
     if am > 100.0 or am <= 1e-10:
         return False
-    p = pos[e, k] + m
+    p = pos_ek + m
     if p < -_EDGE or p > 100.0 + _EDGE:
         return False
-    if hsum[e, k] + m > 100.0:
+    if hsum_ek + m > 100.0:
         return False
-    lo = min(hmin[e, k], m)
-    hi = max(hmax[e, k], m)
+    lo = min(hmin_ek, m)
+    hi = max(hmax_ek, m)
     return (lo < 0.0 and hi < 0.0) or (lo > 0.0 and hi > 0.0)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _push(e, k, m, mv, has, hsum, hmin, hmax):  # pragma: no cover - numba
-    """Append a move to side ``k``'s history (the previous last move joins the folded history)."""
-    if has[e, k]:
-        last = mv[e, k]
-        hsum[e, k] += last
-        hmin[e, k] = min(hmin[e, k], last)
-        hmax[e, k] = max(hmax[e, k], last)
-    mv[e, k] = m
-    has[e, k] = True
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _check_nbs(e, k, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w):  # pragma: no cover - numba
-    """Cap side ``k``'s move so the outcome does not pass the partner's (demanding) position."""
-    o = 1 - k
-    a = act[e, k]
-    b = act[e, o]
-    si = sup[e, k]
-    ti = sup[e, o]
-    n0 = _adj(e, k, pos[e, k], act, sup, upd, updd, x, cs, s0, w)
-    n1 = _adj(e, k, y[e, k], act, sup, upd, updd, x, cs, s0, w)
-    xt = x[b, si]
-    d0 = xt - n0
-    d1 = xt - n1
-    # the package tests (d0 >= 0 and d1 >= 0) or (d0 <= 0 and d1 <= 0) in 28-digit decimals; a distance
-    # within _CAP_TOL counts as zero here (exact arithmetic), so only a clear crossing is capped
-    if not ((d0 > _CAP_TOL and d1 < -_CAP_TOL) or (d0 < -_CAP_TOL and d1 > _CAP_TOL)):
-        return
-    # the move that puts the outcome exactly on the partner's position (the package sums every actor
-    # here, the mover included at its current position, so this is a move and not a position)
-    tot = s0[si] + updd[e, k]
-    if math.isnan(upd[e, k, a]):
-        tot += cs[a, si] * (pos[e, k] - x[a, si])
-    delta = abs((xt * w[si] - tot) / cs[a, si])
-    r_s = delta * cs[a, si] / w[si]
-    r_t = ((s[a, si] + s[b, si]) / (s[a, ti] + s[b, ti])) * r_s
-    m_o = abs(r_t * w[ti] / cs[b, ti])
-    m_a = delta
-    if pos[e, o] > x[a, ti]:
-        m_o = -m_o
-    if pos[e, k] > xt:
-        m_a = -m_a
-    mv[e, o] = m_o
-    mv[e, k] = m_a
-    y[e, o] = pos[e, o] + m_o
-    y[e, k] = pos[e, k] + m_a
-    gain[e] = abs(r_t * s[b, ti] - r_s * s[b, si])
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -151,22 +101,64 @@ def _calculate(e, act, sup, pos, y, mv, has, hsum, hmin, hmax, gain, valid, upd,
         m_i = -m_i
     if pos_j > x_idem:
         m_j = -m_j
-    k0 = e - e  # side indices as plain int64 (integer literals would make numba compile extra versions)
-    k1 = k0 + 1
-    _push(e, k0, m_i, mv, has, hsum, hmin, hmax)
-    _push(e, k1, m_j, mv, has, hsum, hmin, hmax)
+    # append each side's move to its history (written out, not _push: an inlined helper's array arguments
+    # cost an atomic reference count each, which dominated the kernel)
+    for k in range(2):
+        if has[e, k]:
+            last = mv[e, k]
+            hsum[e, k] += last
+            hmin[e, k] = min(hmin[e, k], last)
+            hmax[e, k] = max(hmax[e, k], last)
+        mv[e, k] = m_i if k == 0 else m_j
+        has[e, k] = True
     y[e, 0] = pos_i + m_i
     y[e, 1] = pos_j + m_j
     g = abs(dq * s_iq - dp * s_ip)
     gain[e] = g
-    ok = _move_ok(e, k0, m_i, pos, hsum, hmin, hmax) and _move_ok(e, k1, m_j, pos, hsum, hmin, hmax)
+    ok = (_move_ok(m_i, pos[e, 0], hsum[e, 0], hmin[e, 0], hmax[e, 0])
+          and _move_ok(m_j, pos[e, 1], hsum[e, 1], hmin[e, 1], hmax[e, 1]))
     if g < 1e-10:
         ok = False
     if ok:
-        _check_nbs(e, k0, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w)
-        _check_nbs(e, k1, act, sup, pos, y, mv, gain, upd, updd, x, s, cs, s0, w)
-        ok = (_move_ok(e, k0, mv[e, 0], pos, hsum, hmin, hmax)
-              and _move_ok(e, k1, mv[e, 1], pos, hsum, hmin, hmax))
+        # cap each side's move (side 0, then side 1) so the outcome does not pass the partner's
+        # (demanding) position (written out, not a helper: see the history above)
+        for k in range(2):
+            o = 1 - k
+            a = act[e, k]
+            b = act[e, o]
+            si = sup[e, k]
+            ti = sup[e, o]
+            cur = upd[e, k, a]
+            n0 = _adj(pos[e, k], cur, x[a, si], s0[si], updd[e, k], cs[a, si], w[si])
+            n1 = _adj(y[e, k], cur, x[a, si], s0[si], updd[e, k], cs[a, si], w[si])
+            xt = x[b, si]
+            d0 = xt - n0
+            d1 = xt - n1
+            # the package tests (d0 >= 0 and d1 >= 0) or (d0 <= 0 and d1 <= 0) in 28-digit decimals; a distance
+            # within _CAP_TOL counts as zero here (exact arithmetic), so only a clear crossing is capped
+            if not ((d0 > _CAP_TOL and d1 < -_CAP_TOL) or (d0 < -_CAP_TOL and d1 > _CAP_TOL)):
+                continue
+            # the move that puts the outcome exactly on the partner's position (the package sums every actor
+            # here, the mover included at its current position, so this is a move and not a position)
+            tot = s0[si] + updd[e, k]
+            if math.isnan(upd[e, k, a]):
+                tot += cs[a, si] * (pos[e, k] - x[a, si])
+            delta = abs((xt * w[si] - tot) / cs[a, si])
+            r_s = delta * cs[a, si] / w[si]
+            r_t = ((s[a, si] + s[b, si]) / (s[a, ti] + s[b, ti])) * r_s
+            m_o = abs(r_t * w[ti] / cs[b, ti])
+            m_a = delta
+            if pos[e, o] > x[a, ti]:
+                m_o = -m_o
+            if pos[e, k] > xt:
+                m_a = -m_a
+            mv[e, o] = m_o
+            mv[e, k] = m_a
+            y[e, o] = pos[e, o] + m_o
+            y[e, k] = pos[e, k] + m_a
+            gain[e] = abs(r_t * s[b, ti] - r_s * s[b, si])
+        ok = (_move_ok(mv[e, 0], pos[e, 0], hsum[e, 0], hmin[e, 0], hmax[e, 0])
+              and _move_ok(mv[e, 1], pos[e, 1], hsum[e, 1], hmin[e, 1], hmax[e, 1]))
     valid[e] = ok
 
 
@@ -332,6 +324,8 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
     back = np.zeros(n, dtype=np.int64)
     realised = np.zeros(n, dtype=np.int64)
     n_real = 0
+    o0 = np.zeros(2)  # outcomes of the realised exchange's two issues before and after (overwritten each time)
+    o1 = np.zeros(2)
     while True:
         best = n - n - 1
         second = n - n - 1
@@ -365,11 +359,11 @@ def _run_round(x, s, cs, present, random_ties, frec, irec, ext, inner, nrec, sam
             e2[:nrec] = ext[:nrec]
             in2[:nrec] = inner[:nrec]
             frec, irec, ext, inner = f2, i2, e2, in2
-        o0 = np.zeros(2)
-        o1 = np.zeros(2)
         for k in range(2):
-            o0[k] = _adj(r, k, pos[r, k], act, sup, upd, updd, x, cs, s0, w)
-            o1[k] = _adj(r, k, y[r, k], act, sup, upd, updd, x, cs, s0, w)
+            ak = act[r, k]
+            dk = sup[r, k]
+            o0[k] = _adj(pos[r, k], upd[r, k, ak], x[ak, dk], s0[dk], updd[r, k], cs[ak, dk], w[dk])
+            o1[k] = _adj(y[r, k], upd[r, k, ak], x[ak, dk], s0[dk], updd[r, k], cs[ak, dk], w[dk])
         irec[nrec, 0] = sample
         irec[nrec, 1] = rnd
         irec[nrec, 2] = act[r, 0]
