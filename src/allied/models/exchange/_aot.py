@@ -27,7 +27,7 @@ _loaded: dict[str, ModuleType] = {}
 def _cpu() -> str:
     """Processor model and instruction-set flags of this machine (from /proc/cpuinfo), or "" elsewhere.
 
-    The plain kernel is compiled for the build machine's processor (≈ 10 % faster than a generic build on
+    The plain kernel is compiled for the build machine's processor (≈ 20 % faster than a generic build on
     the Korea sweep; no fused multiply-add, so the same numbers), so these go into its name: a cache folder
     shared with another kind of machine never serves it there."""
     try:
