@@ -12,13 +12,12 @@ the same numbers, bit for bit (``tests/models/test_smp_fused.py``).
 
 from __future__ import annotations
 
-import hashlib
-import importlib.machinery
-import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
+
+from allied._aot import build_name, compile_build, load_build
 
 _HERE = Path(__file__).parent
 _PREFIX = "smp_aot_"
@@ -33,39 +32,17 @@ _loaded: list[ModuleType] = []
 
 
 def _name() -> str:
-    h = hashlib.sha256()
-    for src in _SOURCES:
-        h.update((_HERE / src).read_bytes())
-    return f"{_PREFIX}{h.hexdigest()[:12]}"
-
-
-def _dirs() -> list[Path]:
-    out = [_HERE / "__pycache__"]
-    if os.environ.get("XDG_CACHE_HOME"):
-        out.append(Path(os.environ["XDG_CACHE_HOME"]) / "allied")
-    out.append(Path.home() / ".cache" / "allied")
-    return out
+    return build_name(_PREFIX, _HERE, _SOURCES)
 
 
 def load() -> ModuleType | None:
     """The compiled kernels for the current sources, or ``None`` when they have not been built."""
-    if _loaded:
-        return _loaded[0]
-    if os.environ.get("ALLIED_NO_AOT"):
-        return None
-    name = _name()
-    for d in _dirs():
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = d / f"{name}{suffix}"
-            if path.is_file():
-                spec = importlib.util.spec_from_file_location(name, path)
-                if spec is None or spec.loader is None:
-                    continue
-                mod = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(mod)
-                _loaded.append(mod)
-                return mod
-    return None
+    if not _loaded:
+        mod = load_build(_name(), _HERE)
+        if mod is None:
+            return None
+        _loaded.append(mod)
+    return _loaded[0]
 
 
 def _jit() -> Any:
@@ -109,31 +86,10 @@ _EXPORTS = (
 
 def build() -> Path:
     """Compile the kernels into the first writable cache folder; returns the file."""
-    from numba.pycc import CC
-
     from allied.models.smp import _fused
 
-    last: Exception | None = None
-    name = _name()
-    for d in _dirs():
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            cc = CC(name)
-            cc.output_dir = str(d)
-            cc.verbose = False
-            for fn, sig in _EXPORTS:
-                cc.export(fn, sig)(getattr(_fused, fn).py_func)
-            cc.compile()
-        except (OSError, PermissionError) as exc:  # unwritable folder: try the next one
-            last = exc
-            continue
-        found = sorted(d.glob(f"{name}*"))
-        if found:
-            for old in d.glob(f"{_PREFIX}*"):  # builds of earlier sources are never loaded again
-                if not old.name.startswith(name):
-                    old.unlink(missing_ok=True)
-            return found[0]
-    raise RuntimeError(f"could not build the SMP kernels ahead of time: {last}")
+    exports = [(fn, sig, getattr(_fused, fn).py_func) for fn, sig in _EXPORTS]
+    return compile_build(_name(), _HERE, exports, _PREFIX, "SMP kernels")
 
 
 def warm_jit() -> None:
