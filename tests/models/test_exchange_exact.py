@@ -19,16 +19,17 @@ from shared_data import need_shared
 MODEL = ExchangeModel()
 
 
-def assert_same_run(inp: ForecastInput, rounds: int, stats: dict[str, int] | None = None) -> None:
+def assert_same_run(inp: ForecastInput, rounds: int, stats: dict[str, int] | None = None,
+                    value_atol: float = 1e-9) -> None:
     ref = run_exact(inp.x, inp.lo, inp.hi, inp.s, inp.c, inp.mask, rounds)
     got = run_hybrid(inp.x, inp.lo, inp.hi, inp.s, inp.c, inp.mask, rounds, stats)
     # decisions: every realised exchange (sample, round, actors, issues, group), in order
     np.testing.assert_array_equal(got[3], ref[3])
     # values: preferences and votes every round, and every exchange's record
-    np.testing.assert_allclose(got[0], ref[0], atol=1e-9, rtol=0)
-    np.testing.assert_allclose(got[1], ref[1], atol=1e-9, rtol=0)
-    np.testing.assert_allclose(got[2], ref[2], atol=1e-8, rtol=0)
-    np.testing.assert_allclose(got[4], ref[4], atol=1e-8, rtol=0)
+    np.testing.assert_allclose(got[0], ref[0], atol=value_atol, rtol=0)
+    np.testing.assert_allclose(got[1], ref[1], atol=value_atol, rtol=0)
+    np.testing.assert_allclose(got[2], ref[2], atol=10 * value_atol, rtol=0)
+    np.testing.assert_allclose(got[4], ref[4], atol=10 * value_atol, rtol=0)
     np.testing.assert_array_equal(got[5], ref[5])
 
 
@@ -116,6 +117,32 @@ def zero_heavy(draw: st.DrawFn) -> ForecastInput:
 @given(zero_heavy())
 def test_exact_zero_outcomes_equal_the_decimal_reference(inp: ForecastInput) -> None:
     assert_same_run(inp, 5)
+
+
+@st.composite
+def tiny_capabilities(draw: st.DrawFn) -> ForecastInput:
+    """Continuous cases where some capabilities are tiny (1e-18 to 1e-6): gains of that size are below the
+    float kernel's 1e-10 floors, where the plain float arithmetic departs from the package; the exact
+    default must not."""
+    n_a = draw(st.integers(3, 6))
+    n_d = draw(st.integers(2, 4))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    x = rng.uniform(0, 100, (n_a, n_d))
+    s = rng.uniform(0.05, 1.0, (n_a, n_d))
+    c = np.repeat(rng.uniform(0.1, 1.0, (n_a, 1)), n_d, axis=1)
+    tiny = rng.uniform(size=n_a) < 0.4
+    c[tiny] = 10.0 ** rng.uniform(-18, -6, (int(tiny.sum()), 1))
+    return ForecastInput(x[None], s[None], c[None], np.zeros(n_d), np.full(n_d, 100.0),
+                         tuple(f"A{i}" for i in range(n_a)), tuple(f"I{k}" for k in range(n_d)))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_capabilities())
+def test_tiny_capabilities_equal_the_decimal_reference(inp: ForecastInput) -> None:
+    """Same decisions, every one. The values are not held to 1e-9 here: with capabilities 12 orders of
+    magnitude apart the float positions between decisions drift from the package's 28-digit ones (hypothesis
+    found 1.5e-8 of the scale; docs/limits.md), so they are held to 1e-6 of the scale."""
+    assert_same_run(inp, 4, value_atol=1e-6 * 100)
 
 
 def test_engineered_ties_are_settled_in_decimal() -> None:

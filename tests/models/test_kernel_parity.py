@@ -50,9 +50,10 @@ def salience() -> st.SearchStrategy[float]:
     return st.one_of(st.sampled_from([0.0, 1.0]), st.floats(1e-6, 1.0))
 
 
-def capability(zero: bool = True) -> st.SearchStrategy[float]:
+def capability(zero: bool = True, smallest: float = 0.0) -> st.SearchStrategy[float]:
+    """A capability; zero when ``zero``, else from 0.5. Positive values start at ``smallest``."""
     lo = 0.0 if zero else 0.5
-    return st.one_of(st.sampled_from([lo, 1.0, 10.0]), st.floats(lo, 100.0, allow_subnormal=False))
+    return st.one_of(st.sampled_from([lo, 1.0, 10.0]), st.floats(max(lo, smallest), 100.0, allow_subnormal=False))
 
 
 @st.composite
@@ -84,13 +85,17 @@ def smp_input(draw: Any) -> ForecastInput:
 
 @st.composite
 def exchange_input(draw: Any) -> ForecastInput:
-    """2–7 actors, 2–4 issues, one sample; zero saliences and capabilities; some actors absent from issues."""
+    """2–7 actors, 2–4 issues, one sample; zero saliences and capabilities; some actors absent from issues.
+    Positive capabilities start at 1e-6: the float kernel counts gains below 1e-10 as none, where the
+    package's decimals still see one (hypothesis found a capability of 1.5e-18 doing that); that knife edge
+    is the float arithmetic's documented departure, and the exact default is tested on it
+    (tests/models/test_exchange_exact.py)."""
     a = draw(st.integers(2, 7))
     d = draw(st.integers(2, 4))
     n = a * d
     x = np.array(draw(st.lists(st.floats(0.0, 100.0, allow_subnormal=False), min_size=n, max_size=n)))
     s = np.array(draw(st.lists(salience(), min_size=n, max_size=n)))
-    c = np.array(draw(st.lists(capability(), min_size=n, max_size=n)))
+    c = np.array(draw(st.lists(capability(smallest=1e-6), min_size=n, max_size=n)))
     present = np.array(draw(st.lists(st.sampled_from([True, True, True, False]), min_size=n, max_size=n)))
     shape = (1, a, d)
     return ForecastInput(x.reshape(shape), s.reshape(shape), c.reshape(shape), np.zeros(d), np.full(d, 100.0),

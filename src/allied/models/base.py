@@ -125,8 +125,9 @@ def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:
     num = np.where(ok, x, 0.0) * wx
     with np.errstate(invalid="ignore", divide="ignore"):
         m = num.sum(axis=-2) / tot
-    # all weights zero: fall back to the plain mean of present actors
-    plain = np.nanmean(np.where(ok, x, np.nan), axis=-2) if np.any(tot == 0) else m
+        # all weights zero: fall back to the plain mean of present actors (what np.nanmean computes, without
+        # its warning for an issue no actor holds: that mean is NaN, as it should be)
+        plain = np.where(ok, x, 0.0).sum(axis=-2) / ok.sum(axis=-2) if np.any(tot == 0) else m
     return np.where(tot > 0, m, plain)
 
 

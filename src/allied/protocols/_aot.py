@@ -15,9 +15,6 @@ Both compile the same source and give the same numbers, bit for bit (``tests/pro
 
 from __future__ import annotations
 
-import hashlib
-import importlib.machinery
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -25,6 +22,8 @@ from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from allied._aot import build_name, compile_build, cpu_signature, load_build
 
 _HERE = Path(__file__).parent
 _PREFIX = "protocol_aot_"
@@ -36,54 +35,20 @@ JIT_MIN_ROWS = 4096
 _loaded: list[ModuleType] = []
 
 
-def _cpu() -> str:
-    """This machine's processor model and instruction-set flags (Linux), else "" (then the build targets a
-    generic CPU). The build is compiled for this processor, ≈ 15 % faster than a generic one, so its name
-    carries these: a cache folder shared with another kind of machine never serves it there."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            info = f.read(1 << 16).split("\n\n", 1)[0]
-    except OSError:
-        return ""
-    keep = [line for line in info.splitlines() if line.split(":", 1)[0].strip() in ("vendor_id", "model name", "flags")]
-    return "\n".join(keep)
-
-
 def _name() -> str:
-    h = hashlib.sha256()
-    for src in _SOURCES:
-        h.update((_HERE / src).read_bytes())
-    h.update(_cpu().encode())
-    return f"{_PREFIX}{h.hexdigest()[:12]}"
-
-
-def _dirs() -> list[Path]:
-    out = [_HERE / "__pycache__"]
-    if os.environ.get("XDG_CACHE_HOME"):
-        out.append(Path(os.environ["XDG_CACHE_HOME"]) / "allied")
-    out.append(Path.home() / ".cache" / "allied")
-    return out
+    """The build's name: the kernel's sources and, as it is compiled for this processor (≈ 15 % faster than
+    a generic build), the processor's model and flags, so a shared cache never serves it to another kind."""
+    return build_name(_PREFIX, _HERE, _SOURCES, cpu_signature())
 
 
 def load() -> ModuleType | None:
     """The compiled kernel for the current sources, or ``None`` when it has not been built."""
-    if _loaded:
-        return _loaded[0]
-    if os.environ.get("ALLIED_NO_AOT"):
-        return None
-    name = _name()
-    for d in _dirs():
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = d / f"{name}{suffix}"
-            if path.is_file():
-                spec = importlib.util.spec_from_file_location(name, path)
-                if spec is None or spec.loader is None:
-                    continue
-                mod = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(mod)
-                _loaded.append(mod)
-                return mod
-    return None
+    if not _loaded:
+        mod = load_build(_name(), _HERE)
+        if mod is None:
+            return None
+        _loaded.append(mod)
+    return _loaded[0]
 
 
 def solve_many(pars: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray, g: int, sel: int,
@@ -121,30 +86,7 @@ def _exports() -> list[tuple[str, Any, Any]]:
 
 def build() -> Path:
     """Compile the kernel into the first writable cache folder; returns the file."""
-    from numba.pycc import CC
-
-    last: Exception | None = None
-    for d in _dirs():
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            cc = CC(_name())
-            cc.output_dir = str(d)
-            cc.verbose = False
-            if _cpu():  # this processor's instructions (the name says which processor); else a generic CPU
-                cc.target_cpu = "host"
-            for name, sig, fn in _exports():
-                cc.export(name, sig)(fn)
-            cc.compile()
-        except (OSError, PermissionError) as exc:  # unwritable folder: try the next one
-            last = exc
-            continue
-        found = sorted(d.glob(f"{_name()}*"))
-        if found:
-            for old in d.glob(f"{_PREFIX}*"):  # builds of earlier sources are never loaded again
-                if not old.name.startswith(_name()):
-                    old.unlink(missing_ok=True)
-            return found[0]
-    raise RuntimeError(f"could not build the protocol kernel ahead of time: {last}")
+    return compile_build(_name(), _HERE, _exports(), _PREFIX, "protocol kernel", host_cpu=bool(cpu_signature()))
 
 
 if __name__ == "__main__":  # pragma: no cover - build step

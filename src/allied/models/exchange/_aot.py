@@ -10,13 +10,11 @@ source, so an edited kernel is never served from a stale build. :func:`load` ret
 
 from __future__ import annotations
 
-import hashlib
-import importlib.machinery
-import importlib.util
-import os
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from allied._aot import build_name, compile_build, cpu_signature, load_build
 
 _HERE = Path(__file__).parent
 #: kernel name -> source file
@@ -24,61 +22,26 @@ _SOURCES = {"plain": "_numba.py", "certified": "_certified.py"}
 _loaded: dict[str, ModuleType] = {}
 
 
-def _cpu() -> str:
-    """Processor model and instruction-set flags of this machine (from /proc/cpuinfo), or "" elsewhere.
-
-    The plain kernel is compiled for the build machine's processor (≈ 20 % faster than a generic build on
-    the Korea sweep; no fused multiply-add, so the same numbers), so these go into its name: a cache folder
-    shared with another kind of machine never serves it there."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            first = f.read(1 << 16).split("\n\n", 1)[0]
-    except OSError:
-        return ""
-    wanted = ("vendor_id", "model name", "flags")
-    return "\n".join(ln for ln in first.splitlines() if ln.split(":", 1)[0].strip() in wanted)
-
-
 def _host(kind: str) -> bool:
-    """Whether ``kind`` is built for this processor (the plain kernel, where the processor is known)."""
-    return kind == "plain" and bool(_cpu())
+    """Whether ``kind`` is built for this processor: the plain kernel, where the processor is known (≈ 20 %
+    faster than a generic build on the Korea sweep; no fused multiply-add, so the same numbers). The
+    processor then goes into the build's name, so a shared cache folder never serves it to another kind."""
+    return kind == "plain" and bool(cpu_signature())
 
 
 def _name(kind: str = "plain") -> str:
-    src = (_HERE / _SOURCES[kind]).read_bytes() + (_HERE / "_state.py").read_bytes()
-    if _host(kind):
-        src += _cpu().encode()
-    digest = hashlib.sha256(src).hexdigest()[:12]
-    return f"exchange_aot_{kind}_{digest}"
-
-
-def _dirs() -> list[Path]:
-    out = [_HERE / "__pycache__"]
-    if os.environ.get("XDG_CACHE_HOME"):
-        out.append(Path(os.environ["XDG_CACHE_HOME"]) / "allied")
-    out.append(Path.home() / ".cache" / "allied")
-    return out
+    salt = cpu_signature() if _host(kind) else ""
+    return build_name(f"exchange_aot_{kind}_", _HERE, (_SOURCES[kind], "_state.py"), salt)
 
 
 def load(kind: str = "plain") -> ModuleType | None:
     """The compiled kernel for the current source, or ``None`` when it has not been built."""
-    if kind in _loaded:
-        return _loaded[kind]
-    if os.environ.get("ALLIED_NO_AOT"):
-        return None
-    name = _name(kind)
-    for d in _dirs():
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = d / f"{name}{suffix}"
-            if path.is_file():
-                spec = importlib.util.spec_from_file_location(name, path)
-                if spec is None or spec.loader is None:
-                    continue
-                mod = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(mod)
-                _loaded[kind] = mod
-                return mod
-    return None
+    if kind not in _loaded:
+        mod = load_build(_name(kind), _HERE)
+        if mod is None:
+            return None
+        _loaded[kind] = mod
+    return _loaded[kind]
 
 
 def _exports(kind: str) -> list[tuple[str, Any, Any]]:
@@ -109,30 +72,8 @@ def _exports(kind: str) -> list[tuple[str, Any, Any]]:
 
 def build(kind: str = "plain") -> Path:
     """Compile one kernel into the first writable cache folder; returns the file."""
-    from numba.pycc import CC
-
-    last: Exception | None = None
-    for d in _dirs():
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            cc = CC(_name(kind))
-            cc.output_dir = str(d)
-            cc.verbose = False
-            if _host(kind):
-                cc.target_cpu = "host"
-            for name, sig, fn in _exports(kind):
-                cc.export(name, sig)(fn)
-            cc.compile()
-        except (OSError, PermissionError) as exc:  # unwritable folder: try the next one
-            last = exc
-            continue
-        found = sorted(d.glob(f"{_name(kind)}*"))
-        if found:
-            for old in d.glob(f"exchange_aot_{kind}_*"):  # builds of earlier sources are never loaded again
-                if not old.name.startswith(_name(kind)):
-                    old.unlink(missing_ok=True)
-            return found[0]
-    raise RuntimeError(f"could not build the exchange kernel ahead of time: {last}")
+    return compile_build(_name(kind), _HERE, _exports(kind), f"exchange_aot_{kind}_", "exchange kernel",
+                         host_cpu=_host(kind))
 
 
 if __name__ == "__main__":  # pragma: no cover - build step
