@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "allied"
 
 #: top-level part of the package -> layer rank (higher may import lower)
 LAYER = {
-    "errors": 0, "_version": 0, "_jit": 0, "_aot": 0, "_process": 0,
+    "errors": 0, "_version": 0, "_jit": 0, "_aot": 0, "_lazy": 0, "_process": 0,
     "serialise": 1, "arrays": 1,
     "scenario": 2,
     "models": 3, "protocols": 3, "ledgers": 3, "journal": 3, "drafting": 3,

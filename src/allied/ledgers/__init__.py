@@ -8,9 +8,10 @@ exploitation tests, the theory and the tables use.
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from allied._lazy import lazy_names
 
 if TYPE_CHECKING:
     from allied.ledgers.api import LedgerResult, alliance_of, ledger, load_panel
@@ -37,17 +38,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy_names(__name__, globals(), _WHERE)
 
 
 def run(scenario: Scenario, year: int | None = None, base_dir: str | Path | None = None) -> LedgerResult:

@@ -7,9 +7,9 @@ Model and literature: ``docs/protocols.md`` (spec ``protocol.md``). Entry points
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from allied._lazy import lazy_names
 from allied.errors import fail
 
 if TYPE_CHECKING:
@@ -39,17 +39,7 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value  # later look-ups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy_names(__name__, globals(), _WHERE)
 
 
 NO_SECTION_FIX = ("add a 'protocol:' section naming its game: 'family: denuclearisation' (the korea-2019 game; "
