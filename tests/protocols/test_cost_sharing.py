@@ -235,3 +235,15 @@ def test_patron_and_client_may_be_delegation_principals() -> None:
 
     sc = load_builtin("sma-2020", ["protocol.patron=USA", "protocol.client=ROK"])
     assert set(run(sc).rankings) == {"USA", "ROK"}
+
+
+def test_a_nan_override_is_a_located_error() -> None:
+    """NaN compares false with both bounds, so a bounds check written as ``x < lo or x > hi`` let it through
+    to the solver, which printed numbers; the scenario must stop it with a located error (exit 2)."""
+    from typer.testing import CliRunner
+
+    from allied.cli import app
+
+    res = CliRunner().invoke(app, ["protocol", "sma-2020", "--set", "protocol.lapse.client=nan"])
+    assert res.exit_code == 2, res.output
+    assert "lapse.client must lie in" in res.output

@@ -112,7 +112,7 @@ class CostSharingSection(BaseModel):
         for path, value in iter_values(self):
             lo, hi = BOUNDS[path]
             a, b = value.bounds() if isinstance(value, Uncertain) else (float(value), float(value))
-            if a < lo or b > hi:
+            if not (lo <= a and b <= hi):  # written so that NaN fails too
                 raise ValueError(f"{path} must lie in [{lo:g}, {hi:g}]; got {a:g}..{b:g}")
         if self.compare is not None:
             bad = [n for n in self.compare if n not in self.protocols]

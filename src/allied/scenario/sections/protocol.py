@@ -214,7 +214,7 @@ class ProtocolSection(BaseModel):
         for path, value in iter_values(self):
             doc = PARAM_BY_PATH[path]
             lo, hi = (value.bounds() if isinstance(value, Uncertain) else (float(value), float(value)))
-            if lo < doc.lo_bound or hi > doc.hi_bound:
+            if not (doc.lo_bound <= lo and hi <= doc.hi_bound):  # written so that NaN fails too
                 raise ValueError(f"{path} must lie in [{doc.lo_bound:g}, {doc.hi_bound:g}] "
                                  f"({doc.meaning}); got {lo:g}..{hi:g}")
         if self.compare is not None:
