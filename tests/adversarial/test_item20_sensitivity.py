@@ -50,3 +50,13 @@ def test_item20_cli_reports_confidence_and_until_stable() -> None:
     steps = data["until_stable"]["steps"]
     assert steps and data["samples"] <= 64
     assert steps[-1].startswith(("stable", "not stable within --max-samples 64"))
+
+
+def test_item20_bad_top_and_budget_name_their_option() -> None:
+    """--top 0 or below showed an empty or clipped table (a negative slice drops the last rows); a --max-samples
+    over the limit was reported as --samples, an option the user had set within bounds."""
+    r = cli("sensitivity", "korea-2019", "-m", "mean", "--samples", "16", "--top", "-1")
+    assert r.code == 2 and "--top must be 1 or more" in r.text, r.text
+    r = cli("sensitivity", "korea-2019", "-m", "mean", "--samples", "16", "--until-stable",
+            "--max-samples", str(10**12))
+    assert r.code == 2 and "--max-samples must be at most" in r.text, r.text

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, err_console, guarded, load_scenario, print_json
 from allied.cli.safe import safe
+from allied.errors import SweepError
 
 FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m",
@@ -133,8 +134,13 @@ def sensitivity(
 
     check_sweep_options(samples, seed)
     check_rounds(rounds)
+    if top < 1:
+        raise UsageError(f"--top must be 1 or more (got {top}); it is how many inputs each issue's table shows")
     if until_stable:
-        check_sweep_options(max_samples, seed)
+        try:
+            check_sweep_options(max_samples, seed)
+        except SweepError as e:  # the limit is --samples'; name the option the user typed
+            raise UsageError(str(e).replace("--samples", "--max-samples", 1)) from None
     sc = load_scenario(file, set_)
 
     def analyse(n: int) -> Any:
