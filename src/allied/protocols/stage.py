@@ -88,25 +88,31 @@ def interp(cont: np.ndarray, row: int, m: float) -> float:
 @jit
 def _roots(vals: np.ndarray, lo: float, hi: float, out: np.ndarray) -> int:
     """Roots in the open interval (lo, hi) of the piecewise-linear function with node values ``vals``."""
-    g = vals.shape[0]
-    h = 1.0 / (g - 1)
-    n = 0
-    for j in range(g - 1):
-        m0 = j * h
-        m1 = (j + 1) * h
-        if m1 < lo or m0 > hi:
-            continue
-        f0 = vals[j]
-        f1 = vals[j + 1]
-        if f0 == 0.0:
-            r = m0
-        elif f0 * f1 < 0.0:
-            r = m0 + (m1 - m0) * f0 / (f0 - f1)
-        else:
-            continue
-        if lo < r < hi and (n == 0 or r - out[n - 1] > 1e-15):
-            out[n] = r
-            n += 1
+    return _roots_in(vals, lo, hi, out, 0, vals.shape[0] - 1)
+
+
+@jit
+def _cell_root(vals: np.ndarray, j: int, h: float) -> float:
+    """The root of the piecewise-linear function with node values ``vals`` that its cell ``j`` (width ``h``)
+    holds: its left node when that is zero, else the crossing of a sign change; -1.0 when it holds none."""
+    m0 = j * h
+    m1 = (j + 1) * h
+    f0 = vals[j]
+    f1 = vals[j + 1]
+    if f0 == 0.0:
+        return m0
+    if f0 * f1 < 0.0:
+        return m0 + (m1 - m0) * f0 / (f0 - f1)
+    return -1.0
+
+
+@jit
+def _take(r: float, lo: float, hi: float, out: np.ndarray, n: int) -> int:
+    """Append root ``r`` to ``out[:n]`` when it lies in (lo, hi) and is more than 1e-15 past the previous one
+    (the crossing near a cell's right node and a zero at that node are one root); returns the new count."""
+    if lo < r < hi and (n == 0 or r - out[n - 1] > 1e-15):
+        out[n] = r
+        return n + 1
     return n
 
 
@@ -342,15 +348,8 @@ def _cell_roots(vals: np.ndarray, root: np.ndarray, cell: np.ndarray) -> None:
     h = 1.0 / (g - 1)
     n = 0
     for j in range(g - 1):
-        m0 = j * h
-        m1 = (j + 1) * h
-        f0 = vals[j]
-        f1 = vals[j + 1]
-        if f0 == 0.0:
-            r = m0
-        elif f0 * f1 < 0.0:
-            r = m0 + (m1 - m0) * f0 / (f0 - f1)
-        else:
+        r = _cell_root(vals, j, h)
+        if r < 0.0:
             continue
         root[n] = r
         cell[n] = j
@@ -379,10 +378,7 @@ def _roots_from(root: np.ndarray, cell: np.ndarray, lo: float, hi: float, out: n
         m1 = (j + 1) * h
         if m1 < lo or m0 > hi:
             continue
-        r = root[i]
-        if lo < r < hi and (n == 0 or r - out[n - 1] > 1e-15):
-            out[n] = r
-            n += 1
+        n = _take(root[i], lo, hi, out, n)
     return n
 
 
@@ -393,21 +389,11 @@ def _roots_in(vals: np.ndarray, lo: float, hi: float, out: np.ndarray, a: int, b
     h = 1.0 / (g - 1)
     n = 0
     for j in range(a, b):
-        m0 = j * h
-        m1 = (j + 1) * h
-        if m1 < lo or m0 > hi:
+        if (j + 1) * h < lo or j * h > hi:
             continue
-        f0 = vals[j]
-        f1 = vals[j + 1]
-        if f0 == 0.0:
-            r = m0
-        elif f0 * f1 < 0.0:
-            r = m0 + (m1 - m0) * f0 / (f0 - f1)
-        else:
-            continue
-        if lo < r < hi and (n == 0 or r - out[n - 1] > 1e-15):
-            out[n] = r
-            n += 1
+        r = _cell_root(vals, j, h)
+        if r >= 0.0:
+            n = _take(r, lo, hi, out, n)
     return n
 
 
