@@ -126,6 +126,28 @@ def test_not_a_journal_exits_2(tiny: Path, tmp_path: Path) -> None:
     assert "not a usable journal" in " ".join(r.output.split())
 
 
+@pytest.mark.parametrize("damage", [
+    "UPDATE records SET models = '{bad'",
+    "UPDATE records SET scenario_json = 'not json'",
+    "UPDATE records SET scenario_json = '{\"id\": 3}'",
+    "UPDATE records SET samples = 'x'",
+    "UPDATE samples SET parquet = x'0102'",
+    "UPDATE forecasts SET point = 'abc'",
+    "UPDATE forecasts SET point = 1e999",
+])
+def test_damaged_record_exits_2_naming_it(tiny: Path, tmp_path: Path, damage: str) -> None:
+    """A hand-edited or damaged row of a valid SQLite journal is a located error (exit 2), never a
+    traceback nor an infinite forecast scored into the JSON."""
+    jp = str(tmp_path / "j.sqlite")
+    r = CliRunner().invoke(app, ["record", str(tiny), "--model", "mean", "--samples", "20", "--journal", jp])
+    assert r.exit_code == 0, r.output
+    with sqlite3.connect(jp) as con:
+        con.execute(damage)
+    r = CliRunner().invoke(app, ["score", "--journal", jp, "--format", "json"])
+    assert r.exit_code == 2, r.output
+    assert "record #1" in " ".join(r.output.split())
+
+
 def test_unknown_record_exits_2(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["score", "42", "--journal", str(tmp_path / "j.sqlite")])
     assert r.exit_code == 2 and "no record '42'" in r.output

@@ -111,9 +111,15 @@ class Record:
 
     def scenario(self) -> Any:
         """The scenario exactly as it was recorded."""
+        from pydantic import ValidationError
+
         from allied.scenario.model import Scenario
 
-        return Scenario.model_validate(json.loads(self.scenario_json))
+        try:
+            return Scenario.model_validate(json.loads(self.scenario_json))
+        except (ValueError, ValidationError) as exc:  # a hand-edited or damaged row, never a traceback
+            raise JournalError(f"record #{self.id}: its stored scenario is damaged ({_first_line(exc)}); "
+                               "record the scenario again with 'allied record FILE'") from None
 
 
 class Journal:
@@ -189,7 +195,18 @@ class Journal:
         with self._connect() as con:
             rows = con.execute("SELECT id, created, version, scenario_id, scenario_hash, as_of, source, note, models, "
                                "samples, seed, scenario_json FROM records ORDER BY id").fetchall()
-        return [Record(*r[:8], json.loads(r[8]), *r[9:]) for r in rows]  # type: ignore[call-arg]
+        return [self._record(r) for r in rows]
+
+    def _record(self, r: tuple[Any, ...]) -> Record:
+        """A stored row as a :class:`Record`; a damaged row is a located error, never a traceback."""
+        try:
+            models = json.loads(r[8])
+            if not isinstance(models, dict) or not isinstance(r[9], int) or not isinstance(r[10], int):
+                raise ValueError("models must be a JSON object, samples and seed integers")
+        except ValueError as exc:
+            raise JournalError(f"{self.path}: record #{r[0]} is damaged ({_first_line(exc)}); remove it or give "
+                               "another --journal PATH") from None
+        return Record(*r[:8], models, *r[9:])  # type: ignore[call-arg]
 
     def get(self, ref: str | int) -> Record:
         """A record by id, or by a unique prefix of its scenario hash (the latest such record)."""
@@ -210,9 +227,17 @@ class Journal:
             rows = con.execute("SELECT model, issue, point FROM forecasts WHERE record_id = ? ORDER BY rowid",
                                (rec.id,)).fetchall()
             blob = con.execute("SELECT parquet FROM samples WHERE record_id = ?", (rec.id,)).fetchone()
-        samples = _read_samples(blob[0]) if blob else {}
+        where = f"{self.path}: record #{rec.id}"
+        try:
+            samples = _read_samples(blob[0]) if blob else {}
+        except Exception as exc:  # pyarrow raises its own types on a damaged blob
+            raise JournalError(f"{where}: its samples cannot be read ({_first_line(exc)}); "
+                               "record the scenario again with 'allied record FILE'") from None
         models: dict[str, dict[str, IssueForecast]] = {}
         for model, issue, pt in rows:
+            if not isinstance(pt, int | float) or not np.isfinite(pt):
+                raise JournalError(f"{where}: the forecast of {model} on {issue} is not a finite number ({pt!r}); "
+                                   "record the scenario again with 'allied record FILE'")
             models.setdefault(model, {})[issue] = IssueForecast(float(pt), samples.get((model, issue)))
         return ForecastSet(models, rec.models, rec.samples, rec.seed)
 
@@ -222,6 +247,11 @@ class Journal:
                                "ORDER BY rowid",
                                (rec.id,)).fetchall()
         return [{"model": m, "issue": i, "point": p, **(json.loads(q) if q else {})} for m, i, p, q in rows]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _samples_parquet(fs: ForecastSet) -> bytes:
