@@ -3,6 +3,14 @@ scenario data model, so that validation and every engine share one definition.""
 
 from __future__ import annotations
 
-from allied.scenario.outcomes import Resolution, Status, date_span, known_at_the_time, resolve, scorable
+from allied.scenario.outcomes import (
+    Resolution,
+    Status,
+    date_span,
+    err_pct_scale,
+    known_at_the_time,
+    resolve,
+    scorable,
+)
 
-__all__ = ["Resolution", "Status", "date_span", "known_at_the_time", "resolve", "scorable"]
+__all__ = ["Resolution", "Status", "date_span", "err_pct_scale", "known_at_the_time", "resolve", "scorable"]

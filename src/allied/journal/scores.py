@@ -15,7 +15,7 @@ import numpy as np
 
 from allied.journal import metrics as M
 from allied.journal.forecasts import BASELINES, CS_MEAN, STATUS_QUO, ForecastSet, IssueForecast
-from allied.journal.outcomes import scorable
+from allied.journal.outcomes import err_pct_scale, scorable
 from allied.scenario.model import Outcome, Scenario
 
 #: column order of score frames: scale-free measures first
@@ -65,8 +65,9 @@ def score_one(case: str, model: str, sc: Scenario, o: Outcome, f: IssueForecast)
         in50: bool | None = M.inside(f.samples, y, 0.25, 0.75)
     else:  # a point forecast is a point mass: its CRPS is its absolute error; it has no intervals
         crps, in90, in50 = err, None, None
-    return ScoreRow(case, model, o.issue, o.id, f.point, y, err, 100.0 * err / width, pct_actual, in90, in50, crps,
-                    100.0 * crps / width, None, None, iss.units or "", model in BASELINES)
+    return ScoreRow(case, model, o.issue, o.id, f.point, y, err, err_pct_scale(f.point, y, iss.lo, iss.hi),
+                    pct_actual, in90, in50, crps, 100.0 * crps / width, None, None, iss.units or "",
+                    model in BASELINES)
 
 
 def score(sc: Scenario, fs: ForecastSet, case: str | None = None,

@@ -93,6 +93,14 @@ def scorable(sc: Scenario) -> list[Outcome]:
     return [r.outcome for r in resolve(sc) if r.scorable]
 
 
+def err_pct_scale(forecast: float, actual: float, lo: float, hi: float) -> float:
+    """``100 · |forecast − actual| / (hi − lo)``: an error as a share of the issue's scale, so that outcomes in
+    different units can be compared and summed. Defined here, in the layer below both engines that score
+    against outcomes (the journal's scorer and the ensemble's library fit), so that neither reaches into the
+    other's internals for it."""
+    return 100.0 * abs(forecast - actual) / (hi - lo)
+
+
 def known_at_the_time(sc: Scenario) -> list[Resolution]:
     """Outcomes dated on or before ``as_of`` (or whose order against it is ambiguous)."""
     return [r for r in resolve(sc) if r.status == "known"]

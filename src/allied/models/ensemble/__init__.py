@@ -26,6 +26,7 @@ from allied.errors import ModelError
 from allied.models.base import BaseForecaster, ForecastOutput, applicable, run_model, weighted_mean
 from allied.models.ensemble._weights import METHODS, fold_weights, inverse_error
 from allied.models.registry import register
+from allied.scenario.outcomes import err_pct_scale
 
 __all__ = ["Ensemble", "fold_weights", "inverse_error", "library_fit", "member_names"]
 
@@ -64,7 +65,7 @@ def library_fit(method: str = "library", exclude: str | None = None) -> dict[str
         any_r = next(iter(got.values()))
         if tot > 0:
             f = sum(wm * got[m].forecast for m, wm in ws.items()) / tot
-            loo.append(100.0 * abs(f - any_r.actual) / any_r.scale_width)
+            loo.append(err_pct_scale(f, any_r.actual, 0.0, any_r.scale_width))
     return {"weights": weights, "cases": cases, "outcomes": outcomes,
             "loo_mean_err_pct_scale": float(np.mean(loo)) if loo else None}
 

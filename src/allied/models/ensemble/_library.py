@@ -3,8 +3,10 @@
 The library is every built-in scenario with a scorable outcome (a number on an issue, dated after
 ``as_of``: :func:`allied.scenario.outcomes.scorable`). Each member forecasts each case at point values, on
 the issues it fits; its error on an outcome is ``100 · |forecast − actual| / (scale high − scale low)``, the
-journal's "error % of scale" (``tests/journal`` checks the two agree). Results are memoised and cached on
-disk under ``$ALLIED_HOME/cache/``, keyed by the models' source, the library's files and the members.
+journal's "error % of scale", from the one definition both use,
+:func:`allied.scenario.outcomes.err_pct_scale` (``tests/journal`` checks the two agree). Results are memoised
+and cached on disk under ``$ALLIED_HOME/cache/``, keyed by the models' source, the outcome rules, the
+library's files and the members.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def _compute(members: Sequence[str]) -> list[LibraryError]:
     from allied.models.base import applicable, run_model
     from allied.models.registry import get
     from allied.scenario import load
-    from allied.scenario.outcomes import scorable
+    from allied.scenario.outcomes import err_pct_scale, scorable
 
     out: list[LibraryError] = []
     for case in library_cases():
@@ -73,19 +75,21 @@ def _compute(members: Sequence[str]) -> list[LibraryError]:
                 if o.issue is not None and o.issue in final and o.value is not None:
                     iss = sc.issue(o.issue)
                     f, y = final[o.issue], float(o.value)
-                    width = iss.hi - iss.lo
-                    out.append(LibraryError(case, m, o.issue, o.id, f, y, 100.0 * abs(f - y) / width, width))
+                    out.append(LibraryError(case, m, o.issue, o.id, f, y, err_pct_scale(f, y, iss.lo, iss.hi),
+                                            iss.hi - iss.lo))
     return out
 
 
 def _cache_file(members: Sequence[str]) -> Path:
     import allied.models
+    import allied.scenario.outcomes
     from allied.scenario.load import builtin_text
 
     h = hashlib.sha256(",".join(members).encode())
     root = Path(str(allied.models.__file__)).parent
     for f in sorted(root.rglob("*.py")):
         h.update(f.read_bytes())
+    h.update(Path(str(allied.scenario.outcomes.__file__)).read_bytes())  # what is scorable, and the error measure
     for case in library_cases():
         h.update(builtin_text(case).encode())
     env = os.environ.get("ALLIED_HOME")
