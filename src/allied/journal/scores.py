@@ -70,12 +70,13 @@ def score_one(case: str, model: str, sc: Scenario, o: Outcome, f: IssueForecast)
                     model in BASELINES)
 
 
-def score(sc: Scenario, fs: ForecastSet, case: str | None = None,
-          outcomes: Sequence[Outcome] | None = None) -> list[ScoreRow]:
-    """Score every model of ``fs`` on the scorable outcomes of ``sc`` (or on ``outcomes``)."""
+def score(sc: Scenario, fs: ForecastSet, case: str | None = None) -> list[ScoreRow]:
+    """Score every model of ``fs`` on the scorable outcomes of ``sc``: only those dated after ``as_of``
+    (no look-ahead; to score against other outcomes, put them in the scenario, as ``allied score
+    --outcomes`` does, so they pass the same rule)."""
     case = case or sc.id
     rows: list[ScoreRow] = []
-    for o in (scorable(sc) if outcomes is None else outcomes):
+    for o in scorable(sc):
         assert o.issue is not None
         by_model = {m: fs.models[m][o.issue] for m in fs.models if o.issue in fs.models[m]}
         base = {b: score_one(case, b, sc, o, by_model[b]) for b in BASELINES if b in by_model}
