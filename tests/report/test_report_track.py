@@ -38,3 +38,26 @@ def test_what_happened_next_uses_the_journal_scorer(korea_html: str, korea_resul
     # the same numbers, formatted as in the table: error % of scale with one decimal
     assert f"{eum.err_pct_scale:.1f}" in text
     assert {r.outcome for r in rows} == {"sma_2021_term", "sma_2021_amount", "no_sanctions_relief"}
+
+
+def test_scored_ensemble_of_a_renamed_library_case_never_sees_its_outcomes() -> None:
+    """No look-ahead in the report's scoring: a copy of greece-2015 under another id is still that library
+    case, so the ensemble it scores is weighted without greece-2015's outcome (as the ensemble itself does)."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from allied.models.ensemble import library_fit, member_names
+    from allied.scenario import load
+
+    sc = load("greece-2015").model_copy(update={"id": "greece-copy"})
+    finals = {m: 10.0 * (k + 1) for k, m in enumerate(member_names())}  # distinct, so weights matter
+    runs = {m: SimpleNamespace(input=SimpleNamespace(issues=["debt_relief"]), final=lambda iss, v=v: v)
+            for m, v in {**finals, "ensemble": 0.0}.items()}
+    res = SimpleNamespace(sc=sc, runs=runs, sweep=SimpleNamespace(ok=False, value=None), samples=0)
+    got = forecast_set(res).models["ensemble"]["debt_relief"].point  # type: ignore[arg-type]
+    w = library_fit(exclude="greece-2015")["weights"]
+    assert "greece-2015" not in library_fit(exclude="greece-2015")["cases"]
+    assert got == pytest.approx(sum(w[m] * finals[m] for m in w) / sum(w.values()))
+    leaky = library_fit(exclude="greece-copy")["weights"]  # what the id alone would have left out: nothing
+    assert sum(leaky[m] * finals[m] for m in leaky) != pytest.approx(got)

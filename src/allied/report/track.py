@@ -50,9 +50,11 @@ def forecast_set(res: Results) -> Any:
     fs = ForecastSet(models, samples=res.samples)
     if "ensemble" in models:  # scoring: the ensemble's weights never see this scenario's own outcomes
         from allied.journal.backtest import combine
-        from allied.models.ensemble import library_fit
+        from allied.models.ensemble import library_fit, same_case
 
-        w = library_fit(exclude=sc.id)["weights"]
+        # the library case this scenario is (by its actors and issues, as the ensemble itself decides, so a
+        # renamed copy of a library case is caught too), else its id
+        w = library_fit(exclude=same_case([a.id for a in sc.actors], [i.id for i in sc.issues]) or sc.id)["weights"]
         if all(m in models for m in w):
             models["ensemble"] = combine(fs, w)
     models.update(baselines(sc))

@@ -24,11 +24,12 @@ import numpy as np
 from allied.arrays import ForecastInput
 from allied.errors import ModelError
 from allied.models.base import BaseForecaster, ForecastOutput, applicable, run_model, weighted_mean
+from allied.models.ensemble._library import same_case
 from allied.models.ensemble._weights import METHODS, fold_weights, inverse_error
 from allied.models.registry import register
 from allied.scenario.outcomes import err_pct_scale
 
-__all__ = ["Ensemble", "fold_weights", "inverse_error", "library_fit", "member_names"]
+__all__ = ["Ensemble", "fold_weights", "inverse_error", "library_fit", "member_names", "same_case"]
 
 
 def member_names() -> list[str]:
@@ -86,8 +87,6 @@ class Ensemble(BaseForecaster):
             raise ModelError(f"ensemble weights must be one of {', '.join(METHODS)} (got '{p['weights']}')")
         exclude = p["exclude"]
         if exclude is None and p["weights"] == "library":  # forecasting a library case: never with its outcomes
-            from allied.models.ensemble._library import same_case
-
             exclude = same_case(inp.actors, inp.issues)
         fit = library_fit(str(p["weights"]), exclude)
         w = fit["weights"]
