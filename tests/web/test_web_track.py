@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -26,3 +28,15 @@ def test_track_tab_scores_after_as_of_only(client: TestClient) -> None:
 
 def test_track_tab_for_an_unknown_scenario_is_404(client: TestClient) -> None:
     assert client.get("/scenarios/nope/track").status_code == 404
+
+
+def test_track_tab_with_an_unreadable_journal_says_so(client: TestClient, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged journal file is reported on the tab (as the report does), never a server error."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "journal.sqlite").write_text("not a database")
+    monkeypatch.setenv("ALLIED_HOME", str(home))
+    r = client.get("/scenarios/greece-2015/track")
+    assert r.status_code == 200, r.text[-500:]
+    assert "The journal could not be read" in html.unescape(r.text)

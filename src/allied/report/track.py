@@ -171,19 +171,12 @@ def track_record(res: Results, page: Page) -> str:
     n_out = len({(r.case, r.outcome) for r in bt.rows})
     out.append(f"<p>{len(bt.cases)} cases ({esc(', '.join(c.scenario.id for c in bt.cases))}), {n_out} scored "
                f"outcomes, {bt.samples} draws per case.</p>")
-    tot = pd.DataFrame([{"model": t.model + (" (baseline)" if t.baseline else ""),
-                         "skill_vs_status_quo": t.skill_vs_status_quo, "skill_vs_cs_mean": t.skill_vs_cs_mean,
-                         "err_pct_actual": t.mean_err_pct_actual, "err_pct_scale": t.mean_err_pct_scale,
-                         "cov50": t.coverage_p25_p75, "cov90": t.coverage_p05_p95,
-                         "wl_sq": f"{t.vs_status_quo['wins']}/{t.vs_status_quo['losses']}/{t.vs_status_quo['ties']}",
-                         "wl_cm": f"{t.vs_cs_mean['wins']}/{t.vs_cs_mean['losses']}/{t.vs_cs_mean['ties']}",
-                         "outcomes": t.outcomes} for t in bt.totals])
     pct = _fmt("{:.0%}")
-    out.append(table(tot, {"model": "model", "skill_vs_status_quo": "skill vs status quo",
-                           "skill_vs_cs_mean": "skill vs cs-mean", "err_pct_actual": "error % of actual",
-                           "err_pct_scale": "error % of scale", "cov50": "in p25–p75", "cov90": "in p05–p95",
-                           "wl_sq": "W/L/T vs status quo", "wl_cm": "W/L/T vs cs-mean", "outcomes": "outcomes"},
-                     render={**_RENDER, "cov50": pct, "cov90": pct}))
+    out.append(table(totals_frame(bt.totals), {
+        "model": "model", "skill_vs_status_quo": "skill vs status quo", "skill_vs_cs_mean": "skill vs cs-mean",
+        "err_pct_actual": "error % of actual", "err_pct_scale": "error % of scale", "in_p25_p75": "in p25–p75",
+        "in_p05_p95": "in p05–p95", "wl_sq": "W/L/T vs status quo", "wl_cm": "W/L/T vs cs-mean",
+        "outcomes": "outcomes"}, render={**_RENDER, "in_p25_p75": pct, "in_p05_p95": pct}))
     try:
         out.append(page.figure(calibration_fig(bt.totals), "track", "calibration of the intervals"))
     except Exception as exc:  # a drawing bug leaves a box, never a failed report
@@ -213,15 +206,31 @@ def _guidance(res: Results) -> str:
 
 
 def _journal(res: Results) -> str:
-    from allied.journal import Journal
-
     try:
-        recs = [r for r in Journal().records() if r.scenario_id == res.sc.id]
+        df = journal_frame(res.sc.id)
     except Exception as exc:  # an unreadable journal is reported, not raised
         return unavailable("Journal", f"could not be read ({type(exc).__name__}: {exc})")
-    if not recs:
+    if not len(df):
         return ("<h3>Journal</h3><p class='small'>No record of this scenario in the journal yet "
                 f"(<code>allied record {esc(res.sc.id)} --samples 200</code>).</p>")
-    df = pd.DataFrame([{"id": r.id, "created": r.created, "hash": r.scenario_hash[:12], "as of": r.as_of,
-                        "models": ", ".join(r.models), "samples": r.samples, "note": r.note or ""} for r in recs])
     return "<h3>Journal records of this scenario</h3>" + table(df)
+
+
+def totals_frame(totals: list[Any]) -> pd.DataFrame:
+    """The backtest's per-model totals as one table row each (the report's and the web tab's)."""
+    return pd.DataFrame([{"model": t.model + (" (baseline)" if t.baseline else ""),
+                          "skill_vs_status_quo": t.skill_vs_status_quo, "skill_vs_cs_mean": t.skill_vs_cs_mean,
+                          "err_pct_actual": t.mean_err_pct_actual, "err_pct_scale": t.mean_err_pct_scale,
+                          "in_p25_p75": t.coverage_p25_p75, "in_p05_p95": t.coverage_p05_p95,
+                          "wl_sq": f"{t.vs_status_quo['wins']}/{t.vs_status_quo['losses']}/{t.vs_status_quo['ties']}",
+                          "wl_cm": f"{t.vs_cs_mean['wins']}/{t.vs_cs_mean['losses']}/{t.vs_cs_mean['ties']}",
+                          "outcomes": t.outcomes} for t in totals])
+
+
+def journal_frame(scenario_id: str) -> pd.DataFrame:
+    """The default journal's records of a scenario, one row each (empty when there are none)."""
+    from allied.journal import Journal
+
+    recs = [r for r in Journal().records() if r.scenario_id == scenario_id]
+    return pd.DataFrame([{"id": r.id, "created": r.created, "hash": r.scenario_hash[:12], "as of": r.as_of,
+                          "models": ", ".join(r.models), "samples": r.samples, "note": r.note or ""} for r in recs])

@@ -26,11 +26,12 @@ def _library() -> Any:
 
 
 def track_section(sc: Scenario) -> Section:
-    from allied.journal import Journal, make, resolve, score
+    from allied.errors import JournalError
+    from allied.journal import make, resolve, score
     from allied.journal.guidance import for_scenario
     from allied.report.figures import to_json
     from allied.report.html import table
-    from allied.report.track import _RENDER, _SCORE_COLS, calibration_fig
+    from allied.report.track import _RENDER, _SCORE_COLS, calibration_fig, journal_frame, totals_frame
 
     sec = Section(message="Outcomes dated after as_of are scored against every model and two naive baselines "
                           "(status quo carried forward; capability × salience weighted mean); earlier ones were "
@@ -47,11 +48,7 @@ def track_section(sc: Scenario) -> Section:
     if ctx:
         sec.tables.append(("This scenario: context (known at the time, or text only)", table(pd.DataFrame(ctx))))
     bt = _library()
-    tot = pd.DataFrame([{"model": t.model + (" (baseline)" if t.baseline else ""),
-                         "skill_vs_status_quo": t.skill_vs_status_quo, "skill_vs_cs_mean": t.skill_vs_cs_mean,
-                         "err_pct_actual": t.mean_err_pct_actual, "err_pct_scale": t.mean_err_pct_scale,
-                         "in_p25_p75": t.coverage_p25_p75, "in_p05_p95": t.coverage_p05_p95,
-                         "outcomes": t.outcomes} for t in bt.totals])
+    tot = totals_frame(bt.totals)
     pct = {c: (lambda v, r: "–" if v is None or v != v else f"{v:.0%}") for c in ("in_p25_p75", "in_p05_p95")}
     sec.tables.append((f"Case library: {len(bt.cases)} cases, "
                        f"{len({(r.case, r.outcome) for r in bt.rows})} scored outcomes",
@@ -62,11 +59,13 @@ def track_section(sc: Scenario) -> Section:
         sec.tables.append(("Ensemble weights per left-out case (fitted on the other cases only)", table(w)))
     sec.figures.append(("Calibration of the intervals over the case library", to_json(calibration_fig(bt.totals))))
     sec.notes.extend(g.sentence() for g in for_scenario(sc))
-    recs = [r for r in Journal().records() if r.scenario_id == sc.id]
-    if recs:
-        sec.tables.append(("Journal records of this scenario", table(pd.DataFrame(
-            [{"id": r.id, "created": r.created, "hash": r.scenario_hash[:12], "as of": r.as_of,
-              "models": ", ".join(r.models), "samples": r.samples, "note": r.note or ""} for r in recs]))))
+    try:
+        recs = journal_frame(sc.id)
+    except JournalError as exc:  # an unreadable journal is reported on the tab, never a failed page
+        sec.notes.append(f"The journal could not be read: {exc}")
+    else:
+        if len(recs):
+            sec.tables.append(("Journal records of this scenario", table(recs)))
     return sec
 
 
