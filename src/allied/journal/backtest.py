@@ -141,12 +141,6 @@ def _ordered(fs: ForecastSet, names: Sequence[str]) -> ForecastSet:
     return ForecastSet(models, fs.params, fs.samples, fs.seed)
 
 
-def member_errors(rows: Sequence[ScoreRow], names: Sequence[str],
-                  leave_out: str | None = None) -> dict[str, np.ndarray]:
-    """Each member's errors (% of scale) on every case except ``leave_out``."""
-    return {m: np.array([r.err_pct_scale for r in rows if r.model == m and r.case != leave_out]) for m in names}
-
-
 def combine(fs: ForecastSet, weights: Mapping[str, float]) -> dict[str, IssueForecast]:
     """The ensemble's per-issue forecasts from its members' forecasts in ``fs``: ``Σ w_m f_m`` over the members
     with weight that forecast the issue, renormalised; samples combined draw by draw when all have them."""
