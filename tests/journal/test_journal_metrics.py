@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -58,3 +60,55 @@ def test_paired_bootstrap_brackets_the_mean() -> None:
     lo, hi = M.paired_bootstrap(d, reps=4000, seed=1)
     assert lo < d.mean() < hi and hi < 0.5
     assert M.paired_bootstrap([1.0]) is None
+
+
+def test_quantiles_sd_is_the_sample_sd_by_hand() -> None:
+    # {1, 2, 3, 4}: mean 2.5, squared deviations 2.25 + 0.25 + 0.25 + 2.25 = 5, over n − 1 = 3
+    q = M.quantiles(np.array([1.0, 2.0, 3.0, 4.0, np.nan]))
+    assert q["mean"] == 2.5 and q["sd"] == pytest.approx((5.0 / 3.0) ** 0.5)
+
+
+def _one_outcome_rows(samples: np.ndarray | None, point: float, y: float, base: float) -> list[Any]:
+    """Score rows of model 'm' (``point``, ``samples``) and the status-quo baseline (``base``) against one outcome
+    ``y`` on a 0–10 scale dated after as_of."""
+    from allied.journal.forecasts import STATUS_QUO, ForecastSet, IssueForecast
+    from allied.journal.scores import score
+    from allied.scenario.model import Scenario
+
+    sc = Scenario.model_validate({
+        "allied": 1, "id": "hand", "title": "Hand", "as_of": "2020-01-01",
+        "actors": [{"id": "A", "name": "A", "capability": 1}, {"id": "B", "name": "B", "capability": 1}],
+        "issues": [{"id": "x", "name": "X", "scale": [0, 10]}],
+        "stances": [{"actor": a, "issue": "x", "position": 5, "salience": 50, "evidence": {"note": "hand"}}
+                    for a in ("A", "B")],
+        "outcomes": [{"id": "o", "issue": "x", "value": y, "date": "2021-01-01", "description": "d", "source": "s"}]})
+    fs = ForecastSet({"m": {"x": IssueForecast(point, samples)}, STATUS_QUO: {"x": IssueForecast(base)}})
+    return score(sc, fs)
+
+
+def test_point_forecast_scores_by_hand() -> None:
+    # forecast 6, actual 9, scale 0–10: error 3 = 30 % of scale; a point mass's CRPS is its absolute error,
+    # so 30 % of scale too; no intervals. Status quo 1: error 8, skill 1 − 3/8.
+    m = _one_outcome_rows(None, 6.0, 9.0, 1.0)[0]
+    assert (m.abs_error, m.err_pct_scale, m.crps, m.crps_pct_scale) == pytest.approx((3.0, 30.0, 3.0, 30.0))
+    assert m.in_p25_p75 is None and m.in_p05_p95 is None
+    assert m.skill_vs_status_quo == pytest.approx(1.0 - 3.0 / 8.0)
+
+
+def test_interval_coverage_uses_p25_p75_and_p05_p95_by_hand() -> None:
+    # samples 0, 0.1, …, 10 (101 values): p25 = 2.5, p75 = 7.5, p05 = 0.5, p95 = 9.5 (numpy's linear rule,
+    # exact on an evenly spaced grid). y = 2.2 lies outside p25–p75 but inside p05–p95.
+    m = _one_outcome_rows(np.linspace(0.0, 10.0, 101), 5.0, 2.2, 5.0)[0]
+    assert m.in_p25_p75 is False and m.in_p05_p95 is True
+    # CRPS % of scale is 100 · CRPS / 10
+    assert m.crps_pct_scale == pytest.approx(10.0 * M.crps_samples(np.linspace(0.0, 10.0, 101), 2.2))
+
+
+def test_a_small_win_is_a_win_not_a_tie() -> None:
+    from allied.journal.scores import versus
+
+    # model error 3 = 30.00 % of scale, status quo 9 − 5.999 = 3.001 = 30.01 %: better by 0.01 point of scale,
+    # a win (only differences within 1e-9 are ties)
+    rows = _one_outcome_rows(None, 6.0, 9.0, 5.999)
+    v = versus(rows, "m", "status-quo")
+    assert (v["wins"], v["losses"], v["ties"]) == (1, 0, 0)
