@@ -137,3 +137,8 @@ def test_ensemble_forecast_of_a_library_case_leaves_it_out() -> None:
     assert out.extras["weights"] == pytest.approx(library_fit(exclude="iran-2013")["weights"])
     assert "iran-2013" not in out.extras["cases"]
     assert any("left out of the fit" in n for n in out.notes)
+
+
+def test_unknown_ensemble_weights_exit_2() -> None:
+    r = CliRunner().invoke(app, ["backtest", "--ensemble-weights", "squared"])
+    assert r.exit_code == 2 and "library or equal" in r.output

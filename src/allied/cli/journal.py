@@ -171,8 +171,10 @@ def backtest(
     from allied.journal import backtest as B
 
     check_format(format, ("table", "json", "csv"))
-    if ensemble_weights not in ("library", "equal"):
-        raise UsageError(f"--ensemble-weights must be library or equal (got '{ensemble_weights}')")
+    from allied.models.ensemble import METHODS
+
+    if ensemble_weights not in METHODS:
+        raise UsageError(f"--ensemble-weights must be {' or '.join(METHODS)} (got '{ensemble_weights}')")
     res = B.run(sources or [], model, samples=_samples(samples), seed=seed, ensemble_weights=ensemble_weights)
     if format == "json":
         print_json(res.to_json())

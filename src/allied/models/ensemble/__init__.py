@@ -29,7 +29,7 @@ from allied.models.ensemble._weights import METHODS, fold_weights, inverse_error
 from allied.models.registry import register
 from allied.scenario.outcomes import err_pct_scale
 
-__all__ = ["Ensemble", "fold_weights", "inverse_error", "library_fit", "member_names", "same_case"]
+__all__ = ["METHODS", "Ensemble", "fold_weights", "inverse_error", "library_fit", "member_names", "same_case"]
 
 
 def member_names() -> list[str]:
