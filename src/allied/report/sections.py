@@ -582,31 +582,7 @@ def _protocol_sweep(res: Results, page: Page) -> str:
             table(summ.reset_index().rename(columns={"issue": "protocol"})) + "</details>")
 
 
-# --- outcomes ------------------------------------------------------------------------------------
-def outcomes(res: Results, page: Page) -> str:
-    sc, runs = res.sc, res.runs
-    out = ['<section id="outcomes"><h2>What happened next</h2>'
-           '<p class="lead">The scenario\'s recorded outcomes beside each model\'s final forecast on that issue. '
-           "An outcome without a number on the issue's scale is shown as text only.</p>"]
-    if not sc.outcomes:
-        return "".join([*out, unavailable("Outcomes", "the scenario records none"), "</section>"])
-    frame = P.outcomes_frame(sc, runs)
-    cols = {"date": "date", "issue": "issue", "what happened": "what happened", "actual": "actual",
-            **{m: m for m in runs}, "source": "source"}
-    frame["closest"] = [_closest(r, list(runs)) for _, r in frame.iterrows()]
-    cols["closest"] = "closest model"
-    out.append(table(frame, cols, render={"issue": lambda v, r: f"<b>{esc(pretty(str(v)))}</b>"}))
-    if runs and pd.to_numeric(frame["actual"], errors="coerce").notna().any():
-        out.append(_guard("Outcomes figure", lambda: page.figure(F.outcomes_fig(sc, frame, list(runs)), "outcomes",
-                                                                 "forecasts against outcomes")))
-        err = _errors(frame, list(runs), sc)
-        if err:
-            out.append(f"<p class='small'>Mean absolute error over the numeric outcomes, as a share of each scale: "
-                       f"{err}.</p>")
-    out.append("</section>")
-    return "".join(out)
-
-
+# --- outcomes (the section itself is allied.report.track.outcomes) ------------------------------------
 def _closest(row: pd.Series, models: list[str]) -> str:
     """The model(s) whose forecast lies nearest a numeric outcome ('' when the outcome has no number)."""
     actual = pd.to_numeric(pd.Series([row.get("actual")]), errors="coerce").iloc[0]
@@ -617,21 +593,6 @@ def _closest(row: pd.Series, models: list[str]) -> str:
         return ""
     best = min(dist.values())
     return ", ".join(m for m, d in dist.items() if d <= best + 1e-9)
-
-
-def _errors(frame: pd.DataFrame, models: list[str], sc: Any) -> str:
-    num = frame[pd.to_numeric(frame["actual"], errors="coerce").notna()]
-    parts = []
-    for m in models:
-        errs = []
-        for _, r in num.iterrows():
-            iss = sc.issue(r["issue"])
-            v = r[m]
-            if v is not None and np.isfinite(v):
-                errs.append(abs(float(v) - float(r["actual"])) / (iss.hi - iss.lo))
-        if errs:
-            parts.append(f"{esc(m)} {np.mean(errs):.0%}")
-    return ", ".join(parts)
 
 
 # --- method and citations ------------------------------------------------------------------------
