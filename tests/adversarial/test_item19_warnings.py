@@ -35,3 +35,15 @@ def test_item19_forecast_warns_too_and_keeps_json_clean(write) -> None:  # type:
     assert r.code == 0, r.text
     assert "every salience is 1 or less" in r.flat and "warning" in r.err
     assert json.loads(r.out)["models"]["mean"]["issues"]["x"]["forecast"] is not None
+
+
+def test_outcome_outside_its_scale_warned(write) -> None:  # type: ignore[no-untyped-def]
+    """An outcome of 1000 on a 0–100 issue (units slipped) is scored at 918 % of scale: warn, with its line."""
+    body = BASE + ("as_of: 2020-01-01\noutcomes:\n"
+                   "  - {id: o1, description: settled, issue: x, value: 1000, date: 2021-01-01, source: src}\n"
+                   "  - {id: o2, description: settled, issue: x, value: 100, date: 2021-02-01, source: src}\n")
+    r = cli("validate", write(body))
+    assert r.code == 0, r.text
+    assert "outcome 1000 lies outside issue 'x''s scale 0..100" in r.flat
+    assert "outcomes[0].value" in r.flat and "case.yaml:17" in r.flat  # the line of the outcome
+    assert "outcome 100 " not in r.flat  # the scale's own end is on the scale

@@ -328,7 +328,7 @@ def _check_delegation(sc: Scenario, add: Any) -> None:
 def analyst_warnings(sc: Scenario, lines: dict[Loc, int], file: str) -> list[Problem]:
     """What is valid but probably not meant: saliences written on a 0–1 scale (every one ≤ 1, which in effect
     zeroes the actors against 0–100 clout), and analyst estimates given as one number though
-    docs/scenario-format.md asks for a range."""
+    docs/scenario-format.md asks for a range, and outcomes outside their issue's scale."""
     out: list[Problem] = []
     highs = [_range_of(st.salience)[1] for st in sc.stances]
     if highs and max(highs) <= 1:
@@ -345,4 +345,14 @@ def analyst_warnings(sc: Scenario, lines: dict[Loc, int], file: str) -> list[Pro
                            f"a range{more}", "write the estimate as a range, e.g. position: {low: 40, mode: 50, "
                            "high: 60}, so sweeps carry the uncertainty (docs/scenario-format.md)",
                            _line(lines, ("stances", k)), kind="estimate_without_range"))
+    scales = {i.id: (i.lo, i.hi) for i in sc.issues}
+    for k, o in enumerate(sc.outcomes):
+        if o.issue in scales and o.value is not None:
+            lo, hi = scales[o.issue]
+            if not min(lo, hi) <= o.value <= max(lo, hi):
+                out.append(Problem(file, _dotted(("outcomes", k, "value")), f"outcome {o.value:g} lies outside issue "
+                                   f"'{o.issue}''s scale {lo:g}..{hi:g}: it is scored, but its error is more than the "
+                                   "whole scale", "check the value's units against the issue's scale (or widen the "
+                                   "scale if the outcome really fell outside it)",
+                                   _line(lines, ("outcomes", k, "value")), kind="outcome_off_scale"))
     return out
