@@ -23,10 +23,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_pool_seconds_by_hand() -> None:
-    # chunks 1000, 1000, 500 at 1 ms a sample on 2 workers: 1.0 s each for the first two, the third follows
-    # the first worker to finish: 1.005 + 0.505; plus each worker's start
+    # chunks 1000, 1000, 500 at 1 ms a sample on 2 workers, with the measured costs docs/performance.md
+    # states (0.03 s to start a worker, 5 ms to hand over a chunk): 1.0 s each for the first two, the third
+    # follows the first worker to finish: 1.005 + 0.505; plus each worker's start, 2 x 0.03
     got = pool_seconds(Cost(0.001), [1000, 1000, 500], 2)
+    assert got == pytest.approx(0.06 + 1.005 + 0.505)
     assert got == pytest.approx(2 * POOL_START_S + (1.0 + CHUNK_HANDOFF_S) + (0.5 + CHUNK_HANDOFF_S))
+
+
+def test_constants_are_the_documented_measurements() -> None:
+    """The rule's constants are measurements (docs/performance.md, "Sweeps"; docs/scaling.md): a change to
+    one must come with the measurement, so both documents are held to the same figures."""
+    assert (schedule.PROBE_MIN_S, POOL_START_S, CHUNK_HANDOFF_S) == (0.005, 0.03, 0.005)
+    perf = " ".join((ROOT / "docs" / "performance.md").read_text(encoding="utf-8").split())
+    scaling = " ".join((ROOT / "docs" / "scaling.md").read_text(encoding="utf-8").split())
+    assert "shorter than 5 ms" in perf and "0.03 s per forked worker" in perf and "5 ms per chunk" in perf
+    assert "(under 5 ms)" in scaling and "0.03 s to start each, 5 ms to hand over each chunk" in scaling
 
 
 def test_cheap_work_stays_in_process_and_costly_work_is_spread() -> None:
@@ -57,6 +69,7 @@ class FakeEngine:
 @pytest.mark.parametrize(("fixed", "per", "calls", "workers"), [
     (1e-3, 1e-6, [1, 1, 8, 64], 1),  # a short call grows until the estimate says the work is cheap
     (0.02, 4e-4, [1, 1], 2),  # a call long enough to time: decided at once
+    (0.006, 4e-4, [1, 1], 2),  # 6.4 ms: just over PROBE_MIN_S (5 ms), so decided at once
     (0.0, 7e-5, [1, 1, 8, 64, 500], 2),  # grows up to the first chunk, then decides
 ])
 def test_probe_warms_up_then_times_growing_batches(korea, monkeypatch, fixed, per, calls, workers) -> None:
