@@ -147,3 +147,24 @@ def test_negative_seed_and_unusable_allied_home(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("ALLIED_HOME", str(blocker))
     r = _run("sweep", "korea-2019", "--model", "mean", "--samples", "5", "--workers", "1", "--out", str(tmp_path / "h"))
     assert r.exit_code == 2 and "cannot open the run registry" in _err(r) and "ALLIED_HOME" in _err(r)
+
+
+@pytest.mark.parametrize(("model", "param", "words"), [
+    ("protocol", "grid=0", "--param grid must be a whole number from 3 to 2001"),  # 0 used to mean the default
+    ("protocol", "grid=1", "--param grid must be a whole number from 3 to 2001"),  # was an internal error
+    ("protocol", "grid=100000000000", "--param grid must be a whole number from 3 to 2001"),
+    ("protocol", "grid=.nan", "--param grid must be a whole number from 3 to 2001"),
+    ("protocol", "selection=foo", "--param selection must be one of talks, us, stall"),
+    ("protocol", "foo=1", "takes the parameters protocols, grid and selection, not foo"),
+    ("ledger", "foo=1", "the ledger sweep takes the parameter year only, not foo"),  # was ignored
+    ("ledger", "year=next", "--param year must be a whole year"),
+    ("ledger", "year=1900", "no items that year; years present: 2016, 2018, 2019"),  # was an empty table
+])
+def test_engine_settings_out_of_their_domain_are_located_errors(tmp_path: Path, model: str, param: str,
+                                                                 words: str) -> None:
+    out = tmp_path / "run"
+    r = _run("sweep", "korea-2019", "--model", model, "--samples", "4", "--workers", "1", "--out", str(out),
+             "--param", param)
+    assert r.exit_code == 2, _err(r)
+    assert words in _err(r)
+    assert not (out / "samples").exists() or not any((out / "samples").iterdir())

@@ -163,7 +163,13 @@ class LedgerEngine:
 
         if sc.alliance is None:
             raise ModelError(f"scenario '{sc.id}' has no alliance: section for the ledger engine")
-        return plan(sc.alliance, self.params.get("year"))
+        year = self.params.get("year")
+        p = plan(sc.alliance, year)
+        if year is not None and not p.key_rows:  # as allied ledger --year: an empty table would pass unnoticed
+            years = ", ".join(str(y) for y in sorted({it.year for it in sc.alliance.items}))
+            raise SweepError(f"--param year={year}: the alliance section has no items that year; years present: "
+                             f"{years}")
+        return p
 
     def keys(self, sc: Scenario) -> list[str]:
         return [f"{y}/{v}/{lens}/{unit}" for y, v, lens, unit in self._plan(sc).key_rows]
@@ -214,8 +220,31 @@ def register_engine(name: str, factory: EngineFactory) -> None:
     _ENGINES[name] = factory
 
 
-register_engine("ledger", lambda params=None, rounds=None, issues=None: LedgerEngine(dict(params or {})))
-register_engine("protocol", lambda params=None, rounds=None, issues=None: ProtocolEngine(dict(params or {})))
+def _ledger_engine(params: Mapping[str, Any] | None = None, rounds: int | None = None,
+                   issues: Sequence[str] | None = None) -> LedgerEngine:
+    """The ledger engine; its one setting is ``year`` (``--param year=2019``), which it used to ignore
+    silently when misspelt."""
+    params = dict(params or {})
+    unknown = set(params) - {"year"}
+    if unknown:
+        raise SweepError(f"the ledger sweep takes the parameter year only, not {', '.join(sorted(unknown))}")
+    year = params.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise SweepError(f"--param year must be a whole year such as 2019 (got {year!r})")
+    return LedgerEngine(params)
+
+
+def _protocol_engine(params: Mapping[str, Any] | None = None, rounds: int | None = None,
+                     issues: Sequence[str] | None = None) -> ProtocolEngine:
+    """The protocol engine, its settings checked before any sample is solved."""
+    from allied.sweeps.protocol_adapter import check_params
+
+    check_params(params or {})
+    return ProtocolEngine(dict(params or {}))
+
+
+register_engine("ledger", _ledger_engine)
+register_engine("protocol", _protocol_engine)
 
 
 def engine_names() -> list[str]:

@@ -75,6 +75,38 @@ def protocol_names(sc: Scenario, params: Mapping[str, Any]) -> list[str]:
     return [p.name for p in resolve(as_section(section), wanted)]
 
 
+#: the ``--param NAME=VALUE`` settings a (denuclearisation) protocol sweep takes
+PARAMS = ("protocols", "grid", "selection")
+
+
+def check_params(params: Mapping[str, Any]) -> None:
+    """Raise :class:`~allied.errors.SweepError` for a setting the protocol sweep does not take, or a grid or
+    selection the ``protocol:`` section would refuse (its own bounds), before any sample is solved: an
+    out-of-range grid reached the kernel as an internal error, and ``grid=0`` silently meant the default."""
+    from allied.errors import SweepError
+
+    unknown = set(params) - set(PARAMS)
+    if unknown:
+        raise SweepError(f"the protocol sweep takes the parameters protocols, grid and selection, "
+                         f"not {', '.join(sorted(unknown))}")
+    from typing import get_args
+
+    from allied.scenario.sections.protocol import ProtocolSection
+
+    fields = ProtocolSection.model_fields
+    if params.get("grid") is not None:
+        grid = params["grid"]
+        lo = next(m.ge for m in fields["grid"].metadata if hasattr(m, "ge"))
+        hi = next(m.le for m in fields["grid"].metadata if hasattr(m, "le"))
+        if isinstance(grid, bool) or not isinstance(grid, int) or not lo <= grid <= hi:
+            raise SweepError(f"--param grid must be a whole number from {lo} to {hi} (got {grid!r}): the "
+                             f"belief-grid points of the backward induction")
+    if params.get("selection") is not None:
+        rules = get_args(fields["selection"].annotation)
+        if params["selection"] not in rules:
+            raise SweepError(f"--param selection must be one of {', '.join(rules)} (got {params['selection']!r})")
+
+
 def evaluate(sc: Scenario, values: Mapping[str, np.ndarray], n: int,
              params: Mapping[str, Any]) -> tuple[list[str], dict[str, np.ndarray]]:
     """Solve every chosen protocol for ``n`` parameter samples: ``(protocols, {output: [n, P]})``."""
@@ -93,12 +125,7 @@ def evaluate(sc: Scenario, values: Mapping[str, np.ndarray], n: int,
         return names, {k: np.column_stack([np.broadcast_to(o[k], (n,)) for o in outs]) for k in outs[0]}
     section = api._section(raw)
     extra = {k: params[k] for k in ("grid", "selection") if params.get(k) is not None}
-    unknown = set(params) - {"protocols", "grid", "selection"}
-    if unknown:
-        from allied.errors import SweepError
-
-        raise SweepError(f"the protocol sweep takes the parameters protocols, grid and selection, "
-                         f"not {', '.join(sorted(unknown))}")
+    check_params(params)
     cols: dict[str, list[np.ndarray]] = {}
     for name in names:
         res = api.solve_batch(dict(values), name, section=section, **extra)
