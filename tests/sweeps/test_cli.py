@@ -168,3 +168,11 @@ def test_engine_settings_out_of_their_domain_are_located_errors(tmp_path: Path, 
     assert r.exit_code == 2, _err(r)
     assert words in _err(r)
     assert not (out / "samples").exists() or not any((out / "samples").iterdir())
+
+
+@pytest.mark.parametrize("model", ["protocol", "ledger"])
+def test_rounds_on_an_engine_without_rounds_is_a_located_error(tmp_path: Path, model: str) -> None:
+    r = _run("sweep", "korea-2019", "--model", model, "--samples", "4", "--workers", "1", "--out",
+             str(tmp_path / "run"), "--rounds", "5")
+    assert r.exit_code == 2, _err(r)
+    assert f"--rounds applies to forecast models; the {model} engine runs no rounds" in _err(r)

@@ -259,6 +259,8 @@ def get_engine(name: str, params: Mapping[str, Any] | None = None, rounds: int |
     if name in _ENGINES:
         if issues:
             raise SweepError(f"--issue applies to forecast models; the {name} engine has no issues to choose")
+        if rounds is not None:  # it used to be ignored without a word
+            raise SweepError(f"--rounds applies to forecast models; the {name} engine runs no rounds")
         return _ENGINES[name](params=dict(params or {}), rounds=rounds, issues=list(issues) if issues else None)
     from allied.models.registry import available
 
