@@ -65,6 +65,8 @@ def _pwsum(a: np.ndarray, n: int) -> float:
 
 @jit
 def _bs(d: float, r: float) -> float:
+    """KTAB's utility of a point at distance ``d`` to an actor with risk attitude ``r`` (``bs_util``; shared
+    with :mod:`allied.models.smp._numba`)."""
     if d <= 1.0:
         return (1.0 - d) * (1.0 + d * r)
     return (1.0 - d) * (1.0 + r)
@@ -72,6 +74,8 @@ def _bs(d: float, r: float) -> float:
 
 @jit
 def _vote(vr: int, w: float, u1: float, u2: float) -> float:
+    """The vote of weight ``w`` for ``u1`` over ``u2`` under voting rule ``vr`` (``VotingRule`` codes;
+    shared with :mod:`allied.models.smp._numba`)."""
     du = u1 - u2
     if vr == 2:
         return w * du

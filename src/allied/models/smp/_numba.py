@@ -9,47 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from allied._jit import njit
+from allied.models.smp import _fused
 from allied.models.smp import params as K
+from allied.models.smp._fused import _bs, _vote
 
-#: numba's njit, cached, with cache entries keyed also on params.py (its constants are compiled in)
-jit = njit(depends=[K], nogil=True)
+#: numba's njit, cached, with cache entries keyed also on params.py and _fused.py (the constants and the
+#: utility and vote rules of ``_fused`` are compiled in)
+jit = njit(depends=[K, _fused], nogil=True)
 
-_BIN_TOL = K.BIN_TOL
-_PB = K.PROPBIN_MIX
-_PC = K.PROPCBC_MIX
 _MINC = K.MIN_CHALLENGE_COALITION
-
-
-@jit
-def _bs(d: float, r: float) -> float:
-    if d <= 1.0:
-        return (1.0 - d) * (1.0 + d * r)
-    return (1.0 - d) * (1.0 + r)
-
-
-@jit
-def _vote(vr: int, w: float, u1: float, u2: float) -> float:
-    du = u1 - u2
-    if vr == 2:
-        return w * du
-    if vr == 4:
-        return w * (du * du * du)
-    if vr == 3:
-        return w * ((1 - _PC) * du + _PC * (du * du * du))
-    if vr == 5:
-        if du < 0.0:
-            return w * du
-        if du > 0.0:
-            return (2.0 * w * du) / 3.0
-        return 0.0
-    rb = du / _BIN_TOL
-    if rb > 1.0:
-        rb = 1.0
-    if rb < -1.0:
-        rb = -1.0
-    if vr == 0:
-        return w * rb
-    return w * ((1 - _PB) * du + _PB * rb)
 
 
 @jit
