@@ -114,25 +114,8 @@ def _sq_norms(s: np.ndarray) -> np.ndarray:
 
 
 @jit
-def distances(x: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """:func:`allied.models.smp._numpy.distances` (``vd[B, N, N]``)."""
-    nb, n, d = x.shape
-    den = _sq_norms(s)
-    vd = np.empty((nb, n, n))
-    buf = np.empty(d)
-    for b in range(nb):
-        for i in range(n):
-            for j in range(n):
-                for k in range(d):
-                    ds = (x[b, i, k] - x[b, j, k]) * s[b, i, k]
-                    buf[k] = ds * ds
-                vd[b, i, j] = np.sqrt(_pwsum(buf, d) / den[b, i])
-    return vd
-
-
-@jit
-def point_utils(x: np.ndarray, s: np.ndarray, y: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """``bs_util(point_distances(x, s, y), r[:, :, None])``: utility to actor a of point ``y[b, o]``."""
+def _point_distances(x: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """:func:`allied.models.smp._numpy.point_distances`: actor a's salience-weighted distance to ``y[b, o]``."""
     nb, n, d = x.shape
     no = y.shape[1]
     den = _sq_norms(s)
@@ -144,7 +127,25 @@ def point_utils(x: np.ndarray, s: np.ndarray, y: np.ndarray, r: np.ndarray) -> n
                 for k in range(d):
                     ds = (x[b, a, k] - y[b, o, k]) * s[b, a, k]
                     buf[k] = ds * ds
-                out[b, a, o] = _bs(np.sqrt(_pwsum(buf, d) / den[b, a]), r[b, a])
+                out[b, a, o] = np.sqrt(_pwsum(buf, d) / den[b, a])
+    return out
+
+
+@jit
+def distances(x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """:func:`allied.models.smp._numpy.distances` (``vd[B, N, N]``)."""
+    return _point_distances(x, s, x)
+
+
+@jit
+def point_utils(x: np.ndarray, s: np.ndarray, y: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """``bs_util(point_distances(x, s, y), r[:, :, None])``: utility to actor a of point ``y[b, o]``."""
+    out = _point_distances(x, s, y)
+    nb, n, no = out.shape
+    for b in range(nb):
+        for a in range(n):
+            for o in range(no):
+                out[b, a, o] = _bs(out[b, a, o], r[b, a])
     return out
 
 
