@@ -16,13 +16,15 @@ import hashlib
 import importlib.machinery
 import importlib.util
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 #: (exported name, numba signature, Python function) of each entry point of a build
 Export = tuple[str, Any, Any]
+#: builds imported so far in this process, by (kernel package folder, key)
+_loaded: dict[tuple[Path, str], ModuleType] = {}
 
 
 def cache_dirs(package_dir: Path) -> list[Path]:
@@ -69,6 +71,17 @@ def load_build(name: str, package_dir: Path) -> ModuleType | None:
                 spec.loader.exec_module(mod)
                 return mod
     return None
+
+
+def load_once(key: str, package_dir: Path, name: Callable[[], str]) -> ModuleType | None:
+    """:func:`load_build` of ``name()``, imported once per process and kept under ``(package_dir, key)``;
+    ``name`` (which hashes the sources) is called again only while no build has been found."""
+    mod = _loaded.get((package_dir, key))
+    if mod is None:
+        mod = load_build(name(), package_dir)
+        if mod is not None:
+            _loaded[(package_dir, key)] = mod
+    return mod
 
 
 def compile_build(name: str, package_dir: Path, exports: Sequence[Export], stale_prefix: str, what: str,

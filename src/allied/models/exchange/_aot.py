@@ -14,12 +14,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from allied._aot import build_name, compile_build, cpu_signature, load_build
+from allied._aot import build_name, compile_build, cpu_signature, load_once
 
 _HERE = Path(__file__).parent
 #: kernel name -> source file
 _SOURCES = {"plain": "_numba.py", "certified": "_certified.py"}
-_loaded: dict[str, ModuleType] = {}
 
 
 def _host(kind: str) -> bool:
@@ -36,12 +35,7 @@ def _name(kind: str = "plain") -> str:
 
 def load(kind: str = "plain") -> ModuleType | None:
     """The compiled kernel for the current source, or ``None`` when it has not been built."""
-    if kind not in _loaded:
-        mod = load_build(_name(kind), _HERE)
-        if mod is None:
-            return None
-        _loaded[kind] = mod
-    return _loaded[kind]
+    return load_once(kind, _HERE, lambda: _name(kind))
 
 
 def _exports(kind: str) -> list[tuple[str, Any, Any]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
-from allied._aot import build_name, compile_build, load_build
+from allied._aot import build_name, compile_build, load_once
 
 _HERE = Path(__file__).parent
 _PREFIX = "smp_aot_"
@@ -28,7 +28,6 @@ JIT_MIN_WORK = 100_000
 MAX_ACTORS = 39
 #: longest axis the kernels sum in numpy's order (``_fused._pwsum``: one pairwise block)
 MAX_AXIS = 128
-_loaded: list[ModuleType] = []
 
 
 def _name() -> str:
@@ -37,12 +36,7 @@ def _name() -> str:
 
 def load() -> ModuleType | None:
     """The compiled kernels for the current sources, or ``None`` when they have not been built."""
-    if not _loaded:
-        mod = load_build(_name(), _HERE)
-        if mod is None:
-            return None
-        _loaded.append(mod)
-    return _loaded[0]
+    return load_once(_PREFIX, _HERE, _name)
 
 
 def _jit() -> Any:
