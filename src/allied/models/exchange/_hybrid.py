@@ -251,21 +251,13 @@ class _Sample:
         s, c, w = self.sd, self.cd, self.w
         dj = abs(xi_dem - pj)
         dp = (dj * s[aj][p] * c[aj][p]) / w[p]
-        key = (aj, ai, p, q)
-        rat = self.ratios.get(key)
-        if rat is None:
-            rat = self.ratios[key] = (s[aj][p] + s[ai][p]) / (s[aj][q] + s[ai][q])
-        dq = rat * dp
+        dq = self.ratio(aj, ai, p, q) * dp
         mi = (dq * w[q]) / (c[ai][q] * s[ai][q])
         mj = dj
         di = abs(xj_dem - pi)
         if abs(mi) > di:
             dq = (di * s[ai][q] * c[ai][q]) / w[q]
-            key = (ai, aj, q, p)
-            rat = self.ratios.get(key)
-            if rat is None:
-                rat = self.ratios[key] = (s[ai][q] + s[aj][q]) / (s[ai][p] + s[aj][p])
-            dp = rat * dq
+            dp = self.ratio(ai, aj, q, p) * dq
             mi = di
             mj = (dp * w[p]) / (c[aj][p] * s[aj][p])
         if pi > xj_dem:
@@ -273,6 +265,16 @@ class _Sample:
         if pj > xi_dem:
             mj *= -1
         return pi + mi, pj + mj
+
+    def ratio(self, a: int, b: int, d: int, e: int) -> Decimal:
+        """The package's salience ratio of the pair (a, b) on issues d and e, ``(s_ad + s_bd) / (s_ae + s_be)``,
+        memoised per sample."""
+        key = (a, b, d, e)
+        rat = self.ratios.get(key)
+        if rat is None:
+            s = self.sd
+            rat = self.ratios[key] = (s[a][d] + s[b][d]) / (s[a][e] + s[b][e])
+        return rat
 
     def replay(self, t: int, ai: int, aj: int, q: int, p: int, nrec: int) -> _Ex:
         """Candidate (ai supplies q, aj supplies p) replayed in decimal from the round start through the
