@@ -130,6 +130,20 @@ def test_voting_rules_kernel() -> None:
     np.testing.assert_allclose(sk.vote(5, w, u1, u2), [2 * w * 0.1 / 3, -w * 0.1, 0.0])
 
 
+def test_binary_votes_ramp_below_a_utility_difference_of_1e_8() -> None:
+    """KTAB's Binary vote is a full vote only from a utility difference of 1e-8 on; below that it is
+    du / 1e-8 of one, and PropBin mixes 0.2 of it with 0.8 du. Hand values at du = ±5e-9, -2.5e-9, ±2e-8 and
+    -4e-8, for the numpy rule and the numba one (``_fused._vote``, also used by the >= 40-actor kernel)."""
+    from allied.models.smp import _fused
+
+    w = 3.0
+    du = np.array([5e-9, -5e-9, -2.5e-9, 2e-8, -4e-8])
+    ramp = np.array([0.5, -0.5, -0.25, 1.0, -1.0])
+    for rule, expect in ((0, w * ramp), (1, w * (0.8 * du + 0.2 * ramp))):
+        np.testing.assert_allclose(sk.vote(rule, w, du, np.zeros(5)), expect, rtol=1e-12)
+        np.testing.assert_allclose([_fused._vote(rule, w, float(v), 0.0) for v in du], expect, rtol=1e-12)
+
+
 @pytest.mark.parametrize("value", [v for v in CHOICES["VotingRule"] if v != "Proportional"])
 def test_voting_rule_changes_votes(dummy, value: str) -> None:
     base, alt = one_turn(dummy), one_turn(dummy, VotingRule=value)
