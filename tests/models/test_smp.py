@@ -201,8 +201,12 @@ def test_absent_actor_is_nan_and_bad_inputs(dummy: ForecastInput) -> None:
     assert np.isnan(out.positions[0, :, 3, 1]).all() and np.isfinite(out.positions[0, :, 3, 0]).all()
     c0 = dummy.c.copy()
     c0[0, 1] = 0.0
-    with pytest.raises(ModelError, match="capability"):
+    with pytest.raises(ModelError, match=re.escape(f"capability 0: {dummy.actors[1]}. Give")):
         get("smp").run(ForecastInput(dummy.x, dummy.s, c0, dummy.lo, dummy.hi, dummy.actors, dummy.issues))
+    s0 = dummy.s.copy()
+    s0[0, 2] = 0.0
+    with pytest.raises(ModelError, match=re.escape(f"zero salience: {dummy.actors[2]}. Give")):
+        get("smp").run(ForecastInput(dummy.x, s0, dummy.c, dummy.lo, dummy.hi, dummy.actors, dummy.issues))
     with pytest.raises(ModelError, match="VotingRule"):
         get("smp").run(dummy, VotingRule="Majority")
 

@@ -120,7 +120,8 @@ def _map_input(inp: ForecastInput) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     tot = s.sum(-1, keepdims=True)
     if np.any(tot <= 0):
         bad = sorted({inp.actors[i] for i in np.argwhere(tot[..., 0] <= 0)[:, 1]})
-        raise ModelError(f"smp needs every actor to care about some issue; zero salience: {', '.join(bad)}")
+        raise ModelError(f"smp needs every actor to care about some issue; zero salience: {', '.join(bad)}. "
+                         "Give each of them a positive salience on some issue, or leave them out of the run")
     over = tot[..., 0] > 1.0 + 1e-9
     if over.any():
         s = np.where(over[..., None], s / tot, s)
@@ -132,7 +133,9 @@ def _map_input(inp: ForecastInput) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     first = np.take_along_axis(cm, np.argmax(mask, -1)[None, :, None].repeat(c.shape[0], 0), -1)[..., 0]
     cap = np.where(same, first, np.nanmean(cm, -1))
     if np.any(~(cap > 0)):
-        raise ModelError("smp needs every capability > 0 (KTAB's votes need a positive weight)")
+        bad = sorted({inp.actors[i] for i in np.argwhere(~(cap > 0))[:, 1]})
+        raise ModelError(f"smp needs every capability > 0 (KTAB's votes need a positive weight); capability 0: "
+                         f"{', '.join(bad)}. Give these actors a positive capability, or leave them out of the run")
     if not mask.all():
         w = np.where(mask, c * s, 0.0)
         fill = (w * np.nan_to_num(x01)).sum(1, keepdims=True) / np.maximum(w.sum(1, keepdims=True), 1e-300)
