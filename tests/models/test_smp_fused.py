@@ -130,3 +130,20 @@ def test_victory_probabilities_kernel(vpm: int) -> None:
     c[20:30, 3, 4] = c[20:30, 4, 3] * rng.uniform(0.95, 1.15, 10)
     for kern in _kernel_sets():
         np.testing.assert_array_equal(kern.victory_probs(c, vpm), sk.victory_probs(c, vpm))
+
+
+@pytest.mark.parametrize(("gap", "distinct"), [(0.09, [True, False, True]), (0.11, [True, True, True])])
+def test_positions_closer_than_a_thousandth_are_one(monkeypatch: pytest.MonkeyPatch, gap: float,
+                                                    distinct: list[bool]) -> None:
+    """KTAB's ueIndices: positions less than 1e-3 of the scale apart (Euclidean) are one position, which the
+    first actor holding it represents and whose probability every holder is shown. Hand-built: on a 0-100
+    issue, actors 0.09 apart share a position, 0.11 apart do not; numpy and every fused kernel set."""
+    x = np.array([[[10.0], [10.0 + gap], [60.0]]])
+    inp = ForecastInput(x, np.full((1, 3, 1), 0.8), np.array([[[1.0], [2.0], [3.0]]]), np.zeros(1),
+                        np.full(1, 100.0), ("A", "B", "C"), ("I",))
+    for kern in [None, *_kernel_sets()]:
+        out = _run(inp, kern, monkeypatch, rounds=1)
+        np.testing.assert_array_equal(out.extras["distinct"][0, 0], distinct)
+        shown = out.extras["position_prob"][0, 0]
+        assert (shown[0] == shown[1]) == (not distinct[1])
+        assert shown.sum() == pytest.approx(1.0 if distinct[1] else 1.0 + shown[0])
