@@ -100,6 +100,22 @@ def _vote(vr: int, w: float, u1: float, u2: float) -> float:
 
 
 @jit
+def _join_values(tpc: int, uni: float, unj: float) -> tuple[float, float, float, float]:
+    """A third party's value of the state after a challenge (``SMPState::probEduChlg``, ``ThirdPartyCommit``
+    code ``tpc``; ``uni``, ``unj``: its utilities of i's and j's positions): joining i if i wins, joining i if
+    j wins, joining j if i wins, joining j if j wins. Shared with :mod:`allied.models.smp._numba`."""
+    if tpc == 2:
+        a = uni + uni + uni
+        bb = unj + unj + unj
+        return a, bb, a, bb
+    if tpc == 1:
+        return uni + uni + 1.0, unj + unj + unj, uni + uni + uni, unj + unj + 1.0
+    a = uni + uni + 1.0
+    bb = unj + unj + 1.0
+    return a, bb, a, bb
+
+
+@jit
 def _sq_norms(s: np.ndarray) -> np.ndarray:
     """``(s * s).sum(-1)`` for ``s[B, N, D]``."""
     nb, n, d = s.shape
@@ -226,21 +242,7 @@ def challenge_own(vd: np.ndarray, rest: np.ndarray, stot: np.ndarray, cap: np.nd
                     cnj = chji - (v0 if v0 < 0.0 else 0.0)
                     pin = cni / (cni + cnj)
                     pjn = 1.0 - pin
-                    if tpc == 2:
-                        a = uni + uni + uni
-                        bb = unj + unj + unj
-                        c = a
-                        d = bb
-                    elif tpc == 1:
-                        a = uni + uni + 1.0
-                        bb = unj + unj + unj
-                        c = uni + uni + uni
-                        d = unj + unj + 1.0
-                    else:
-                        a = uni + uni + 1.0
-                        bb = unj + unj + 1.0
-                        c = a
-                        d = bb
+                    a, bb, c, d = _join_values(tpc, uni, unj)
                     vn = _vote(vr, w[m], pin * a + pjn * bb, pin * c + pjn * d)
                     pos[m] = vn if vn > 0.0 else 0.0
                     neg[m] = vn if vn < 0.0 else 0.0

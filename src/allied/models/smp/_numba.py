@@ -11,10 +11,10 @@ import numpy as np
 from allied._jit import njit
 from allied.models.smp import _fused
 from allied.models.smp import params as K
-from allied.models.smp._fused import _bs, _vote
+from allied.models.smp._fused import _bs, _join_values, _vote
 
 #: numba's njit, cached, with cache entries keyed also on params.py and _fused.py (the constants and the
-#: utility and vote rules of ``_fused`` are compiled in)
+#: utility, vote and third-party rules of ``_fused`` are compiled in)
 jit = njit(depends=[K, _fused], nogil=True)
 
 _MINC = K.MIN_CHALLENGE_COALITION
@@ -54,21 +54,7 @@ def _challenges(vd: np.ndarray, rest: np.ndarray, stot: np.ndarray, cap: np.ndar
                     cnj = cj0 - v0 if v0 < 0 else cj0
                     pin = cni / (cni + cnj)
                     pjn = 1.0 - pin
-                    if tpc == 2:
-                        a = uni + uni + uni
-                        bb = unj + unj + unj
-                        c = a
-                        d = bb
-                    elif tpc == 1:
-                        a = uni + uni + 1.0
-                        bb = unj + unj + unj
-                        c = uni + uni + uni
-                        d = unj + unj + 1.0
-                    else:
-                        a = uni + uni + 1.0
-                        bb = unj + unj + 1.0
-                        c = a
-                        d = bb
+                    a, bb, c, d = _join_values(tpc, uni, unj)
                     vn = _vote(vr, w[m], pin * a + pjn * bb, pin * c + pjn * d)
                     if vn > 0:
                         add_i += vn
