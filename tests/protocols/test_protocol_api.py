@@ -42,8 +42,9 @@ def test_section_accepts_numbers_ranges_and_user_protocols() -> None:
     ({"mu0": 0.0}, "mu0 must lie in"),
     ({"delta": 1.0}, "delta must lie in"),
     ({"divergence": {"low": 0.2, "high": 1.4}}, "divergence must lie in"),
-    ({"divergence": float("nan")}, "divergence must lie in"),  # NaN compares false with both bounds
-    ({"rho": {"low": float("nan"), "high": 0.5}}, "rho must lie in"),
+    ({"divergence": float("nan")}, "divergence must be a finite number"),  # NaN compares false with bounds
+    ({"rho": {"low": float("nan"), "high": 0.5}}, "rho must be a finite number"),
+    ({"alpha": {"S": float("inf"), "T": 1.0}}, "alpha.S must be a finite number"),  # its upper bound is inf
     ({"unknown": 1}, "Extra inputs"),
     ({"alpha": {"S": 1}}, "Field required"),
     ({"protocols": {"big-deal": [[1, 1, "N-first"]]}}, "preset name"),

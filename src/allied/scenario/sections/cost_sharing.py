@@ -19,6 +19,7 @@ figure is a number or an uncertain range; deterministic runs use point values, s
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -112,7 +113,9 @@ class CostSharingSection(BaseModel):
         for path, value in iter_values(self):
             lo, hi = BOUNDS[path]
             a, b = value.bounds() if isinstance(value, Uncertain) else (float(value), float(value))
-            if not (lo <= a and b <= hi):  # written so that NaN fails too
+            if not (math.isfinite(a) and math.isfinite(b)):  # 'inf' or 'nan' text from --set, coerced
+                raise ValueError(f"{path} must be a finite number; got {a:g}..{b:g}")
+            if not (lo <= a and b <= hi):
                 raise ValueError(f"{path} must lie in [{lo:g}, {hi:g}]; got {a:g}..{b:g}")
         if self.compare is not None:
             bad = [n for n in self.compare if n not in self.protocols]

@@ -19,6 +19,7 @@ User-defined protocols sit beside the five presets::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -214,7 +215,9 @@ class ProtocolSection(BaseModel):
         for path, value in iter_values(self):
             doc = PARAM_BY_PATH[path]
             lo, hi = (value.bounds() if isinstance(value, Uncertain) else (float(value), float(value)))
-            if not (doc.lo_bound <= lo and hi <= doc.hi_bound):  # written so that NaN fails too
+            if not (math.isfinite(lo) and math.isfinite(hi)):  # 'inf' or 'nan' text from --set, coerced
+                raise ValueError(f"{path} must be a finite number; got {lo:g}..{hi:g}")
+            if not (doc.lo_bound <= lo and hi <= doc.hi_bound):
                 raise ValueError(f"{path} must lie in [{doc.lo_bound:g}, {doc.hi_bound:g}] "
                                  f"({doc.meaning}); got {lo:g}..{hi:g}")
         if self.compare is not None:
