@@ -176,3 +176,17 @@ def test_rounds_on_an_engine_without_rounds_is_a_located_error(tmp_path: Path, m
              str(tmp_path / "run"), "--rounds", "5")
     assert r.exit_code == 2, _err(r)
     assert f"--rounds applies to forecast models; the {model} engine runs no rounds" in _err(r)
+
+
+def test_an_interrupted_sweep_says_how_to_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Ctrl-C keeps the finished chunks; the message names the folder and the --resume command (exit 130)."""
+    import allied.sweeps
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(allied.sweeps, "run", interrupted)
+    out = tmp_path / "run"
+    r = _run("sweep", "korea-2019", "--model", "mean", "--samples", "50", "--out", str(out))
+    assert r.exit_code == 130
+    assert f"--out {out} --resume" in _err(r) and "finished chunks are kept" in _err(r)

@@ -78,9 +78,15 @@ def sweep(
         err_console.print("note: this scenario has no uncertain values, so every sample is the same; give "
                           "figures as ranges ({low, high}, {low, mode, high} or {mean, sd}) to sweep them",
                           highlight=False)
-    res = run(sc, model, samples, issues=issue or None, seed=seed, store=out or default_out(sc, model),
-              resume=resume, engine=engine, workers=workers, scheduler=scheduler, chunk_size=chunk_size,
-              rounds=rounds, progress=True, params=_params(param), timeout=timeout, force=force)
+    store = out or default_out(sc, model)
+    try:
+        res = run(sc, model, samples, issues=issue or None, seed=seed, store=store, resume=resume, engine=engine,
+                  workers=workers, scheduler=scheduler, chunk_size=chunk_size, rounds=rounds, progress=True,
+                  params=_params(param), timeout=timeout, force=force)
+    except KeyboardInterrupt:  # finished chunks stay on disk: say how to pick the run up again
+        err_console.print(f"interrupted: the finished chunks are kept in {safe(store)}; continue with the same "
+                          f"command and --out {safe(store)} --resume", highlight=False)
+        raise typer.Exit(130) from None
     if format == "json":
         print_json(res.to_json())
         return
