@@ -57,7 +57,9 @@ def build_name(prefix: str, package_dir: Path, sources: Iterable[str], salt: str
 
 
 def load_build(name: str, package_dir: Path) -> ModuleType | None:
-    """The build called ``name``, imported, or ``None`` when there is none (or ``ALLIED_NO_AOT`` is set)."""
+    """The build called ``name``, imported, or ``None`` when there is none (or ``ALLIED_NO_AOT`` is set). A
+    build that cannot be loaded (truncated by a full disk, built for another system) is passed over, so
+    the kernel runs on numba's JIT of the same source instead of failing the command."""
     if os.environ.get("ALLIED_NO_AOT"):
         return None
     for d in cache_dirs(package_dir):
@@ -67,8 +69,11 @@ def load_build(name: str, package_dir: Path) -> ModuleType | None:
                 spec = importlib.util.spec_from_file_location(name, path)
                 if spec is None or spec.loader is None:
                     continue
-                mod = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(mod)
+                try:
+                    mod = importlib.util.module_from_spec(spec)
+                    spec.loader.exec_module(mod)
+                except (ImportError, OSError):
+                    continue
                 return mod
     return None
 

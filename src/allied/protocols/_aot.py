@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from allied._aot import build_name, compile_build, cpu_signature, load_build
+from allied._aot import build_name, compile_build, cpu_signature, load_once
 
 _HERE = Path(__file__).parent
 _PREFIX = "protocol_aot_"
@@ -32,7 +32,6 @@ _SOURCES = ("kernel.py", "stage.py", "layout.py")
 THREAD_ROWS = 32
 #: rows from which the JIT's threads repay numba's start-up (~0.5 s of CPU) on a machine with 2+ cores
 JIT_MIN_ROWS = 4096
-_loaded: list[ModuleType] = []
 
 
 def _name() -> str:
@@ -43,12 +42,7 @@ def _name() -> str:
 
 def load() -> ModuleType | None:
     """The compiled kernel for the current sources, or ``None`` when it has not been built."""
-    if not _loaded:
-        mod = load_build(_name(), _HERE)
-        if mod is None:
-            return None
-        _loaded.append(mod)
-    return _loaded[0]
+    return load_once(_PREFIX, _HERE, _name)
 
 
 def solve_many(pars: np.ndarray, dd: np.ndarray, dr: np.ndarray, order: np.ndarray, g: int, sel: int,
