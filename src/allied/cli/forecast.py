@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
-
-FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
+from allied.cli.options import FileArg, FormatCsvOpt, IssuesOpt, ModelsOpt, SetOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +35,8 @@ def parse_params(items: list[str]) -> dict[str, Any]:
 @guarded
 def forecast(
     file: FileArg,
-    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="model name (repeatable) or 'all'")] = None,
-    issue: Annotated[list[str] | None, typer.Option("--issue", "-i", help="only these issues (repeatable)")] = None,
+    model: ModelsOpt = None,
+    issue: IssuesOpt = None,
     rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: each model's own)")] = None,
     variant: Annotated[str | None, typer.Option(help="EUM variant: scholz (default), paper, …")] = None,
     q: Annotated[float | None, typer.Option("--q", help="EUM status-quo probability Q (default 1)")] = None,
@@ -45,8 +44,8 @@ def forecast(
     details: Annotated[bool, typer.Option("--details", help="SMP: add the challenge EU matrix and bargains")] = False,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="any model parameter NAME=VALUE")] = None,
     seed: Annotated[int, typer.Option(help="seed for stochastic models")] = 0,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="override a scenario value PATH=VALUE")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv")] = "table",
+    set_: SetOpt = None,
+    format: FormatCsvOpt = "table",
 ) -> None:
     """Forecast where each issue settles, with every chosen model side by side.
 

@@ -13,13 +13,10 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
+from allied.cli.options import FileArg, FormatCsvOpt, ModelsOpt, SetOpt
 
-FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
-ModelOpt = Annotated[list[str] | None, typer.Option("--model", "-m", help="model name (repeatable) or 'all'")]
 JournalOpt = Annotated[Path | None, typer.Option("--journal",
                                                  help="journal file (default $ALLIED_HOME/journal.sqlite)")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json or csv")]
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a scenario value PATH=VALUE")]
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +35,7 @@ def _samples(n: int) -> int:
 @guarded
 def record(
     file: FileArg,
-    model: ModelOpt = None,
+    model: ModelsOpt = None,
     samples: Annotated[int, typer.Option("--samples", "-n", help="draws of the uncertain inputs (0: points only)")] = 0,
     seed: Annotated[int, typer.Option(help="seed of the draws")] = 0,
     note: Annotated[str | None, typer.Option("--note", help="free text stored with the record")] = None,
@@ -68,7 +65,7 @@ def record(
 
 
 @guarded
-def journal(journal_: JournalOpt = None, format: FormatOpt = "table") -> None:
+def journal(journal_: JournalOpt = None, format: FormatCsvOpt = "table") -> None:
     """List the journal's records (newest last)."""
     from allied.journal import Journal
 
@@ -96,13 +93,13 @@ def journal(journal_: JournalOpt = None, format: FormatOpt = "table") -> None:
 def score(
     targets: Annotated[list[str] | None,
                        typer.Argument(help="record ids or scenario files (none: every record)")] = None,
-    model: ModelOpt = None,
+    model: ModelsOpt = None,
     samples: Annotated[int, typer.Option("--samples", "-n", help="draws for a FILE forecast now (0: points)")] = 200,
     seed: Annotated[int, typer.Option(help="seed of the draws for a FILE")] = 0,
     outcomes: Annotated[str | None, typer.Option("--outcomes", help="take outcomes from this scenario file "
                                                                      "(e.g. the record's scenario, updated)")] = None,
     journal_: JournalOpt = None,
-    format: FormatOpt = "table",
+    format: FormatCsvOpt = "table",
 ) -> None:
     """Score records (or fresh forecasts of scenario files) against the outcomes dated after as_of.
 
@@ -157,12 +154,12 @@ def score(
 def backtest(
     sources: Annotated[list[str] | None,
                        typer.Argument(help="scenario files or folders (none: the built-in library)")] = None,
-    model: ModelOpt = None,
+    model: ModelsOpt = None,
     samples: Annotated[int, typer.Option("--samples", "-n", help="draws per case for intervals and CRPS")] = 200,
     seed: Annotated[int, typer.Option(help="seed of the draws and the bootstrap")] = 0,
     ensemble_weights: Annotated[str, typer.Option("--ensemble-weights",
                                                   help="library (leave-one-case-out) or equal")] = "library",
-    format: FormatOpt = "table",
+    format: FormatCsvOpt = "table",
 ) -> None:
     """Forecast and score every case with scorable outcomes; every model against both naive baselines.
 

@@ -9,9 +9,8 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, guarded, load_scenario, print_json
+from allied.cli.options import FormatOpt, SetOpt, ShortFileArg
 from allied.cli.safe import safe
-
-FileArg = Annotated[str, typer.Argument(help="scenario file or built-in name, e.g. korea-2019")]
 
 
 def register(app: typer.Typer) -> None:
@@ -26,10 +25,10 @@ def _num(v: Any) -> str:
 
 @guarded
 def ledger(
-    file: FileArg,
+    file: ShortFileArg,
     year: Annotated[int | None, typer.Option("--year", "-y", help="only this year")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="override a scenario value PATH=VALUE")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    set_: SetOpt = None,
+    format: FormatOpt = "table",
 ) -> None:
     """What the alliance costs and yields to each member, by year and lens (cash, economic, strategic,
     transactional); burden measures; exploitation tests (refused below 8 members).

@@ -8,9 +8,8 @@ import typer
 from rich.table import Table
 
 from allied.cli import check_format, console, guarded, load_scenario, print_json
+from allied.cli.options import FormatOpt, ShortFileArg
 from allied.cli.safe import safe
-
-FileArg = Annotated[str, typer.Argument(help="scenario file or built-in name, e.g. korea-2019")]
 
 
 def register(app: typer.Typer) -> None:
@@ -19,13 +18,13 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def protocol(
-    file: FileArg,
+    file: ShortFileArg,
     protocol: Annotated[list[str] | None, typer.Option(
         "--protocol", help="protocol to compare (repeatable): big-deal, small-deal, step-by-step, "
                                  "small-then-big, starting-small or one defined in the file")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="override a value, e.g. protocol.divergence=1")]
     = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    format: FormatOpt = "table",
 ) -> None:
     """Solve each protocol as a perfect Bayesian equilibrium and compare outcomes and each actor's ranking.
 

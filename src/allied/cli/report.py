@@ -9,10 +9,8 @@ from typing import Annotated
 import typer
 
 from allied.cli import UsageError, console, guarded, load_scenario
+from allied.cli.options import FileArg, SetValueOpt
 from allied.cli.safe import safe
-
-FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a value: PATH=VALUE (repeatable)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +44,7 @@ def report(
     samples: Annotated[int, typer.Option("--samples", "-n", help="sweep size for the sensitivity section "
                                                                   "(0 skips it)")] = 256,
     seed: Annotated[int, typer.Option(help="seed for stochastic models and the sweep")] = 0,
-    set_: SetOpt = None,
+    set_: SetValueOpt = None,
     source_dir: Annotated[list[str] | None, typer.Option(
         "--source-dir", help="folder with the sources' files, to show each quote's status (repeatable)")] = None,
     no_sources: Annotated[bool, typer.Option("--no-sources", help="do not check quotes against sources")] = False,
@@ -84,7 +82,7 @@ def plot(
     model: Annotated[list[str] | None, typer.Option("--model", "-m", help="only these models (repeatable); "
                                                                             "tornado: the model to analyse")] = None,
     samples: Annotated[int, typer.Option("--samples", "-n", help="tornado: base sample size")] = 64,
-    set_: SetOpt = None,
+    set_: SetValueOpt = None,
 ) -> None:
     """Draw one publication figure with matplotlib (PNG, SVG or PDF from the file name).
 

@@ -9,10 +9,8 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, err_console, guarded, load_scenario, print_json
+from allied.cli.options import FileArg, SetValueOpt
 from allied.cli.safe import safe
-
-FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a value: PATH=VALUE (repeatable)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +42,7 @@ SourceDirOpt = Annotated[list[str] | None, typer.Option(
 @guarded
 def validate(
     file: FileArg,
-    set_: SetOpt = None,
+    set_: SetValueOpt = None,
     no_sources: NoSourcesOpt = False,
     source_dir: SourceDirOpt = None,
     record_hashes: Annotated[bool, typer.Option(
@@ -134,7 +132,7 @@ def _outcome_notes(sc: Any) -> None:
 @guarded
 def show(
     file: FileArg,
-    set_: SetOpt = None,
+    set_: SetValueOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table, json or yaml")] = "table",
 ) -> None:
     """Print the normalised scenario: actors, issues, stances with their evidence."""
@@ -160,7 +158,7 @@ def export(
     to: Annotated[str, typer.Option("--to", help="yaml, ktab-csv or xlsx")] = "yaml",
     out: Annotated[Path | None, typer.Option("--output", "--out", "-o",
                                              help="output file (default: standard output)")] = None,
-    set_: SetOpt = None,
+    set_: SetValueOpt = None,
 ) -> None:
     """Write a scenario in another format (Allied YAML, KTAB's SMP CSV to cross-check in KTAB, or an .xlsx
     workbook to edit in a spreadsheet)."""

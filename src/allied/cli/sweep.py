@@ -9,15 +9,14 @@ import typer
 from rich.table import Table
 
 from allied.cli import UsageError, check_format, console, err_console, guarded, load_scenario, print_json
+from allied.cli.options import FileArg, FormatOpt, IssuesOpt, SetOpt
 from allied.cli.safe import safe
 from allied.errors import SweepError
 
-FileArg = Annotated[str, typer.Argument(help="scenario file (YAML or CSV) or built-in name, e.g. korea-2019")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m",
                                        help="a forecast model (eum, mean, smp, …), protocol or ledger")]
-SetOpt = Annotated[list[str] | None, typer.Option("--set", help="override a scenario value PATH=VALUE")]
+RoundsOpt = Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: the model's own)")]
 ParamOpt = Annotated[list[str] | None, typer.Option("--param", "-p", help="model parameter NAME=VALUE")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
 
 
 def register(app: typer.Typer) -> None:
@@ -47,7 +46,7 @@ def sweep(
     force: Annotated[bool, typer.Option("--force", help="with --resume: continue a run another Allied version "
                                                         "started")] = False,
     chunk_size: Annotated[int | None, typer.Option("--chunk-size", help="samples per chunk (default ~N/16)")] = None,
-    rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: the model's own)")] = None,
+    rounds: RoundsOpt = None,
     issue: Annotated[list[str] | None, typer.Option("--issue", "-i", help="forecast only these issues")] = None,
     param: ParamOpt = None,
     timeout: Annotated[float, typer.Option(help="seconds to wait for --scheduler")] = 10.0,
@@ -111,10 +110,10 @@ def sensitivity(
     method: Annotated[str, typer.Option(help="sobol or morris")] = "sobol",
     samples: Annotated[int, typer.Option("--samples", "-n",
                                          help="base samples (Sobol: N(K+2) runs; Morris: trajectories)")] = 256,
-    issue: Annotated[list[str] | None, typer.Option("--issue", "-i", help="only these issues (repeatable)")] = None,
+    issue: IssuesOpt = None,
     seed: Annotated[int, typer.Option(help="seed of the sample design")] = 0,
     top: Annotated[int, typer.Option(help="inputs shown per issue in the table")] = 10,
-    rounds: Annotated[int | None, typer.Option("--rounds", "-r", help="rounds (default: the model's own)")] = None,
+    rounds: RoundsOpt = None,
     param: ParamOpt = None,
     set_: SetOpt = None,
     format: FormatOpt = "table",
