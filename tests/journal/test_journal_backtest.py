@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from allied.cli import app
 from allied.journal import backtest as B
 from allied.journal import score
-from allied.models.ensemble import fold_weights, inverse_error
+from allied.models.ensemble import combine, fold_weights, inverse_error
 
 LIBRARY = {"korea-2019", "eu-emissions-1994", "iran-2013", "greece-2015"}
 
@@ -105,6 +106,20 @@ def test_inverse_error_weights_by_hand() -> None:
     assert inverse_error({"a": 10.0, "b": 30.0}) == pytest.approx({"a": 0.75, "b": 0.25})
     assert inverse_error({"a": 0.0, "b": 5.0}) == {"a": 1.0, "b": 0.0}
     assert fold_weights([], ["a", "b"], method="equal") == {"a": 0.5, "b": 0.5}
+
+
+def test_combination_by_hand() -> None:
+    """``Σ w f / Σ w`` over members with weight that forecast the quantity (hand arithmetic)."""
+    w = {"a": 0.5, "b": 0.25, "c": 0.25, "z": 0.0}
+    # a, b, c: (0.5·10 + 0.25·30 + 0.25·50) / 1 = 25; z has no weight, so its 1000 never counts
+    assert combine(w, {"a": 10.0, "b": 30.0, "c": 50.0, "z": 1000.0}) == pytest.approx(25.0)
+    # c does not forecast it: the rest renormalised, (0.5·10 + 0.25·40) / 0.75 = 20
+    assert combine(w, {"a": 10.0, "b": 40.0}) == pytest.approx(20.0)
+    assert combine(w, {"z": 3.0}) is None and combine(w, {}) is None
+    assert combine(w, {"a": 10.0, "z": float("nan")}) == 10.0  # a member without weight cannot spoil it
+    # draws combined draw by draw: (0.5·[0, 4] + 0.25·[8, 0]) / 0.75
+    got = combine(w, {"a": np.array([0.0, 4.0]), "b": np.array([8.0, 0.0])})
+    assert got is not None and np.allclose(got, [8 / 3, 8 / 3])
 
 
 def test_ensemble_runs_in_a_sweep() -> None:

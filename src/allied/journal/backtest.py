@@ -142,22 +142,22 @@ def _ordered(fs: ForecastSet, names: Sequence[str]) -> ForecastSet:
 
 
 def combine(fs: ForecastSet, weights: Mapping[str, float]) -> dict[str, IssueForecast]:
-    """The ensemble's per-issue forecasts from its members' forecasts in ``fs``: ``Σ w_m f_m`` over the members
-    with weight that forecast the issue, renormalised; samples combined draw by draw when all have them."""
+    """The ensemble's per-issue forecasts from its members' forecasts in ``fs`` (:func:`allied.models.ensemble.
+    combine`: ``Σ w_m f_m`` over the members with weight that forecast the issue, renormalised); samples
+    combined draw by draw when all those members have the same number of them."""
+    from allied.models.ensemble import combine as weighted
+
     issues = dict.fromkeys(iss for m in weights if m in fs.models for iss in fs.models[m])
     out = {}
     for iss in issues:
-        ws = {m: w for m, w in weights.items() if w > 0 and iss in fs.models.get(m, {})}
-        tot = sum(ws.values())
-        if tot <= 0:
+        got = {m: fs.models[m][iss] for m in weights if iss in fs.models.get(m, {})}
+        pt = weighted(weights, {m: f.point for m, f in got.items()})
+        if pt is None:
             continue
-        pt = float(sum(w * fs.models[m][iss].point for m, w in ws.items()) / tot)
-        samples = [fs.models[m][iss].samples for m in ws]
+        used = {m: f for m, f in got.items() if weights[m] > 0}
+        draws = [f.samples for f in used.values()]
         smp: np.ndarray | None = None
-        if all(s is not None for s in samples) and len({len(s) for s in samples if s is not None}) == 1:
-            smp = np.zeros(len(samples[0]))  # type: ignore[arg-type]
-            for w, s in zip(ws.values(), samples, strict=True):
-                smp = smp + w * np.asarray(s)
-            smp = smp / tot
-        out[iss] = IssueForecast(pt, smp)
+        if all(s is not None for s in draws) and len({len(s) for s in draws if s is not None}) == 1:
+            smp = weighted(weights, {m: np.asarray(f.samples) for m, f in used.items()})
+        out[iss] = IssueForecast(float(pt), smp)
     return out

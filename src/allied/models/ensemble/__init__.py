@@ -25,11 +25,12 @@ from allied.arrays import ForecastInput
 from allied.errors import ModelError
 from allied.models.base import BaseForecaster, ForecastOutput, applicable, run_model, weighted_mean
 from allied.models.ensemble._library import same_case
-from allied.models.ensemble._weights import METHODS, fold_weights, inverse_error
+from allied.models.ensemble._weights import METHODS, combine, fold_weights, inverse_error
 from allied.models.registry import register
 from allied.scenario.outcomes import err_pct_scale
 
-__all__ = ["METHODS", "Ensemble", "fold_weights", "inverse_error", "library_fit", "member_names", "same_case"]
+__all__ = ["METHODS", "Ensemble", "combine", "fold_weights", "inverse_error", "library_fit", "member_names",
+           "same_case"]
 
 
 def member_names() -> list[str]:
@@ -61,11 +62,9 @@ def library_fit(method: str = "library", exclude: str | None = None) -> dict[str
         by_key.setdefault((r.case, r.outcome), {})[r.model] = r
     for (case, _), got in by_key.items():
         w = fold_weights(train, members, leave_out=case, method=method)
-        ws = {m: w[m] for m in members if w[m] > 0 and m in got}
-        tot = sum(ws.values())
-        any_r = next(iter(got.values()))
-        if tot > 0:
-            f = sum(wm * got[m].forecast for m, wm in ws.items()) / tot
+        f = combine(w, {m: r.forecast for m, r in got.items()})
+        if f is not None:
+            any_r = next(iter(got.values()))
             loo.append(err_pct_scale(f, any_r.actual, 0.0, any_r.scale_width))
     return {"weights": weights, "cases": cases, "outcomes": outcomes,
             "loo_mean_err_pct_scale": float(np.mean(loo)) if loo else None}

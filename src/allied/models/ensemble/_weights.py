@@ -8,16 +8,22 @@ error at all takes all the weight. ``equal`` weights ignore the library.
 
 Leave-one-case-out: the weights used to forecast case *k* are fitted on every case except *k*, so the
 ensemble's score on *k* never sees *k*'s outcome.
+
+:func:`combine` applies weights to the members' forecasts of one quantity, ``Σ w_m f_m / Σ w_m``: the one
+definition behind the library fit's out-of-sample score and the journal's backtest of the ensemble.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 METHODS = ("library", "equal")
+
+#: a point forecast, or an array of draws combined draw by draw
+V = TypeVar("V", float, np.ndarray)
 
 
 def inverse_error(mae: Mapping[str, float]) -> dict[str, float]:
@@ -45,3 +51,15 @@ def fold_weights(rows: Sequence[Any], members: Sequence[str], *, leave_out: str 
         errs = [r.err_pct_scale for r in rows if r.model == m and r.case != leave_out]
         mae[m] = float(np.mean(errs)) if errs else float("nan")
     return inverse_error(mae)
+
+
+def combine(weights: Mapping[str, float], forecasts: Mapping[str, V]) -> V | None:
+    """``Σ w_m f_m / Σ w_m`` over the members with positive weight that have a forecast (renormalised, so a
+    member that does not forecast this quantity leaves it to the others), summed in ``weights`` order; None
+    when no member with weight has one."""
+    ws = {m: w for m, w in weights.items() if w > 0 and m in forecasts}
+    tot = sum(ws.values())
+    if tot <= 0:
+        return None
+    total: Any = sum(w * forecasts[m] for m, w in ws.items())
+    return cast(V, total / tot)
