@@ -27,7 +27,8 @@ import math
 import numpy as np
 from numba import njit
 
-#: gains are compared after rounding to this many units per 1 (ties closer than 1e-9 are ties)
+#: gains are ranked after rounding to the nearest 1 / _QUANT = 1e-9, and gains that round alike tie (list
+#: order decides): gains under 1e-9 apart usually tie, but not across a rounding boundary (k + 0.5) 1e-9
 _QUANT = 1e9
 #: tolerance for "the new position stays inside [0, 100]" (the package computes in 28-digit decimals)
 _EDGE = 1e-9
