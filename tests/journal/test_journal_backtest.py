@@ -131,7 +131,8 @@ def test_ensemble_runs_in_a_sweep() -> None:
 
 
 def test_ensemble_trains_on_the_journal_scorers_errors(library: B.Backtest) -> None:
-    """One definition of the error: the ensemble's own library errors (models layer) equal the journal's."""
+    """One definition of the error: the library errors the ensemble is fitted on (the models layer's cache,
+    which the journal's guidance also scores) equal those of a fresh backtest, which runs the models itself."""
     from allied.models.ensemble._library import member_errors
 
     members = ["mean", "median", "eum", "smp", "exchange"]

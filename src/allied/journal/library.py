@@ -1,16 +1,16 @@
-"""The case library's point scores, computed once and cached on disk, and the kind of each issue.
+"""The case library's point scores and the kind of each issue, kept in the case library's one cache.
 
-Guidance (:mod:`.guidance`) and the ensemble's weights need every member model's scores on the library.
-They are cheap (a few seconds) but asked for on every ``allied forecast``, so the scores are cached under
-``$ALLIED_HOME/cache/`` keyed by the library's scenario content, the model names and the source of the
-models and of the journal: any change to either recomputes them.
+Guidance (:mod:`.guidance`) needs every member model's scores on the library, asked for on every
+``allied forecast``. The members' forecasts of the library are computed once and cached by the models layer
+(:func:`allied.models.ensemble.member_errors`, which the ensemble fits its weights on); the journal scores
+those same forecasts against both baselines and keeps the score rows and issue kinds in the same cache entry
+(:func:`allied.models.ensemble.library_derived`), recomputed when the journal's source changes. A hit reads
+files only: no scenario is parsed.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -61,49 +61,34 @@ def issue_kind(sc: Scenario, issue: str) -> IssueKind:
 
 
 def _source_digest() -> str:
+    """The journal's own source: what turns the members' cached forecasts into score rows and issue kinds (the
+    models' source and the library's files key the cache entry itself, :mod:`allied.models.ensemble`)."""
     import allied.journal
-    import allied.models
 
     h = hashlib.sha256()
-    for pkg in (allied.models, allied.journal):
-        root = Path(str(pkg.__file__)).parent
-        for f in sorted(root.rglob("*.py")):
-            h.update(f.relative_to(root).as_posix().encode())
-            h.update(f.read_bytes())
+    root = Path(str(allied.journal.__file__)).parent
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 
-def _cache_path(members: Sequence[str]) -> Path:
-    """Where the library's scores and issue kinds for ``members`` are cached. The key covers the source of the
-    models and the journal and the text of every built-in scenario, so any change recomputes them, and
-    finding the entry reads files only (no scenario is parsed or validated on a hit)."""
-    from allied.journal.store import allied_home
-    from allied.scenario.load import builtin_names, builtin_text
+Library = tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]
 
-    h = hashlib.sha256(_source_digest().encode())
-    for n in builtin_names():
-        h.update(n.encode())
-        h.update(builtin_text(n).encode())
-    h.update(",".join(members).encode())
-    return allied_home() / "cache" / f"library-{h.hexdigest()[:20]}.json"
+_MEMO: dict[tuple[str, ...], Library] = {}
 
 
-_MEMO: dict[tuple[str, ...], tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]] = {}
-
-
-def library(members: Sequence[str]) -> tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]:
+def library(members: Sequence[str]) -> Library:
     """Point scores (no samples) of ``members`` and both baselines on every library case, and the kind of
-    every scored issue by ``(case, issue)``; computed once, then read from the cache."""
+    every scored issue by ``(case, issue)``: derived from the members' forecasts in the case library's one
+    cache (the ensemble fits its weights on the same entry), computed once, then read from it."""
+    from allied.models.ensemble import library_derived
+
     key = tuple(members)
-    if key in _MEMO:
-        return _MEMO[key]
-    path = _cache_path(members)
-    got = _read(path)
-    if got is None:
-        got = _compute(members)
-        _write(path, got)
-    _MEMO[key] = got
-    return got
+    if key not in _MEMO:
+        _MEMO[key] = library_derived(members, "journal", _source_digest(),
+                                     lambda errors: _compute(members, errors), _decode)
+    return _MEMO[key]
 
 
 def library_rows(members: Sequence[str]) -> list[ScoreRow]:
@@ -120,45 +105,38 @@ def library_kinds(members: Sequence[str] | None = None) -> dict[tuple[str, str],
     return library(members)[1]
 
 
-def _compute(members: Sequence[str]) -> tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]:
-    from allied.journal.backtest import library_names, run
+def _compute(members: Sequence[str], errors: Sequence[Any]) -> dict[str, Any]:
+    """Score the members' cached point forecasts (``LibraryError`` rows) and both baselines on every library
+    case, as :func:`allied.journal.backtest.run` with ``samples=0`` would, without running a model again."""
+    from allied.journal.backtest import library_names
+    from allied.journal.forecasts import ForecastSet, IssueForecast, baselines
     from allied.journal.outcomes import scorable
+    from allied.journal.scores import score
     from allied.scenario import load
 
-    names = library_names()
-    rows = run(names, list(members), samples=0).rows
+    rows: list[ScoreRow] = []
     kinds = {}
-    for n in names:
+    for n in library_names():
         sc = load(n)
+        models: dict[str, dict[str, IssueForecast]] = {m: {} for m in members}
+        for e in errors:
+            if e.case == n and e.model in models:
+                models[e.model][e.issue] = IssueForecast(e.forecast)
+        models.update(baselines(sc))
+        rows += score(sc, ForecastSet(models), case=n)
         for iss in {o.issue for o in scorable(sc) if o.issue}:
             kinds[(n, iss)] = issue_kind(sc, iss)
-    return rows, kinds
-
-
-def _read(path: Path) -> tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]] | None:
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text())
-        keys = {f.name for f in fields(ScoreRow)}
-        rows = [ScoreRow(**{k: v for k, v in r.items() if k in keys}) for r in data["rows"]]
-        kinds = {(k["case"], k["issue"]): IssueKind(int(k["actors"]), float(k["spread"])) for k in data["kinds"]}
-    except (OSError, ValueError, TypeError, KeyError):
-        return None  # an unreadable or older cache entry is recomputed
-    return rows, kinds
-
-
-def _write(path: Path, got: tuple[list[ScoreRow], dict[tuple[str, str], IssueKind]]) -> None:
-    rows, kinds = got
     data = {"rows": [asdict(r) for r in rows],
             "kinds": [{"case": c, "issue": i, "actors": k.actors, "spread": k.spread} for (c, i), k in kinds.items()]}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(jsonable(data)))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home only costs the cache
+    out: dict[str, Any] = jsonable(data)
+    return out
+
+
+def _decode(data: dict[str, Any]) -> Library:
+    keys = {f.name for f in fields(ScoreRow)}
+    rows = [ScoreRow(**{k: v for k, v in r.items() if k in keys}) for r in data["rows"]]
+    kinds = {(k["case"], k["issue"]): IssueKind(int(k["actors"]), float(k["spread"])) for k in data["kinds"]}
+    return rows, kinds
 
 
 def as_rows(data: list[dict[str, Any]]) -> list[ScoreRow]:

@@ -24,13 +24,13 @@ import numpy as np
 from allied.arrays import ForecastInput
 from allied.errors import ModelError
 from allied.models.base import BaseForecaster, ForecastOutput, applicable, run_model, weighted_mean
-from allied.models.ensemble._library import same_case
+from allied.models.ensemble._library import LibraryError, library_derived, member_errors, same_case
 from allied.models.ensemble._weights import METHODS, combine, fold_weights, inverse_error
 from allied.models.registry import register
 from allied.scenario.outcomes import err_pct_scale
 
-__all__ = ["METHODS", "Ensemble", "combine", "fold_weights", "inverse_error", "library_fit", "member_names",
-           "same_case"]
+__all__ = ["METHODS", "Ensemble", "LibraryError", "combine", "fold_weights", "inverse_error", "library_derived",
+           "library_fit", "member_errors", "member_names", "same_case"]
 
 
 def member_names() -> list[str]:
@@ -39,17 +39,11 @@ def member_names() -> list[str]:
     return [m for m in available() if not getattr(get(m), "combiner", False)]
 
 
-def _library_rows(members: tuple[str, ...]) -> list[Any]:
-    from allied.models.ensemble._library import member_errors
-
-    return member_errors(members)
-
-
 def library_fit(method: str = "library", exclude: str | None = None) -> dict[str, Any]:
     """Weights over the members, the number of cases and outcomes behind them, and the leave-one-case-out
     score of the ensemble on the library (mean absolute error, % of scale)."""
     members = tuple(member_names())
-    rows = list(_library_rows(members)) if method == "library" else []
+    rows = list(member_errors(members)) if method == "library" else []
     train = [r for r in rows if r.case != exclude]
     weights = fold_weights(train, members, method=method) if method == "library" else \
         {m: 1.0 / len(members) for m in members}

@@ -4,9 +4,14 @@ The library is every built-in scenario with a scorable outcome (a number on an i
 ``as_of``: :func:`allied.scenario.outcomes.scorable`). Each member forecasts each case at point values, on
 the issues it fits; its error on an outcome is ``100 · |forecast − actual| / (scale high − scale low)``, the
 journal's "error % of scale", from the one definition both use,
-:func:`allied.scenario.outcomes.err_pct_scale` (``tests/journal`` checks the two agree). Results are memoised
-and cached on disk under ``$ALLIED_HOME/cache/``, keyed by the models' source, the outcome rules, the
-library's files and the members.
+:func:`allied.scenario.outcomes.err_pct_scale` (``tests/journal`` checks the two agree).
+
+This module owns the case library's one cache: the members' forecasts of every library outcome are computed
+once, memoised and kept on disk under ``$ALLIED_HOME/cache/``, keyed by the models' source, the outcome rules,
+the built-in scenarios' files and the members. The ensemble fits its weights on them; the journal scores the
+same forecasts against both baselines and keeps what it derives (score rows, issue kinds) in the same entry
+through :func:`library_derived`, so the members run once for both. (The journal may import the models layer, never the
+reverse, so the cache lives here.)
 """
 
 from __future__ import annotations
@@ -14,11 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import numpy as np
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,44 +89,91 @@ def _compute(members: Sequence[str]) -> list[LibraryError]:
 
 
 def _cache_file(members: Sequence[str]) -> Path:
+    """Where the entry for ``members`` lies. The key covers the members, the models' source, the outcome rules
+    and the text of every built-in scenario, so any change recomputes the entry, and finding it reads files
+    only (no scenario is parsed or validated on a hit: a table-format ``allied forecast`` looks it up)."""
     import allied.models
     import allied.scenario.outcomes
-    from allied.scenario.load import builtin_text
+    from allied.scenario.load import builtin_names, builtin_text
 
     h = hashlib.sha256(",".join(members).encode())
     root = Path(str(allied.models.__file__)).parent
     for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode())
         h.update(f.read_bytes())
     h.update(Path(str(allied.scenario.outcomes.__file__)).read_bytes())  # what is scorable, and the error measure
-    for case in library_cases():
-        h.update(builtin_text(case).encode())
+    for n in builtin_names():
+        h.update(n.encode())
+        h.update(builtin_text(n).encode())
     env = os.environ.get("ALLIED_HOME")
     home = Path(env).expanduser() if env else Path.home() / ".allied"
-    return home / "cache" / f"ensemble-library-{h.hexdigest()[:20]}.json"
+    return home / "cache" / f"library-{h.hexdigest()[:20]}.json"
 
 
-_MEMO: dict[tuple[str, ...], list[LibraryError]] = {}
+@dataclass
+class _Entry:
+    path: Path
+    errors: list[LibraryError]
+    derived: dict[str, dict[str, Any]]  # name -> {"digest": ..., "data": ...}, as stored
+    values: dict[str, Any] = field(default_factory=dict)  # name -> decoded data, this process
 
 
-def member_errors(members: Sequence[str]) -> list[LibraryError]:
-    """Every member's error on every scorable library outcome (memoised, cached on disk)."""
+_MEMO: dict[tuple[str, ...], _Entry] = {}
+
+
+def _entry(members: Sequence[str]) -> _Entry:
     key = tuple(members)
     if key in _MEMO:
         return _MEMO[key]
     path = _cache_file(members)
-    rows: list[LibraryError] | None = None
+    entry: _Entry | None = None
     try:
-        rows = [LibraryError(**r) for r in json.loads(path.read_text())]
-    except (OSError, ValueError, TypeError):
-        rows = None
-    if rows is None:
-        rows = _compute(members)
+        data = json.loads(path.read_text())
+        entry = _Entry(path, [LibraryError(**r) for r in data["errors"]], dict(data["derived"]))
+    except (OSError, ValueError, TypeError, KeyError):
+        entry = None  # an unreadable or older entry is recomputed
+    if entry is None:
+        entry = _Entry(path, _compute(members), {})
+        _write(entry)
+    _MEMO[key] = entry
+    return entry
+
+
+def _write(entry: _Entry) -> None:
+    try:
+        entry.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"errors": [asdict(r) for r in entry.errors], "derived": entry.derived}))
+        os.replace(tmp, entry.path)
+    except OSError:
+        pass  # a read-only home only costs the cache
+
+
+def member_errors(members: Sequence[str]) -> list[LibraryError]:
+    """Every member's error on every scorable library outcome (memoised, cached on disk)."""
+    return _entry(members).errors
+
+
+def library_derived(members: Sequence[str], name: str, digest: str, compute: Callable[[list[LibraryError]], Any],
+                    decode: Callable[[Any], T]) -> T:
+    """What a consumer derives from the members' library forecasts (the journal: its score rows and issue
+    kinds), kept in the same cache entry under ``name``. ``compute`` turns :func:`member_errors` into JSON
+    data, ``decode`` turns that data into the value returned; ``digest`` names the consumer's own code, so
+    a change to it recomputes its part from the cached forecasts without running a model again. Data that
+    no longer decodes is recomputed too."""
+    entry = _entry(members)
+    if name in entry.values:
+        return cast(T, entry.values[name])
+    stored = entry.derived.get(name)
+    if stored is not None and stored.get("digest") == digest:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([asdict(r) for r in rows]))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home only costs the cache
-    _MEMO[key] = rows
-    return rows
+            entry.values[name] = decode(stored["data"])
+            return cast(T, entry.values[name])
+        except (ValueError, TypeError, KeyError):
+            pass
+    data = compute(entry.errors)
+    value = decode(data)
+    entry.derived[name] = {"digest": digest, "data": data}
+    _write(entry)
+    entry.values[name] = value
+    return value
