@@ -116,3 +116,19 @@ with contextlib.redirect_stdout(io.StringIO()):
 print(json.dumps([gc.isenabled(), gc.get_freeze_count()]))
 """
     assert json.loads(_run(code)) == [True, 0]
+
+
+def test_a_forecast_of_a_table_imports_no_yaml_library() -> None:
+    """A KTAB CSV (like the issue-19 30-actor case) is read without the YAML library (≈ 10 ms of start-up):
+    validation locates its problems through :mod:`allied.scenario.paths`, and the YAML reader, ``--set`` and
+    ``--param`` load it only when they have YAML to read. Table and JSON output; the first run fills the case
+    library's cache (computing it reads the built-in YAML scenarios), as any earlier forecast has for a user."""
+    forecast = ("import sys, json, contextlib, io\nfrom allied.cli import app\n"
+                "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+                "    for fmt in ('table', 'json'):\n"
+                "        app(['forecast', 'tests/data/dummyData_3Dim.csv', '--model', 'smp', '--format', fmt],\n"
+                "            standalone_mode=False)\n"
+                "print(json.dumps(sorted(m for m in sys.modules if m == 'yaml' or m.startswith('yaml.'))))")
+    _run(forecast)
+    assert json.loads(_run(forecast)) == []
+

@@ -19,9 +19,9 @@ from typing import Any
 from allied.errors import Problem, ScenarioError
 from allied.scenario.model import FORMAT_VERSION, Scenario
 from allied.scenario.overrides import apply_overrides
+from allied.scenario.paths import Loc
 from allied.scenario.table import MAX_ID, StanceTable, TableActor, TableIssue, TableRow
 from allied.scenario.validate import MAX_ITEMS, from_data
-from allied.scenario.yamlio import Loc, load_yaml
 
 #: the largest scenario file read (bytes actually read, so streams such as /dev/zero are capped too); a
 #: scenario at the size limits below (DESIGN: 1,000 actors, 200 issues, 20,000 stances) is under 5 MB
@@ -203,6 +203,8 @@ def load_data(path_or_name: str | Path) -> tuple[dict[str, Any], dict[Loc, int],
                                      "write a scenario (see docs/scenario-format.md) or a table with a header", 1)])
     fmt = detect(text)
     if fmt == "yaml":
+        from allied.scenario.yamlio import load_yaml  # a table (KTAB or exchange CSV) needs no YAML library
+
         data, lines = load_yaml(text, name, MAX_ITEMS)
         if isinstance(data, str | int | float) or data is None:
             raise ScenarioError([Problem(name, "(top)", "not a scenario: the file holds a single value, not YAML "

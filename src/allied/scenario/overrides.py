@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from allied.errors import Problem, ScenarioError
-from allied.scenario.yamlio import load_yaml
 
 #: list sections whose entries are keyed by two fields rather than one id
 _PAIR_KEYS = {"stances": ("actor", "issue")}
@@ -30,6 +29,8 @@ def parse_assignment(text: str, file: str) -> tuple[list[str], Any]:
         raise ScenarioError([Problem(file, f"--set {text}", "empty path", "name the value to change")])
     if not raw.strip():
         return parts, None
+    from allied.scenario.yamlio import load_yaml  # here, not above: a load without --set needs no YAML library
+
     try:  # the scenario reader's own YAML rules: alias budget, 1e5 as a number, no tags
         value, _ = load_yaml(raw, f"--set {text}")
     except ScenarioError as exc:

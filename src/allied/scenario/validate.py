@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from allied.errors import Problem, ScenarioError
 from allied.scenario.migrate import migrate
 from allied.scenario.model import Scenario
+from allied.scenario.paths import Loc, oversize
+from allied.scenario.paths import dotted as _dotted
 from allied.scenario.uncertain import Uncertain
-from allied.scenario.yamlio import Loc, _dotted, oversize
 
 _FIXES = {
     "missing": "add this field",

@@ -10,9 +10,8 @@ from typing import Any
 import yaml
 
 from allied.errors import Problem, ScenarioError
-
-Loc = tuple[str | int, ...]
-
+from allied.scenario.paths import Loc, oversize
+from allied.scenario.paths import dotted as _dotted
 
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
@@ -145,13 +144,6 @@ def _scalar(node: yaml.ScalarNode, path: Loc, file: str, loader: yaml.SafeLoader
     return value
 
 
-def _dotted(loc: Loc) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def load_yaml(text: str, file: str, max_items: dict[str, int] | None = None) -> tuple[Any, dict[Loc, int]]:
     """Parse YAML text safely; return the data and a map from key path to 1-based line. ``max_items`` caps
     the length of top-level lists (e.g. ``stances``), checked before any value is built."""
@@ -189,13 +181,6 @@ def load_yaml(text: str, file: str, max_items: dict[str, int] | None = None) -> 
             raise ScenarioError(over)
     data = _construct(nodes[0], (), lines, file)
     return data, lines
-
-
-def oversize(counts: dict[str, tuple[int, int | None]], max_items: dict[str, int], file: str) -> list[Problem]:
-    """Problems for lists longer than allowed; ``counts`` maps a top-level key to (length, line)."""
-    return [Problem(file, key, f"{n:,} {key} is more than Allied reads (at most {max_items[key]:,})",
-                    f"split the scenario, or keep the {key} that matter for the question", line, kind="too_many")
-            for key, (n, line) in counts.items() if key in max_items and n > max_items[key]]
 
 
 class _Dumper(yaml.SafeDumper):

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel
 
 from allied.errors import Problem, ScenarioError
@@ -232,6 +231,8 @@ class _Reader:
         v, ref = got
         if not isinstance(v, str):
             return v
+        import yaml  # here, not at the top: every load asks this module whether its file is a workbook
+
         try:
             return yaml.safe_load(v)
         except yaml.YAMLError:
