@@ -132,3 +132,32 @@ def test_a_forecast_of_a_table_imports_no_yaml_library() -> None:
     _run(forecast)
     assert json.loads(_run(forecast)) == []
 
+
+def test_the_script_builds_only_the_command_it_runs() -> None:
+    """typer builds a click command for each registered command before parsing (≈ 15 ms for all of them):
+    the script's ``main`` runs a named command through ``app_for``, so one is built, and ``--help`` builds
+    them all (tests/test_cli_one_command.py holds that both print the same)."""
+    code = """
+import contextlib, io, json, sys
+import typer.main
+built = []
+build = typer.main.get_command_from_info
+def counted(*args, **kwargs):
+    built.append(1)
+    return build(*args, **kwargs)
+typer.main.get_command_from_info = counted
+from allied.cli import main
+counts = []
+for argv in (["forecast", "korea-2019", "--model", "mean", "--format", "json"], ["--help"]):
+    built.clear()
+    sys.argv = ["allied", *argv]
+    with contextlib.redirect_stdout(io.StringIO()):
+        try:
+            main()
+        except SystemExit:
+            pass
+    counts.append(len(built))
+print(json.dumps(counts))
+"""
+    one, every = json.loads(_run(code))
+    assert one == 1 and every >= 10
