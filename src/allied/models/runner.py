@@ -27,13 +27,19 @@ class ModelRun:
     #: issues the model does not fit, with the reason (only when run leniently, e.g. as part of 'all')
     skipped: dict[str, str] = field(default_factory=dict)
 
-    def trajectory(self, issue: str, sample: int = 0) -> list[dict[str, Any]]:
-        d = self.input.issues.index(issue)
+    def _rounds(self, sample: int) -> int:
+        """Rounds of ``sample`` to show: the padded batch's length, cut after the sample's last round."""
         out = self.output
         rounds = out.positions.shape[1]
         n_run = out.rounds_run
         if n_run is not None:
             rounds = min(rounds, int(np.max(np.atleast_1d(n_run)[sample])) + 1) if np.ndim(n_run) else rounds
+        return int(rounds)
+
+    def trajectory(self, issue: str, sample: int = 0) -> list[dict[str, Any]]:
+        d = self.input.issues.index(issue)
+        out = self.output
+        rounds = self._rounds(sample)
         rows = []
         for r in range(rounds):
             pos = {a: _num(out.positions[sample, r, k, d]) for k, a in enumerate(self.input.actors)
@@ -43,8 +49,13 @@ class ModelRun:
         return rows
 
     def final(self, issue: str, sample: int = 0) -> float:
-        traj = self.trajectory(issue, sample)
-        return float(traj[-1]["forecast"])
+        """The forecast of the last round of :meth:`trajectory`, read without building the trajectory (every
+        actor's position in every round: ≈ 2 ms a table of the 30-actor case)."""
+        d = self.input.issues.index(issue)
+        last = self._rounds(sample) - 1
+        if last < 0:
+            raise IndexError(f"no round of '{issue}' to read")
+        return float(_num(self.output.forecast[sample, last, d]))  # type: ignore[arg-type]
 
 
 def _num(v: float) -> float | None:
