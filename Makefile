@@ -10,8 +10,11 @@ STAMP := $(VENV)/.installed
 install: $(STAMP) warm
 
 # build the exchange and SMP kernels ahead of time (when the source changed) and run the demo once, so that numba's
-# on-disk caches are warm and no command a user types compiles anything (tests/test_startup.py checks it)
+# on-disk caches are warm and no command a user types compiles anything (tests/test_startup.py checks it); first
+# bring src's bytecode up to date: where Python writes none (PYTHONDONTWRITEBYTECODE=1), a module edited since the
+# last compile is compiled again on every run (≈ 30 ms of the 30-actor SMP forecast; docs/performance.md)
 warm: $(STAMP)
+	@$(BIN)/python -m compileall -q src >/dev/null 2>&1 || true
 	@$(BIN)/python -m allied.models.exchange._aot >/dev/null 2>&1 || echo "note: exchange kernels not prebuilt (no C compiler?); numba compiles them once, below"
 	@$(BIN)/python -m allied.models.smp._aot >/dev/null 2>&1 || echo "note: SMP kernels not prebuilt (no C compiler?); numba compiles them on first use"
 	@$(BIN)/python -m allied.protocols._aot >/dev/null 2>&1 || echo "note: protocol kernel not prebuilt (no C compiler?); numba compiles it on first use"
