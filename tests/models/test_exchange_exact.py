@@ -155,3 +155,19 @@ def test_engineered_ties_are_settled_in_decimal() -> None:
     stats: dict[str, int] = {}
     assert_same_run(inp, 5, stats)
     assert stats["questions"] > 0
+
+
+def test_kernel_buffers_grown_mid_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver reuses one set of kernel arrays for a batch and doubles them when a round's candidates or a
+    sample's records need more rows; starting from one row, every sample grows them, several times within
+    its rounds, and must still equal the decimal reference (a lost or stale row changes a record or a
+    later round's decimal history)."""
+    from allied.models.exchange import _hybrid
+
+    monkeypatch.setattr(_hybrid, "_ROWS", 1)
+    inp = table_input((DATA / "sample_data_exchange.txt").read_text(), "sample_data.txt")
+    present = np.ones(inp.x.shape[1:], dtype=bool)
+    present[1, 0] = present[2, 1] = False  # NaN externalities in some rows: a stale row would show
+    two = ForecastInput(np.concatenate([inp.x, inp.x[:, ::-1]]), np.concatenate([inp.s, inp.s]),
+                        np.concatenate([inp.c, inp.c]), inp.lo, inp.hi, inp.actors, inp.issues, present)
+    assert_same_run(two, 6)

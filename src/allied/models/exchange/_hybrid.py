@@ -17,6 +17,7 @@ on real data), the sample is run by the decimal reference instead (``stats["bail
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,9 @@ from allied.models.exchange import _state as K
 from allied.models.exchange._decimal import _TINY, _W_FIX, _W_SAL, _dec, _Ex, _Round, _Side, run_exact
 
 _U = K.U
+# the reference's comparison constants as decimals: a decimal compares with a float or an int by their exact
+# values, so these read the same, without converting the float (about 1 us) or the int on every comparison
+_ZERO, _HUNDRED, _TINY_D = Decimal(0), Decimal(100), Decimal(_TINY)
 # _settle writes a settled exchange's columns as two slices
 assert (K.EY, K.MV, K.EMV, K.EGAIN, K.GLO) == (K.Y + 2, K.Y + 4, K.Y + 6, K.GAIN + 1, K.GAIN + 2)
 
@@ -83,16 +87,18 @@ class _Hist(_Round):
         self.terms = _Terms(x, s, c, members)  # type: ignore[assignment]
 
     def move_ok(self, side: _Side, move: Decimal) -> bool:  # type: ignore[override]
-        if abs(move) > 100 or abs(move) <= _TINY:
+        am = abs(move)
+        if am > _HUNDRED or am <= _TINY_D:
             return False
-        if side.pos + move < 0 or side.pos + move > 100:
+        to = side.pos + move
+        if to < _ZERO or to > _HUNDRED:
             return False
         if self.hist is None:
             return True if not self.real else _Round.move_ok(side, move)
         hsum, ehsum, hmin, hmax = self.hist[(side.a, side.sup)]
         mf = float(move)
-        if hmin == np.inf:  # no earlier move: the sum is the move itself, exactly
-            if move > 100:
+        if hmin == math.inf:  # no earlier move: the sum is the move itself, exactly
+            if move > _HUNDRED:
                 return False
         else:
             tot = hsum + mf
@@ -110,47 +116,124 @@ class _Hist(_Round):
         without the validity checks and the outcome cap (the same operations, so the same numbers)."""
         self.equal_gain_moves(e)
 
+    # -- the reference's calculation (``_Round``), the same decimal operations in the same order, with fewer
+    # Python steps: no copy of the outcome updates per weighted mean, both outcomes of a side in one pass over
+    # the issue's members, comparisons against decimal constants, and the deterministic ties only (p is None)
+    def calculate(self, e: _Ex) -> None:
+        self.equal_gain_moves(e)
+        i, j = e.i, e.j
+        e.valid = self.move_ok(i, i.move) and self.move_ok(j, j.move)
+        if e.gain < _TINY_D:
+            e.valid = False
+        if e.valid:
+            self.check_nbs(e, i, j)
+            self.check_nbs(e, j, i)
+            e.valid = self.move_ok(i, i.move) and self.move_ok(j, j.move)
+
+    def mean(self, d: int, pos: dict[int, Decimal]) -> Decimal:
+        if self.w[d] == 0:
+            return Decimal(0)
+        num = Decimal(0)
+        for a, base, sa, ca in self.terms[d]:  # type: ignore[misc]  # a _Terms: 4-tuples
+            v = pos.get(a)
+            num += base if v is None else v * sa * ca
+        return num / self.w[d]
+
+    def _outcomes(self, e: _Ex, side: _Side) -> tuple[Decimal, Decimal]:
+        """``_Round.adjust(e, side, side.pos)`` and ``adjust(e, side, side.y)``: the weighted means of side's supply
+        issue with e's outcome updates and side at either position, in one pass over the members (reading the
+        updates in place of a copy of them)."""
+        d = side.sup
+        if self.w[d] == 0:
+            return Decimal(0), Decimal(0)
+        upd, me, p0, p1 = e.upd[d], side.a, side.pos, side.y
+        n0 = n1 = Decimal(0)
+        for a, base, sa, ca in self.terms[d]:  # type: ignore[misc]  # a _Terms: 4-tuples
+            if a == me:
+                n0 += p0 * sa * ca
+                n1 += p1 * sa * ca
+            else:
+                v = upd.get(a)
+                t = base if v is None else v * sa * ca
+                n0 += t
+                n1 += t
+        return n0 / self.w[d], n1 / self.w[d]
+
     def check_nbs(self, e: _Ex, a: _Side, o: _Side) -> None:
-        g = e.gain
-        super().check_nbs(e, a, o)
-        if e.gain is not g:
-            self.capped |= 1 << (0 if a is e.i else 1)
+        """``_Round.check_nbs`` (knife-edge), recording in ``capped`` which side was capped."""
+        n0, n1 = self._outcomes(e, a)
+        a.nbs_0 = n0
+        xt = self.x[o.a][a.sup]
+        assert xt is not None
+        d0, d1 = xt - n0, xt - n1
+        if (d0 >= _ZERO and d1 >= _ZERO) or (d0 <= _ZERO and d1 <= _ZERO):
+            return
+        s, c, w = self.s, self.c, self.w
+        delta = abs(self.by_position(e, a, xt))
+        r_s = (delta * s[a.a][a.sup] * c[a.a][a.sup]) / w[a.sup]
+        r_t = ((s[a.a][a.sup] + s[o.a][a.sup]) / (s[a.a][a.dem] + s[o.a][a.dem])) * r_s
+        o.move = abs((r_t * w[o.sup]) / (c[o.a][o.sup] * s[o.a][o.sup]))
+        a.move = delta
+        if o.pos > self.x[a.a][a.dem]:  # type: ignore[operator]
+            o.move *= -1
+        if a.pos > xt:
+            a.move *= -1
+        o.moves.pop()
+        a.moves.pop()
+        o.moves.append(o.move)
+        a.moves.append(a.move)
+        o.y = o.pos + o.move
+        a.y = a.pos + a.move
+        e.gain = abs(r_t * s[o.a][o.sup] - r_s * s[o.a][a.sup])
+        self.capped |= 1 << (0 if a is e.i else 1)
 
 
 class _Terms(dict):  # type: ignore[type-arg]
-    """``_Round.terms`` computed per issue on first use: (actor, x·s·c at the round-start position)."""
+    """``_Round.terms`` computed per issue on first use: (actor, x·s·c at the round-start position, s, c)."""
 
     def __init__(self, x: list[list[Decimal | None]], s: list[list[Decimal]], c: list[list[Decimal]],
                  members: list[list[int]]) -> None:
         super().__init__()
         self.x, self.s, self.c, self.members = x, s, c, members
 
-    def __missing__(self, d: int) -> list[tuple[int, Decimal]]:
+    def __missing__(self, d: int) -> list[tuple[int, Decimal, Decimal, Decimal]]:
         x, s, c = self.x, self.s, self.c
-        out = [(a, x[a][d] * s[a][d] * c[a][d]) for a in self.members[d]]  # type: ignore[operator]
+        out = [(a, x[a][d] * s[a][d] * c[a][d], s[a][d], c[a][d]) for a in self.members[d]]  # type: ignore[operator]
         self[d] = out
         return out
+
+
+class _Inputs:
+    """What the samples of one batch share: each issue's lower end and 0–100 step in decimal (the package's
+    ``Issue.normalize``), and each issue's members in order."""
+
+    def __init__(self, lo: np.ndarray, hi: np.ndarray, present: np.ndarray) -> None:
+        n_a, n_d = present.shape
+        self.present = present.tolist()
+        self.lo = [_dec(v) for v in lo.tolist()]
+        self.steps = []
+        for d, v in enumerate(hi.tolist()):
+            span = _dec(v) - self.lo[d]
+            self.steps.append(Decimal(100) / span if span != 0 else Decimal(0))
+        self.members = [[a for a in range(n_a) if self.present[a][d]] for d in range(n_d)]
 
 
 class _Sample:
     """One sample: decimal inputs, memoised decimal round-start positions and realised voting positions."""
 
-    def __init__(self, x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
-                 present: np.ndarray) -> None:
-        n_a, n_d = present.shape
-        self.present = present
+    def __init__(self, x_units: np.ndarray, s: np.ndarray, c: np.ndarray, inp: _Inputs) -> None:
+        present = inp.present
+        n_a, n_d = len(present), len(inp.lo)
         self.n_a, self.n_d = n_a, n_d
-        steps = []
-        for d in range(n_d):
-            span = _dec(hi[d]) - _dec(lo[d])
-            steps.append(Decimal(100) / span if span != 0 else Decimal(0))
+        lo, steps = inp.lo, inp.steps
+        # _dec of a Python float (tolist), the same decimal as _dec of the array's element
         xd0: list[list[Decimal | None]] = [
-            [(_dec(x_units[a, d]) - _dec(lo[d])) * steps[d] if present[a, d] else None for d in range(n_d)]
-            for a in range(n_a)]
-        self.sd = [[_dec(s[a, d]) for d in range(n_d)] for a in range(n_a)]
-        self.cd = [[_dec(c[a, d]) for d in range(n_d)] for a in range(n_a)]
-        self.members = [[a for a in range(n_a) if present[a, d]] for d in range(n_d)]
-        self.x0 = np.array([[np.nan if v is None else float(v) for v in row] for row in xd0])
+            [(Decimal(repr(v)) - lo[d]) * steps[d] if pres[d] else None for d, v in enumerate(row)]
+            for row, pres in zip(x_units.tolist(), present, strict=True)]
+        self.sd = [[Decimal(repr(v)) for v in row] for row in s.tolist()]
+        self.cd = [[Decimal(repr(v)) for v in row] for row in c.tolist()]
+        self.members = inp.members
+        self.x0 = np.array([[math.nan if v is None else float(v) for v in row] for row in xd0])
         self.ex0 = np.array([[0.0 if v is None else _err(v) for v in row] for row in xd0])
         self.xd: list[list[list[Decimal | None]] | None] = [xd0]
         self.st: list[_Hist | None] = [None]
@@ -412,70 +495,112 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
             raise AssertionError(kind)
 
 
-def _run_sample(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
-                present: np.ndarray, rounds: int, b: int, stats: dict[str, int]) -> tuple[Any, ...]:
+#: records and candidates the kernel's arrays hold at first (doubled when needed)
+_ROWS = 512
+
+
+class _Buffers:
+    """The kernel's per-round arrays, allocated once per batch and reused: the round's records are written
+    into rows ``off:`` of one sample-long table (so a finished round's rows are its history, with no copy),
+    the scratch arrays are overwritten before they are read."""
+
+    frec: np.ndarray
+    irec: np.ndarray
+    ext: np.ndarray
+    inner: np.ndarray
+    rprov: np.ndarray
+    rus: np.ndarray
+
+    def __init__(self, n_a: int, n_d: int, rows: int) -> None:
+        self.n_a = n_a
+        self.rows = 0
+        self.grow(rows)
+        self.need = np.zeros((4096, 3), dtype=np.int64)
+        self.gs = np.zeros(K.NG, dtype=np.int64)
+        self.order = np.zeros((n_a, n_a, n_d, n_d), dtype=np.int8)
+        self.left_in = np.full((n_a, n_d), -1, dtype=np.int64)
+
+    def grow(self, rows: int, keep: int = 0) -> None:
+        """Room for ``rows`` records (sample-long tables, keeping their first ``keep`` rows) and candidates."""
+        n_a = self.n_a
+        old = (self.frec, self.irec, self.ext, self.inner, self.rprov, self.rus) if self.rows else None
+        self.frec = np.zeros((rows, K.NREC))
+        self.irec = np.zeros((rows, K.NIREC), dtype=np.int64)
+        self.ext = np.full((rows, n_a), np.nan)
+        self.inner = np.zeros((rows, n_a), dtype=np.bool_)
+        self.rprov = np.zeros((rows, 4), dtype=np.int64)
+        self.rus = np.zeros((rows, 2, n_a), dtype=np.int64)
+        if old is not None:
+            for new, prev in zip((self.frec, self.irec, self.ext, self.inner, self.rprov, self.rus), old,
+                                 strict=True):
+                new[:keep] = prev[:keep]
+        self.tl = np.zeros((rows, 3 + 2 * n_a), dtype=np.int64)
+        self.front = np.zeros(rows, dtype=np.int64)
+        self.back = np.zeros(rows, dtype=np.int64)
+        self.dfr = np.zeros((rows, 2, 4), dtype=np.int64)
+        self.rows = rows
+
+    def reset(self, used: int) -> None:
+        """Back to the state of fresh tables for the next sample (the rows a sample wrote, ``:used``)."""
+        self.ext[:used] = np.nan
+        self.inner[:used] = False
+        self.order[...] = 0
+
+
+def _run_sample(x_units: np.ndarray, s: np.ndarray, c: np.ndarray, inp: _Inputs, buf: _Buffers,
+                prefs: np.ndarray, votes: np.ndarray, b: int, stats: dict[str, int]) -> tuple[np.ndarray, ...]:
+    """One sample's rounds into ``prefs`` and ``votes`` (``[R+1, A, D]``); returns its records."""
     kern = _kernel()
-    smp = _Sample(x_units, lo, hi, s, c, present)
-    n_a, n_d = present.shape
-    present = np.ascontiguousarray(present, dtype=np.bool_)
+    smp = _Sample(x_units, s, c, inp)
+    rounds = prefs.shape[0] - 1
+    present = np.ascontiguousarray(inp.present, dtype=np.bool_)
     sf = np.ascontiguousarray(np.where(present, s, 0.0), dtype=float)
     cf_ = np.ascontiguousarray(np.where(present, c, 0.0), dtype=float)
     es, cs, ecs, w, ew = kern.weights(sf, cf_, present)
-    x = smp.x0.copy()
-    ex = smp.ex0.copy()
-    prefs = np.full((rounds + 1, n_a, n_d), np.nan)
-    votes = np.full((rounds + 1, n_a, n_d), np.nan)
+    x = smp.x0
+    ex = smp.ex0
+    # absent cells are NaN in x0 and never written by the kernel (an exchange's actors are on both issues)
     prefs[0] = votes[0] = x
-    order = np.zeros((n_a, n_a, n_d, n_d), dtype=np.int8)
-    need = np.zeros((4096, 3), dtype=np.int64)
-    gs = np.zeros(K.NG, dtype=np.int64)
-    out_f, out_i, out_e, out_n = [], [], [], []
+    order, need, gs, left_in = buf.order, buf.need, buf.gs, buf.left_in
+    off = 0
     for t in range(rounds):
-        left_in = np.full((n_a, n_d), -1, dtype=np.int64)
+        left_in.fill(-1)
         while True:
             s0, es0, left, ci, cf, uv, ue, us = kern.round_begin(x, ex, sf, es, cs, ecs, w, ew, present, left_in, order,
-                                                       need, gs)
+                                                                 need, gs)
             if gs[K.G_NNEED] == 0:
                 break
             _settle(smp, t, need, min(int(gs[K.G_NNEED]), len(need)),
                     {"left_in": left_in, "order": order}, stats)
         n = len(ci)
-        frec = np.zeros((n, K.NREC))
-        irec = np.zeros((n, K.NIREC), dtype=np.int64)
-        ext = np.full((n, n_a), np.nan)
-        inner = np.zeros((n, n_a), dtype=np.bool_)
-        rprov = np.zeros((n, 4), dtype=np.int64)
-        rus = np.zeros((n, 2, n_a), dtype=np.int64)
-        tl = np.zeros((n, 3 + 2 * n_a), dtype=np.int64)
-        front = np.zeros(n, dtype=np.int64)
-        back = np.zeros(n, dtype=np.int64)
-        dfr = np.zeros((n, 2, 4), dtype=np.int64)
+        if off + n > buf.rows:
+            buf.grow(max(2 * buf.rows, off + n), off)
+        end = off + n
+        frec, irec, ext, inner = buf.frec[off:end], buf.irec[off:end], buf.ext[off:end], buf.inner[off:end]
+        rprov, rus = buf.rprov[off:end], buf.rus[off:end]
+        tl, dfr = buf.tl[:n], buf.dfr[:n]
         smp.cur = {"irec": irec, "rprov": rprov, "rus": rus}
         arrs = {"gs": gs, "ci": ci, "cf": cf, "uv": uv, "ue": ue, "us": us, "dfr": dfr, "x": x, "ex": ex, "cs": cs,
                 "ecs": ecs, "tl": tl}
         while kern.advance(ci, cf, uv, ue, us, dfr, x, ex, sf, es, cs, ecs, s0, es0, w, ew, left, present,
-                        frec, irec, ext, inner, rprov, rus, tl, front, back, need, gs, b, t + 1):
+                           frec, irec, ext, inner, rprov, rus, tl, buf.front, buf.back, need, gs, b, t + 1):
             stats["stops"] += 1
             _settle(smp, t, need, min(int(gs[K.G_NNEED]), len(need)), arrs, stats)
         nrec = int(gs[K.G_NREC])
         vote, pref, epref = kern.round_end(x, ex, sf, es, ci, cf, rprov, nrec)
-        smp.recs.append({"irec": irec[:nrec].copy(), "rprov": rprov[:nrec].copy(), "rus": rus[:nrec].copy()})
+        smp.recs.append({"irec": irec[:nrec], "rprov": rprov[:nrec], "rus": rus[:nrec]})
         smp.xd.append(None)
         smp.st.append(None)
         smp.ydec.append({})
         smp.rex.append({})
-        out_f.append(frec[:nrec])
-        out_i.append(irec[:nrec])
-        out_e.append(ext[:nrec])
-        out_n.append(inner[:nrec])
-        votes[t + 1] = np.where(present, vote, np.nan)
-        prefs[t + 1] = np.where(present, pref, np.nan)
+        votes[t + 1] = vote
+        prefs[t + 1] = pref
         x = pref
         ex = epref
-    return prefs, votes, np.concatenate(out_f) if out_f else np.zeros((0, K.NREC)), \
-        np.concatenate(out_i) if out_i else np.zeros((0, K.NIREC), dtype=np.int64), \
-        np.concatenate(out_e) if out_e else np.zeros((0, n_a)), \
-        np.concatenate(out_n) if out_n else np.zeros((0, n_a), dtype=bool)
+        off += nrec
+    out = (buf.frec[:off].copy(), buf.irec[:off].copy(), buf.ext[:off].copy(), buf.inner[:off].copy())
+    buf.reset(off)
+    return out
 
 
 def run_hybrid(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarray, c: np.ndarray,
@@ -488,15 +613,18 @@ def run_hybrid(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarra
     prefs = np.full((nb, rounds + 1, n_a, n_d), np.nan)
     votes = np.full((nb, rounds + 1, n_a, n_d), np.nan)
     parts: list[tuple[np.ndarray, ...]] = []
+    inp = _Inputs(lo, hi, present)
+    buf = _Buffers(n_a, n_d, _ROWS)  # grown (doubled) when a sample's records or a round's candidates need more
     for b in range(nb):
         try:
-            res = _run_sample(x_units[b], lo, hi, s[b], c[b], present, rounds, b, st)
+            res = _run_sample(x_units[b], s[b], c[b], inp, buf, prefs[b], votes[b], b, st)
         except _Bail:
             st["bail"] += 1
+            buf = _Buffers(n_a, n_d, buf.rows)  # the failed sample's state is left behind
             one = run_exact(x_units[b:b + 1], lo, hi, s[b:b + 1], c[b:b + 1], present, rounds)
             one[3][:, 0] = b
-            res = (one[0][0], one[1][0], *one[2:])
-        prefs[b], votes[b] = res[0], res[1]
-        parts.append(res[2:])
+            prefs[b], votes[b] = one[0][0], one[1][0]
+            res = one[2:]
+        parts.append(res)
     cat = [np.concatenate([p[k] for p in parts]) for k in range(4)]
     return prefs, votes, cat[0], cat[1], cat[2], cat[3]
