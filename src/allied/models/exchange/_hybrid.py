@@ -57,15 +57,23 @@ def _fl(v: Decimal) -> tuple[float, float]:
 
 
 def _fe(v: Decimal) -> tuple[float, float]:
-    """float(v) and its error bound against v (0 when the float is v exactly)."""
-    f = float(v)
+    """float(v) and its error bound against v (0 when the float is v exactly).
+
+    ``float(v)`` of a decimal is ``float(str(v))`` (that is how the decimal module converts), so the text is
+    at hand for a quick test of exactness first: a float's exact value m / 2^j (m odd, j >= 1 when it is not
+    an integer) is m·5^j / 10^j, whose shortest decimal form ends in the digit 5. A decimal written without
+    an exponent, with a fraction whose last digit is neither 0 nor 5, is therefore no float; only the others
+    are converted back and compared (about 0.5 us each)."""
+    t = str(v)
+    f = float(t)
+    if "." in t and "E" not in t and t[-1] not in "05":
+        return f, 2 * _U * abs(f)
     return f, (0.0 if Decimal(f) == v else 2 * _U * abs(f))
 
 
 def _err(v: Decimal) -> float:
-    """Error bound of float(v) against v: 0 when the float is v exactly."""
-    f = float(v)
-    return 0.0 if Decimal(f) == v else 2 * _U * abs(f)
+    """Error bound of float(v) against v: 0 when the float is v exactly (see :func:`_fe`)."""
+    return _fe(v)[1]
 
 
 class _Hist(_Round):
@@ -96,18 +104,18 @@ class _Hist(_Round):
         if self.hist is None:
             return True if not self.real else _Round.move_ok(side, move)
         hsum, ehsum, hmin, hmax = self.hist[(side.a, side.sup)]
+        if hmin == math.inf:
+            # no earlier move: the package's list is this move alone, its sum at most 100 (|move| <= 100 above)
+            # and its least and greatest element the move itself, not 0 (|move| > 1e-10): the same sign
+            return True
         mf = float(move)
-        if hmin == math.inf:  # no earlier move: the sum is the move itself, exactly
-            if move > _HUNDRED:
-                return False
-        else:
-            tot = hsum + mf
-            err = ehsum + _U * abs(mf) + _U * abs(tot)
-            bound = K.FAC * err + K.SLACK
-            if tot - 100.0 > bound:
-                return False
-            if not 100.0 - tot > bound:
-                raise _Bail("history of moves sums to 100 within rounding")
+        tot = hsum + mf
+        err = ehsum + _U * abs(mf) + _U * abs(tot)
+        bound = K.FAC * err + K.SLACK
+        if tot - 100.0 > bound:
+            return False
+        if not 100.0 - tot > bound:
+            raise _Bail("history of moves sums to 100 within rounding")
         lo, hi = min(hmin, mf), max(hmax, mf)
         return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
 
@@ -332,15 +340,16 @@ class _Sample:
         xi_dem, xj_dem = xd[ai][p], xd[aj][q]
         assert pi is not None and pj is not None and xi_dem is not None and xj_dem is not None
         s, c, w = self.sd, self.cd, self.w
+        ratios = self.ratios
         dj = abs(xi_dem - pj)
         dp = (dj * s[aj][p] * c[aj][p]) / w[p]
-        dq = self.ratio(aj, ai, p, q) * dp
+        dq = (ratios.get((aj, ai, p, q)) or self.ratio(aj, ai, p, q)) * dp
         mi = (dq * w[q]) / (c[ai][q] * s[ai][q])
         mj = dj
         di = abs(xj_dem - pi)
         if abs(mi) > di:
             dq = (di * s[ai][q] * c[ai][q]) / w[q]
-            dp = self.ratio(ai, aj, q, p) * dq
+            dp = (ratios.get((ai, aj, q, p)) or self.ratio(ai, aj, q, p)) * dq
             mi = di
             mj = (dp * w[p]) / (c[aj][p] * s[aj][p])
         if pi > xj_dem:
@@ -389,9 +398,9 @@ class _Sample:
         j = _Side(aj, p, q, xj if ps1 < 0 else (memo.get(ps1 >> 1) or self.yrec(t, ps1 >> 1))[ps1 & 1])
         i.start, j.start = xi, xj
         e = _Ex(i, j, 0)
-        for slot, d in ((0, q), (1, p)):
+        for d, srcs in zip((q, p), us.tolist(), strict=True):
             upd = e.upd[d]
-            for a, src in enumerate(us[slot].tolist()):
+            for a, src in enumerate(srcs):
                 if src >= 0:
                     upd[a] = (memo.get(src >> 1) or self.yrec(t, src >> 1))[src & 1]
         return e
@@ -409,10 +418,11 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
         stats["questions"] += 1
         if kind == K.Q_CALC:
             e = a
-            ai, aj, q, p = ci[e, :4].tolist()
-            for nd in range(int(ci[e, K.NDEF])):
-                slot, sa, cur_src, new_src = (int(v) for v in dfr[e, nd])
-                d = int(ci[e, K.S0 + slot])
+            row = ci[e].tolist()
+            ai, aj, q, p = row[K.A0], row[K.A1], row[K.S0], row[K.S1]
+            for nd in range(row[K.NDEF]):
+                slot, sa, cur_src, new_src = dfr[e, nd].tolist()
+                d = row[K.S0 + slot]
                 cur = smp.value(t, cur_src, sa, d)
                 ys = smp.value(t, new_src, sa, d)
                 start = smp.value(t, -1, sa, d)
@@ -436,7 +446,7 @@ def _settle(smp: _Sample, t: int, need: np.ndarray, nneed: int, arrs: dict[str, 
                 cf[e, K.UPDD + slot] = tot
                 cf[e, K.EUPDD + slot] = etot
             ci[e, K.NDEF] = 0
-            ex_ = smp.dec_exchange(t, ai, aj, q, p, int(ci[e, K.PS0]), int(ci[e, K.PS1]), us[e])
+            ex_ = smp.dec_exchange(t, ai, aj, q, p, row[K.PS0], row[K.PS1], us[e])
             st = smp.state(t)
             h = cf[e, K.HSUM:K.HMAX + 2].tolist()  # HSUM, EHSUM, HMIN, HMAX of both sides, interleaved
             st.hist = {(ai, q): (h[0], h[2], h[4], h[6]), (aj, p): (h[1], h[3], h[5], h[7])}
