@@ -171,3 +171,25 @@ def test_kernel_buffers_grown_mid_sample(monkeypatch: pytest.MonkeyPatch) -> Non
     two = ForecastInput(np.concatenate([inp.x, inp.x[:, ::-1]]), np.concatenate([inp.s, inp.s]),
                         np.concatenate([inp.c, inp.c]), inp.lo, inp.hi, inp.actors, inp.issues, present)
     assert_same_run(two, 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 2**20), st.integers(-12, 12))
+def test_float_error_bound_of_a_decimal(f: float, k: int, e: int) -> None:
+    """The driver's error bound of float(v) is 0 exactly when the float is v (it reads the decimal's text
+    first: a non-integer float's shortest decimal ends in 5). Independent check: the float converted back
+    to a decimal, compared with v; on floats, their halves (an exact 5 at the end), 28-digit quotients and
+    decimals with trailing zeros or an exponent."""
+    from decimal import Decimal
+
+    from allied.models.exchange._hybrid import _fe
+
+    U = 2.0 ** -53
+    values = [Decimal(f), Decimal(f) / 2, Decimal(k) / 3, Decimal(k) / 7 * Decimal(10) ** e,
+              Decimal(k) / 8 * Decimal(10) ** e, Decimal(k).scaleb(e), Decimal(f"{k}.50"),
+              Decimal(f) + Decimal("1e-30")]
+    for v in values:
+        got = _fe(v)
+        want = float(v)
+        assert got[0] == want or (got[0] != got[0] and want != want)
+        assert got[1] == (0.0 if Decimal(want) == v else 2 * U * abs(want)), v
