@@ -217,7 +217,8 @@ class _Inputs:
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, present: np.ndarray) -> None:
         n_a, n_d = present.shape
-        self.present = present.tolist()
+        self.mask = np.ascontiguousarray(present, dtype=np.bool_)
+        self.present = self.mask.tolist()
         self.lo = [_dec(v) for v in lo.tolist()]
         self.steps = []
         for d, v in enumerate(hi.tolist()):
@@ -241,8 +242,9 @@ class _Sample:
         self.sd = [[Decimal(repr(v)) for v in row] for row in s.tolist()]
         self.cd = [[Decimal(repr(v)) for v in row] for row in c.tolist()]
         self.members = inp.members
-        self.x0 = np.array([[math.nan if v is None else float(v) for v in row] for row in xd0])
-        self.ex0 = np.array([[0.0 if v is None else _err(v) for v in row] for row in xd0])
+        fe = [[(math.nan, 0.0) if v is None else _fe(v) for v in row] for row in xd0]
+        self.x0 = np.array([[f for f, _ in row] for row in fe])
+        self.ex0 = np.array([[e for _, e in row] for row in fe])
         self.xd: list[list[list[Decimal | None]] | None] = [xd0]
         self.st: list[_Hist | None] = [None]
         self.recs: list[dict[str, Any]] = []  # per finished round: irec, rprov, rus
@@ -563,7 +565,7 @@ def _run_sample(x_units: np.ndarray, s: np.ndarray, c: np.ndarray, inp: _Inputs,
     kern = _kernel()
     smp = _Sample(x_units, s, c, inp)
     rounds = prefs.shape[0] - 1
-    present = np.ascontiguousarray(inp.present, dtype=np.bool_)
+    present = inp.mask
     sf = np.ascontiguousarray(np.where(present, s, 0.0), dtype=float)
     cf_ = np.ascontiguousarray(np.where(present, c, 0.0), dtype=float)
     es, cs, ecs, w, ew = kern.weights(sf, cf_, present)
@@ -630,7 +632,7 @@ def run_hybrid(x_units: np.ndarray, lo: np.ndarray, hi: np.ndarray, s: np.ndarra
             res = _run_sample(x_units[b], s[b], c[b], inp, buf, prefs[b], votes[b], b, st)
         except _Bail:
             st["bail"] += 1
-            buf = _Buffers(n_a, n_d, buf.rows)  # the failed sample's state is left behind
+            buf.reset(buf.rows)  # whatever the failed sample wrote
             one = run_exact(x_units[b:b + 1], lo, hi, s[b:b + 1], c[b:b + 1], present, rounds)
             one[3][:, 0] = b
             prefs[b], votes[b] = one[0][0], one[1][0]
