@@ -9,10 +9,15 @@ provenance: every position an exchange holds is either its actor's round-start p
 position of an exchange realised earlier in the round, and those are recomputed (once, memoised) the same
 way. Round-start positions of later rounds are recomputed in decimal only when a question needs them.
 The result has the package's decisions bit for bit: the same exchanges, in the same order, every round;
-positions are the float evaluation of the same operations (within ~1e-12 of the decimal ones).
+positions are the float evaluation of the same operations, and the kernel's running error bound on every
+voting position and next-round preference holds them within :data:`DRIFT` (1e-9 on the model's 0–100
+scale) of the decimal ones: a sample whose bound exceeds it in any round is run by the decimal reference
+instead. That happens when an issue's capability × salience weights are many orders of magnitude apart
+(from about 6): a move is an outcome shift times the issue's total weight over the actor's own, so the
+float rounding of the total is multiplied by their ratio (docs/limits.md). Real cases sit within 4 orders.
 
-When even that cannot settle a question (a history of moves summing to 100 within rounding, never seen
-on real data), the sample is run by the decimal reference instead (``stats["bail"]`` counts them).
+When a question cannot be settled either (a history of moves summing to 100 within rounding, never seen
+on real data), the sample is likewise run by the decimal reference (``stats["bail"]`` counts both).
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ def _kernel() -> Any:
     from allied.models.exchange import _certified
 
     return _certified
+
+
+#: largest error bound (FAC × running error + SLACK, in the model's 0–100 units) a voting position or a
+#: next-round preference may carry; above it the sample is run in decimal (the values' guarantee)
+DRIFT = 1e-9
 
 
 class _Bail(Exception):
@@ -559,6 +569,15 @@ class _Buffers:
         self.order[...] = 0
 
 
+def _drift(epref: np.ndarray, cf: np.ndarray, rprov: np.ndarray, nrec: int) -> float:
+    """The error bound of this round's least certain position: a next-round preference (``epref``; an actor
+    that did not trade keeps its bound) or a realised exchange's voting position."""
+    err = float(np.max(epref, initial=0.0, where=~np.isnan(epref)))
+    if nrec:
+        err = max(err, float(cf[rprov[:nrec, 0], K.EY:K.EY + 2].max()))
+    return K.FAC * err + K.SLACK
+
+
 def _run_sample(x_units: np.ndarray, s: np.ndarray, c: np.ndarray, inp: _Inputs, buf: _Buffers,
                 prefs: np.ndarray, votes: np.ndarray, b: int, stats: dict[str, int]) -> tuple[np.ndarray, ...]:
     """One sample's rounds into ``prefs`` and ``votes`` (``[R+1, A, D]``); returns its records."""
@@ -600,6 +619,8 @@ def _run_sample(x_units: np.ndarray, s: np.ndarray, c: np.ndarray, inp: _Inputs,
             _settle(smp, t, need, min(int(gs[K.G_NNEED]), len(need)), arrs, stats)
         nrec = int(gs[K.G_NREC])
         vote, pref, epref = kern.round_end(x, ex, sf, es, ci, cf, rprov, nrec)
+        if _drift(epref, cf, rprov, nrec) > DRIFT:
+            raise _Bail("float positions may be further than DRIFT from the decimal ones")
         smp.recs.append({"irec": irec[:nrec], "rprov": rprov[:nrec], "rus": rus[:nrec]})
         smp.xd.append(None)
         smp.st.append(None)
