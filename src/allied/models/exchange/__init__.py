@@ -78,6 +78,20 @@ def _internal_mean(v: np.ndarray, cs: np.ndarray, present: np.ndarray) -> np.nda
     return np.where(tot != 0, out, 0.0)
 
 
+#: orders of magnitude between an issue's largest and smallest positive capability × salience weight from
+#: which float positions can drift from the package's decimals by more than 1e-9 of 0–100 (docs/limits.md)
+SPREAD_NOTE = 6.0
+
+
+def weight_spread(w: np.ndarray) -> float:
+    """The largest ``log10(max / min)`` over samples and issues of the positive weights ``w`` (samples × actors
+    × issues, absent actors at 0); 0 when no issue has two."""
+    hi = np.max(np.where(w > 0, w, -np.inf), axis=1)
+    lo = np.min(np.where(w > 0, w, np.inf), axis=1)
+    both = np.isfinite(hi) & np.isfinite(lo)
+    return float(np.log10(hi[both] / lo[both]).max()) if both.any() else 0.0
+
+
 def trade_notes(irec: np.ndarray, gain: np.ndarray, actors: tuple[str, ...], issues: tuple[str, ...],
                 top: int = 5) -> list[str]:
     """Who trades what: the actor pairs with the largest total gain, and the issues each gave way on."""
@@ -157,13 +171,14 @@ class ExchangeModel(BaseForecaster):
         if np.any(s < 0) or np.any(c < 0) or not np.all(np.isfinite(xi[:, present])):
             raise ModelError("exchange model needs finite positions and non-negative salience and capability")
         gen = rng if rng is not None else np.random.default_rng(0)
+        stats: dict[str, int] = {}
         if variant == "random-rate":
             reps = int(par["repetitions"])
             prefs, votes, rec = self._random_rate(inp, lo, hi, s, c, present, n_rounds, float(par["p"]), reps, gen)
         elif par["arithmetic"] == "exact" and ties != "random":
             from allied.models.exchange._hybrid import run_hybrid
 
-            rec6 = run_hybrid(np.asarray(inp.x, dtype=float), lo, hi, s, c, present, n_rounds)
+            rec6 = run_hybrid(np.asarray(inp.x, dtype=float), lo, hi, s, c, present, n_rounds, stats)
             prefs, votes, rec = rec6[0], rec6[1], rec6[2:]
         elif par["arithmetic"] == "decimal":
             if ties == "random":
@@ -182,6 +197,17 @@ class ExchangeModel(BaseForecaster):
                 np.ascontiguousarray(present), n_rounds, ties == "random", seed)
             rec = (frec, irec, ext, inner)
         out = self._output(inp, prefs, votes, rec, lo, hi, s * c, present)
+        if stats.get("bail"):
+            out.notes.append(f"{stats['bail']} of {inp.shape[0]} sample(s) computed in the package's decimals "
+                             "throughout (slower): the fast path could not hold their positions within 1e-9 on the "
+                             "model's 0-100 scale, as when capability x salience weights are many orders of "
+                             "magnitude apart")
+        spread = weight_spread(s * c)
+        if spread >= SPREAD_NOTE and par["arithmetic"] == "float" and variant != "random-rate":
+            out.notes.append(f"capability x salience weights span {spread:.0f} orders of magnitude within an issue: "
+                             "float arithmetic can drift from the package's positions and miss its smallest "
+                             "exchanges; the exact default (without -p arithmetic=float) computes such samples in "
+                             "the package's decimals (docs/limits.md)")
         if inp.shape[2] < 2:
             out.notes.append("one issue only: the exchange model trades between issues, so nothing moves")
         if variant == "random-rate":  # counts over all repetitions -> per repetition
