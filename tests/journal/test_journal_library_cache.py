@@ -109,3 +109,26 @@ def test_a_changed_source_invalidates_the_entry(tmp_path: Path, monkeypatch: pyt
     assert J.library_rows(members) == rows and (len(runs), len(scorings)) == (2, 3)
     _fresh(monkeypatch)
     assert J.library_rows(members) == rows and (len(runs), len(scorings)) == (2, 3)
+
+
+def test_old_entries_are_pruned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each source or scenario edit keys a new entry; writing one keeps only the KEEP newest, other files
+    in the folder untouched."""
+    import os
+
+    monkeypatch.setenv("ALLIED_HOME", str(tmp_path))
+    _fresh(monkeypatch)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for k in range(L.KEEP + 3):
+        f = folder / f"library-old{k:02d}.json"
+        f.write_text("{}")
+        os.utime(f, (1_000_000 + k, 1_000_000 + k))
+    (folder / "other.json").write_text("{}")
+    monkeypatch.setattr(L, "_compute", lambda members: [])
+    L.member_errors(["mean"])
+    left = sorted(p.name for p in folder.glob("library-*.json"))
+    assert len(left) == L.KEEP
+    assert L._cache_file(["mean"]).name in left  # the new entry is kept
+    assert "library-old00.json" not in left and f"library-old{L.KEEP + 2:02d}.json" in left  # the oldest go
+    assert (folder / "other.json").exists()

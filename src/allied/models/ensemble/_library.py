@@ -139,14 +139,27 @@ def _entry(members: Sequence[str]) -> _Entry:
     return entry
 
 
+#: library entries kept in the cache folder (the newest; older ones belong to earlier sources or scenarios)
+KEEP = 8
+
+
 def _write(entry: _Entry) -> None:
     try:
         entry.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"errors": [asdict(r) for r in entry.errors], "derived": entry.derived}))
         os.replace(tmp, entry.path)
+        _prune(entry.path.parent)
     except OSError:
         pass  # a read-only home only costs the cache
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the :data:`KEEP` newest library entries: every edit of a model or a built-in scenario
+    keys a new one, and nothing reads the old ones again."""
+    old = sorted(folder.glob("library-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)[KEEP:]
+    for f in old:
+        f.unlink(missing_ok=True)
 
 
 def member_errors(members: Sequence[str]) -> list[LibraryError]:
