@@ -20,6 +20,9 @@ import numpy as np
 _W_SAL = Decimal(0.4)  # noqa: RUF032 - the package converts the float weights, keeping their binary error
 _W_FIX = Decimal(0.1)  # noqa: RUF032
 _TINY = 1e-10
+#: the same bound as a decimal: a decimal compares with a float by their exact values, so this reads the same
+#: without converting the float on every comparison
+_TINY_D = Decimal(_TINY)
 _CAP_TOL = Decimal("1e-9")
 
 
@@ -95,7 +98,7 @@ class _Round:
 
     @staticmethod
     def move_ok(side: _Side, move: Decimal) -> bool:
-        if abs(move) > 100 or abs(move) <= _TINY:
+        if abs(move) > 100 or abs(move) <= _TINY_D:
             return False
         if side.pos + move < 0 or side.pos + move > 100:
             return False
@@ -166,7 +169,7 @@ class _Round:
         self.equal_gain_moves(e)
         i, j = e.i, e.j
         e.valid = self.move_ok(i, i.move) and self.move_ok(j, j.move)
-        if e.gain < _TINY:
+        if e.gain < _TINY_D:
             e.valid = False
         if e.valid:
             self.check_nbs(e, i, j)

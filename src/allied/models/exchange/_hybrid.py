@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 
 from allied.models.exchange import _state as K
-from allied.models.exchange._decimal import _TINY, _W_FIX, _W_SAL, _dec, _Ex, _Round, _Side, run_exact
+from allied.models.exchange._decimal import _TINY_D, _W_FIX, _W_SAL, _dec, _Ex, _Round, _Side, run_exact
 
 _U = K.U
 # the reference's comparison constants as decimals: a decimal compares with a float or an int by their exact
 # values, so these read the same, without converting the float (about 1 us) or the int on every comparison
-_ZERO, _HUNDRED, _TINY_D = Decimal(0), Decimal(100), Decimal(_TINY)
+_ZERO, _HUNDRED = Decimal(0), Decimal(100)
 # _settle writes a settled exchange's columns as two slices
 assert (K.EY, K.MV, K.EMV, K.EGAIN, K.GLO) == (K.Y + 2, K.Y + 4, K.Y + 6, K.GAIN + 1, K.GAIN + 2)
 
@@ -135,19 +135,8 @@ class _Hist(_Round):
         self.equal_gain_moves(e)
 
     # -- the reference's calculation (``_Round``), the same decimal operations in the same order, with fewer
-    # Python steps: no copy of the outcome updates per weighted mean, both outcomes of a side in one pass over
-    # the members, comparisons against decimal constants, and the deterministic ties only (p is None)
-    def calculate(self, e: _Ex) -> None:
-        self.equal_gain_moves(e)
-        i, j = e.i, e.j
-        e.valid = self.move_ok(i, i.move) and self.move_ok(j, j.move)
-        if e.gain < _TINY_D:
-            e.valid = False
-        if e.valid:
-            self.check_nbs(e, i, j)
-            self.check_nbs(e, j, i)
-            e.valid = self.move_ok(i, i.move) and self.move_ok(j, j.move)
-
+    # Python steps: no copy of the outcome updates per weighted mean and both outcomes of a side in one pass
+    # over the members (``calculate`` is the reference's: p is None here, so deterministic ties only)
     def mean(self, d: int, pos: dict[int, Decimal]) -> Decimal:
         if self.w[d] == 0:
             return Decimal(0)
