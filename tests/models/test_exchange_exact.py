@@ -123,9 +123,12 @@ def test_exact_zero_outcomes_equal_the_decimal_reference(inp: ForecastInput) -> 
 
 @st.composite
 def tiny_capabilities(draw: st.DrawFn) -> ForecastInput:
-    """Continuous cases where some capabilities are tiny (1e-18 to 1e-6): gains of that size are below the
-    float kernel's 1e-10 floors, where the plain float arithmetic departs from the package; the exact
-    default must not."""
+    """Continuous cases where some capabilities are tiny (1e-18 to 1e-3 against 0.1 to 1): gains of that size
+    fall below the float kernel's 1e-10 floors, where the plain float arithmetic departs from the package, and
+    from about 6 orders apart the float rounding of an issue's total weight, multiplied by its ratio to an
+    actor's own, moves positions off the package's by up to 1e-3 on 0-100; the exact default must keep both
+    the decisions and the values (the driver sees the drift in its error bound and runs the sample in
+    decimal)."""
     n_a = draw(st.integers(3, 6))
     n_d = draw(st.integers(2, 4))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
@@ -133,41 +136,15 @@ def tiny_capabilities(draw: st.DrawFn) -> ForecastInput:
     s = rng.uniform(0.05, 1.0, (n_a, n_d))
     c = np.repeat(rng.uniform(0.1, 1.0, (n_a, 1)), n_d, axis=1)
     tiny = rng.uniform(size=n_a) < 0.4
-    c[tiny] = 10.0 ** rng.uniform(-18, -6, (int(tiny.sum()), 1))
+    c[tiny] = 10.0 ** rng.uniform(-18, -3, (int(tiny.sum()), 1))
     return ForecastInput(x[None], s[None], c[None], np.zeros(n_d), np.full(n_d, 100.0),
                          tuple(f"A{i}" for i in range(n_a)), tuple(f"I{k}" for k in range(n_d)))
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tiny_capabilities())
 def test_tiny_capabilities_equal_the_decimal_reference(inp: ForecastInput) -> None:
-    """Same decisions and values within 1e-9: with capabilities up to 18 orders of magnitude apart the float
-    rounding of an issue's total weight, multiplied by its ratio to an actor's own, would move positions off
-    the package's by up to 1e-3 on 0-100; the driver sees that in its error bound and runs the sample in
-    decimal instead."""
-    assert_same_run(inp, 4)
-
-
-@st.composite
-def weights_apart(draw: st.DrawFn) -> ForecastInput:
-    """Continuous cases with one group of actors ``k`` orders of magnitude below the others, k from 3 to 13:
-    the band where the drift grows (from ~1e-11 to ~1e-3 on 0-100 before the driver's check)."""
-    n_a = draw(st.integers(3, 6))
-    n_d = draw(st.integers(2, 4))
-    k = draw(st.floats(3.0, 13.0))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    x = rng.uniform(0, 100, (n_a, n_d))
-    s = rng.uniform(0.05, 1.0, (n_a, n_d))
-    c = np.repeat(rng.uniform(0.1, 1.0, (n_a, 1)), n_d, axis=1)
-    low = rng.uniform(size=n_a) < 0.4
-    c[low] *= 10.0 ** -k
-    return ForecastInput(x[None], s[None], c[None], np.zeros(n_d), np.full(n_d, 100.0),
-                         tuple(f"A{i}" for i in range(n_a)), tuple(f"I{k}" for k in range(n_d)))
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(weights_apart())
-def test_weights_orders_apart_equal_the_decimal_reference(inp: ForecastInput) -> None:
+    """Same decisions, and values within 1e-9 on 0-100."""
     assert_same_run(inp, 4)
 
 
