@@ -108,11 +108,10 @@ class _Round:
         return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
 
     def check_nbs(self, e: _Ex, a: _Side, o: _Side) -> None:
-        x, s, c, w = self.x, self.s, self.c, self.w
         n0 = self.adjust(e, a, a.pos)
         n1 = self.adjust(e, a, a.y)
         a.nbs_0 = n0
-        xt = x[o.a][a.sup]
+        xt = self.x[o.a][a.sup]
         assert xt is not None
         d0, d1 = xt - n0, xt - n1
         if not self.knife_edge:  # the float kernel's rule: distances within 1e-9 count as zero
@@ -120,6 +119,12 @@ class _Round:
             d1 = d1 if abs(d1) > _CAP_TOL else Decimal(0)
         if (d0 >= 0 and d1 >= 0) or (d0 <= 0 and d1 <= 0):
             return
+        self.cap(e, a, o, xt)
+
+    def cap(self, e: _Ex, a: _Side, o: _Side, xt: Decimal) -> None:
+        """Side ``a``'s move stops where its supply issue's outcome reaches ``xt`` (partner ``o``'s position there),
+        and ``o``'s move and the gain follow at the same exchange rate."""
+        x, s, c, w = self.x, self.s, self.c, self.w
         delta = abs(self.by_position(e, a, xt))
         r_s = (delta * s[a.a][a.sup] * c[a.a][a.sup]) / w[a.sup]
         r_t = ((s[a.a][a.sup] + s[o.a][a.sup]) / (s[a.a][a.dem] + s[o.a][a.dem])) * r_s

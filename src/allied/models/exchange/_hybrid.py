@@ -175,23 +175,7 @@ class _Hist(_Round):
         d0, d1 = xt - n0, xt - n1
         if (d0 >= _ZERO and d1 >= _ZERO) or (d0 <= _ZERO and d1 <= _ZERO):
             return
-        s, c, w = self.s, self.c, self.w
-        delta = abs(self.by_position(e, a, xt))
-        r_s = (delta * s[a.a][a.sup] * c[a.a][a.sup]) / w[a.sup]
-        r_t = ((s[a.a][a.sup] + s[o.a][a.sup]) / (s[a.a][a.dem] + s[o.a][a.dem])) * r_s
-        o.move = abs((r_t * w[o.sup]) / (c[o.a][o.sup] * s[o.a][o.sup]))
-        a.move = delta
-        if o.pos > self.x[a.a][a.dem]:  # type: ignore[operator]
-            o.move *= -1
-        if a.pos > xt:
-            a.move *= -1
-        o.moves.pop()
-        a.moves.pop()
-        o.moves.append(o.move)
-        a.moves.append(a.move)
-        o.y = o.pos + o.move
-        a.y = a.pos + a.move
-        e.gain = abs(r_t * s[o.a][o.sup] - r_s * s[o.a][a.sup])
+        self.cap(e, a, o, xt)
         self.capped |= 1 << (0 if a is e.i else 1)
 
 
