@@ -35,3 +35,26 @@ def test_float_arithmetic_warns_only_when_weights_are_far_apart() -> None:
     assert not any("orders of magnitude" in n for n in ExchangeModel().run(near, arithmetic="float").notes)
     # the exact default does not warn about drift: it computes such a sample in decimal
     assert not any("float arithmetic can drift" in n for n in ExchangeModel().run(_case(1e-12)).notes)
+
+
+@pytest.mark.parametrize("arithmetic", ["exact", "float", "decimal"])
+@pytest.mark.parametrize("bad", ["nan_salience", "inf_capability", "nan_capability", "overflowing_weights"])
+def test_non_finite_weights_are_a_model_error(bad: str, arithmetic: str) -> None:
+    """Through the Python API a NaN or infinite salience or capability, or weights whose sum overflows, used to
+    reach a decimal InvalidOperation traceback (exact) or NaN/inf forecasts (float); now a ModelError says what
+    the model needs."""
+    from allied.errors import ModelError
+
+    inp = _case(0.5)
+    s, c = inp.s.copy(), inp.c.copy()
+    if bad == "nan_salience":
+        s[0, 0, 0] = np.nan
+    elif bad == "inf_capability":
+        c[0, 1, :] = np.inf
+    elif bad == "nan_capability":
+        c[0, 2, 1] = np.nan
+    else:  # finite, but 100 x the weight (a position times it) overflows: the forecast came out inf
+        c[0, 0, :] = 1e308
+    broken = ForecastInput(inp.x, s, c, inp.lo, inp.hi, inp.actors, inp.issues)
+    with pytest.raises(ModelError, match="finite"):
+        ExchangeModel().run(broken, arithmetic=arithmetic)

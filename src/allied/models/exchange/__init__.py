@@ -168,8 +168,11 @@ class ExchangeModel(BaseForecaster):
         xi = np.where(present, to_internal(np.asarray(inp.x, dtype=float), lo, hi), np.nan)
         s = np.where(present, np.asarray(inp.s, dtype=float), 0.0)
         c = np.where(present, np.asarray(inp.c, dtype=float), 0.0)
-        if np.any(s < 0) or np.any(c < 0) or not np.all(np.isfinite(xi[:, present])):
-            raise ModelError("exchange model needs finite positions and non-negative salience and capability")
+        with np.errstate(over="ignore", invalid="ignore"):
+            weights_finite = bool(np.all(np.isfinite(100.0 * (s * c).sum(axis=1))))  # x·s·c sums, x on 0–100
+        if np.any(s < 0) or np.any(c < 0) or not np.all(np.isfinite(xi[:, present])) or not weights_finite:
+            raise ModelError("exchange model needs finite positions and finite, non-negative salience and capability "
+                             "(an issue's capability x salience weights, times 100, must sum to a finite number)")
         gen = rng if rng is not None else np.random.default_rng(0)
         stats: dict[str, int] = {}
         if variant == "random-rate":
